@@ -1,0 +1,34 @@
+# envfactory-compiler: `make demo` builds every spec in specs/ into generated/
+# and exercises one sandbox; `make test` runs the whole test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SPECS := $(wildcard specs/*.yaml specs/*.json)
+
+.PHONY: demo test regen bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+regen: $(STAMP)
+	rm -rf generated/*_env
+	@for spec in $(SPECS); do \
+		name=$$(basename $$spec | sed 's/\.[a-z]*$$//'); \
+		$(BIN)/envc build $$spec -o generated --name $$name || exit 1; \
+	done
+
+demo: regen
+	$(BIN)/python bench/demo.py
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/build_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,257 @@
+"""Lower the IR to the sandbox's lookup tables (`operations.py`).
+
+Everything decidable from the spec is decided here, once: which documented
+status answers success, a missing item, a bad request or a missing
+credential; which parameters filter, paginate or update fields; which
+resource an action's answer belongs to. The runtime only reads the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ..frozen import thaw
+from ..ir import EndpointDef, NormalizedSpec, Resource, Role
+from ..schema_ingestion.normalization import deref
+from ..schema_ingestion.references import resolve_pointer
+from ..schema_ingestion.resources import normalise_path, properties
+
+_SUCCESS_ORDER = {
+    Role.CREATE: ("201", "200", "202"),
+    Role.DELETE: ("204", "200", "202"),
+}
+_DEFAULT_SUCCESS = ("200", "201", "202", "204")
+_PAGING = {
+    "limit": ("limit", "per_page", "perpage", "page_size", "pagesize", "size", "count", "max", "max_results", "maxresults", "top"),
+    "offset": ("offset", "skip", "start"),
+    "page": ("page", "page_number", "pagenumber"),
+}
+_KIND_STATUS = {"not_found": "404", "invalid": "400", "unauthorized": "401"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """A constructor call to render as Python source, defaults omitted."""
+
+    kind: str
+    fields: tuple[tuple[str, Any], ...]
+
+
+def source(value: Any) -> str:
+    """Python source for a JSON-like value or Record; strings via repr()."""
+    if isinstance(value, Record):
+        return f"{value.kind}(" + ", ".join(f"{k}={source(v)}" for k, v in value.fields) + ")"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{source(k)}: {source(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        inner = ", ".join(source(v) for v in value)
+        return f"({inner},)" if len(value) == 1 else f"({inner})"
+    return repr(value)
+
+
+def record(kind: str, **fields: Any) -> Record:
+    return Record(kind, tuple((k, v) for k, v in fields.items() if v not in (None, (), {}, "", False)))
+
+
+def operations(spec: NormalizedSpec) -> dict[str, Record]:
+    resources = {r.name: r for r in spec.resources}
+    return {e.name: _operation(spec, e, resources) for e in spec.endpoints}
+
+
+def resources(spec: NormalizedSpec) -> dict[str, Record]:
+    return {r.name: _resource(spec, r) for r in spec.resources}
+
+
+def credentials(spec: NormalizedSpec) -> dict[str, Record]:
+    table = {}
+    for scheme in spec.security_schemes:
+        if scheme.kind == "apiKey":
+            table[scheme.name] = record("Credential", location=scheme.location, name=scheme.key)
+        elif scheme.kind == "http" and scheme.key == "basic":
+            table[scheme.name] = record("Credential", location="header", name="Authorization", prefix="Basic ")
+        else:
+            table[scheme.name] = record("Credential", location="header", name="Authorization", prefix="Bearer ")
+    return table
+
+
+def _resource(spec: NormalizedSpec, resource: Resource) -> Record:
+    id_schema, _ = deref(spec.document, resource.id_schema, "")
+    return record(
+        "Resource",
+        name=resource.name,
+        schema=resource.schema_pointer,
+        id_field=resource.id_field,
+        id_schema=_plain_id_schema(id_schema),
+        parent=resource.parent,
+        depth=resource.collection_path.count("{}"),
+    )
+
+
+def _plain_id_schema(schema: Any) -> dict:
+    keep = ("type", "format", "minimum", "pattern", "minLength", "maxLength")
+    plain = {k: thaw(v) for k, v in (schema or {}).items() if k in keep}
+    return plain or {"type": "string"}
+
+
+def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> Record:
+    resource = resources.get(endpoint.resource or "")
+    fields = set(properties(spec.document, _schema_at(spec, resource.schema_pointer))) if resource and resource.schema_pointer else set()
+    paging = _paging(endpoint) if endpoint.role is Role.LIST else {}
+    return record(
+        "Operation",
+        name=endpoint.name,
+        method=endpoint.method,
+        path=endpoint.path,
+        role=endpoint.role.value,
+        resource=endpoint.resource,
+        params=tuple(_param(spec, p) for p in endpoint.parameters),
+        body=endpoint.body.schema_pointer if endpoint.body else None,
+        body_type=endpoint.body.content_type if endpoint.body else None,
+        replies={r.status: record("Reply", content_type=r.content_type, schema=r.schema_pointer) for r in endpoint.responses},
+        outcomes=_outcomes(endpoint),
+        security=tuple(tuple(alternative) for alternative in endpoint.security),
+        scopes=_scopes(endpoint, resources),
+        parent_params=_parent_params(endpoint, resource),
+        field_params=_field_params(endpoint, fields) if endpoint.role is Role.UPDATE else (),
+        filters=_filters(endpoint, fields, paging) if endpoint.role is Role.LIST else (),
+        paging=paging,
+        envelope=_envelope(spec, endpoint, resource) if endpoint.role is Role.LIST else None,
+        produces=_produces(spec, endpoint, resources) if endpoint.role is Role.ACTION else None,
+    )
+
+
+def _param(spec: NormalizedSpec, param: Any) -> Record:
+    schema, _ = deref(spec.document, param.schema, "")
+    kind = _type_of(schema)
+    items = _type_of(deref(spec.document, schema.get("items") or {}, "")[0]) if kind == "array" else "string"
+    explode = param.explode if param.explode is not None else param.style in ("", "form")
+    return record(
+        "Param",
+        name=param.name,
+        location=param.location,
+        type=kind if kind != "string" else None,
+        items=items if items != "string" else None,
+        explode=None if explode else False,
+        required=param.required,
+    )
+
+
+def _type_of(schema: Any) -> str:
+    kind = schema.get("type") if isinstance(schema, dict) else None
+    return kind if isinstance(kind, str) else "string"
+
+
+def _outcomes(endpoint: EndpointDef) -> dict[str, str]:
+    statuses = [r.status for r in endpoint.responses]
+    outcomes = {"ok": _success(endpoint, statuses)}
+    for kind, status in _KIND_STATUS.items():
+        found = _documented(statuses, status)
+        if found:
+            outcomes[kind] = found
+    return outcomes
+
+
+def _success(endpoint: EndpointDef, statuses: list[str]) -> str:
+    for status in _SUCCESS_ORDER.get(endpoint.role, _DEFAULT_SUCCESS):
+        if status in statuses:
+            return status
+    documented = sorted(s for s in statuses if s.startswith("2"))
+    return documented[0] if documented else "default"
+
+
+def _documented(statuses: list[str], status: str) -> str | None:
+    for candidate in (status, f"{status[0]}XX", f"{status[0]}xx", "default"):
+        if candidate in statuses:
+            return candidate
+    client_errors = sorted(s for s in statuses if s.startswith("4"))
+    return client_errors[0] if client_errors else None
+
+
+def _segments(path: str) -> list[str]:
+    return normalise_path(path).split("/")
+
+
+def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
+    """Every resource item this path names, with the params of its key."""
+    segments = _segments(endpoint.path)
+    raw = endpoint.path.split("/")
+    scopes = []
+    for resource in sorted(resources.values(), key=lambda r: r.collection_path.count("/")):
+        if resource.item_path is None:
+            continue
+        prefix = resource.item_path.split("/")
+        if segments[: len(prefix)] == prefix:
+            params = tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
+            scopes.append((resource.name, params))
+    return tuple(scopes)
+
+
+def _parent_params(endpoint: EndpointDef, resource: Resource | None) -> tuple[str, ...]:
+    if resource is None:
+        return ()
+    prefix = resource.collection_path.split("/")
+    segments = _segments(endpoint.path)
+    if segments[: len(prefix)] != prefix:
+        return ()
+    raw = endpoint.path.split("/")
+    return tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _paging(endpoint: EndpointDef) -> dict[str, str]:
+    paging = {}
+    for param in endpoint.params_in("query"):
+        for purpose, names in _PAGING.items():
+            if _norm(param.name) in {_norm(n) for n in names} and purpose not in paging:
+                paging[purpose] = param.name
+    return paging
+
+
+def _filters(endpoint: EndpointDef, fields: set[str], paging: dict[str, str]) -> tuple:
+    by_norm = {_norm(f): f for f in sorted(fields)}
+    return tuple(
+        (p.name, by_norm[_norm(p.name)])
+        for p in endpoint.params_in("query")
+        if p.name not in paging.values() and _norm(p.name) in by_norm
+    )
+
+
+def _field_params(endpoint: EndpointDef, fields: set[str]) -> tuple[str, ...]:
+    return tuple(p.name for p in endpoint.params_in("query") if p.name in fields)
+
+
+def _schema_at(spec: NormalizedSpec, pointer: str) -> Any:
+    return resolve_pointer(spec.document, pointer)
+
+
+def _ok_schema(spec: NormalizedSpec, endpoint: EndpointDef) -> tuple[Any, str] | None:
+    status = _success(endpoint, [r.status for r in endpoint.responses])
+    response = endpoint.response(status)
+    if response is None or response.schema_pointer is None:
+        return None
+    return deref(spec.document, response.schema, response.schema_pointer)
+
+
+def _envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | None) -> str | None:
+    found = _ok_schema(spec, endpoint)
+    if found is None or (isinstance(found[0], dict) and found[0].get("type") == "array"):
+        return None
+    arrays = []
+    for name, value in properties(spec.document, found[0]).items():
+        value, _ = deref(spec.document, value, "")
+        if isinstance(value, dict) and value.get("type") == "array":
+            items_pointer = deref(spec.document, value.get("items") or {}, "")[1]
+            arrays.append((items_pointer != (resource.schema_pointer if resource else None), name))
+    return sorted(arrays)[0][1] if arrays else None
+
+
+def _produces(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> str | None:
+    found = _ok_schema(spec, endpoint)
+    if found is None:
+        return None
+    return next((r.name for r in resources.values() if r.schema_pointer == found[1] and r.id_field), None)

@@ -1,0 +1,127 @@
+"""Stage 1: a spec file (or URL) to the frozen IR, `NormalizedSpec`.
+
+read -> parse -> bundle external $refs -> check local $refs -> validate ->
+convert to OpenAPI 3.0.3 -> add the sandbox's error responses -> freeze ->
+endpoints -> resources and roles. Every failure is a `SpecError` carrying
+diagnostics; nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import Counter
+from typing import Any
+
+from ..diagnostics import Diagnostic, SpecError, warning
+from ..frozen import freeze
+from ..ir import NormalizedSpec, SecurityScheme, SpecSource
+from . import openapi31, swagger2
+from .contract import add_sandbox_responses, drop_unparsed_media
+from .normalization import GENERATED_ID, METHODS, ORIGINAL_ID, read_endpoints
+from .reading import MAX_BYTES, parse, read_source
+from .references import bundle, check_local_refs
+from .resources import infer_resources
+from .validation import detect_version, validate
+
+__all__ = ["SchemaLoader"]
+
+_CONVERTERS = {"2.0": swagger2.to_openapi30, "3.1": openapi31.to_openapi30}
+
+
+class SchemaLoader:
+    """Loads OpenAPI 2.0, 3.0 and 3.1 documents (YAML or JSON) into the IR."""
+
+    def __init__(self, *, allow_remote: bool = False, max_bytes: int = MAX_BYTES) -> None:
+        self.allow_remote = allow_remote
+        self.max_bytes = max_bytes
+
+    def load(self, path_or_url: str) -> NormalizedSpec:
+        location = str(path_or_url)
+        text, sha256 = read_source(location, allow_remote=self.allow_remote, max_bytes=self.max_bytes)
+        raw = parse(text, location)
+        family, problems = detect_version(raw, location)
+        if family is None:
+            raise SpecError(problems)
+        raw = bundle(raw, location, allow_remote=self.allow_remote)
+        _raise_if(check_local_refs(raw, location))
+        _raise_if(validate(raw, family, location))
+        document, notes = self._to_openapi30(raw, family, location)
+        return self._build(document, SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger"))), notes)
+
+    def _to_openapi30(self, raw: dict, family: str, location: str) -> tuple[dict, list[Diagnostic]]:
+        converter = _CONVERTERS.get(family)
+        if converter is None:
+            return copy.deepcopy(raw), []
+        document, notes = converter(raw)
+        return document, [warning(location, n.pointer, n.message) for n in notes]
+
+    def _build(self, document: dict, source: SpecSource, notes: list[Diagnostic]) -> NormalizedSpec:
+        notes = _name_operations(document, source.path) + notes
+        dropped = drop_unparsed_media(document)
+        if dropped:
+            notes.append(warning(source.path, dropped[0], f"{len(dropped)} request media types the sandbox cannot validate "
+                                 "were dropped from the bundled spec (listed in x-envc-dropped-media-types)",
+                                 "offer request bodies as JSON or forms to have them validated"))
+        added = add_sandbox_responses(document)
+        if added:
+            counts = Counter(pointer.rsplit("/", 1)[1] for pointer in added)
+            listing = ", ".join(f"{status} x{count}" for status, count in sorted(counts.items()))
+            notes.append(warning(source.path, added[0], f"{len(added)} statuses the sandbox answers were undocumented ({listing}); "
+                                 "they are added to the bundled spec with x-envc-added: true",
+                                 "document 400/401/404 responses (or a default response) to control their shape"))
+        frozen = freeze(document)
+        endpoints, _ = read_endpoints(frozen, source.path)
+        resources, endpoints = infer_resources(frozen, endpoints)
+        info = frozen.get("info") or {}
+        return NormalizedSpec(
+            title=str(info.get("title") or "api"),
+            version=str(info.get("version") or "0"),
+            description=str(info.get("description") or ""),
+            source=source,
+            document=frozen,
+            endpoints=tuple(endpoints),
+            resources=tuple(resources),
+            security_schemes=_security_schemes(frozen),
+            warnings=tuple(notes),
+        )
+
+
+def _raise_if(problems: list[Diagnostic]) -> None:
+    if problems:
+        raise SpecError(problems)
+
+
+def _name_operations(document: dict, file: str) -> list[Diagnostic]:
+    """Give every operation the unique, tool-safe name the sandbox and tools use.
+
+    The spec's own operationId is kept under `x-envc-original-operation-id`
+    when it had to change; a generated one is marked as such.
+    """
+    endpoints, notes = read_endpoints(document, file)
+    by_pointer = {e.pointer: e.name for e in endpoints}
+    for path, item in (document.get("paths") or {}).items():
+        for method in METHODS:
+            operation = item.get(method) if isinstance(item, dict) else None
+            if isinstance(operation, dict):
+                pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+                original = operation.get("operationId")
+                if original is None:
+                    operation[GENERATED_ID] = True
+                elif original != by_pointer[pointer]:
+                    operation[ORIGINAL_ID] = original
+                operation["operationId"] = by_pointer[pointer]
+    return notes
+
+
+def _security_schemes(document: Any) -> tuple[SecurityScheme, ...]:
+    schemes = ((document.get("components") or {}).get("securitySchemes")) or {}
+    result = []
+    for name, scheme in schemes.items():
+        kind = str(scheme.get("type", ""))
+        if kind == "apiKey":
+            result.append(SecurityScheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", ""))))
+        elif kind == "http":
+            result.append(SecurityScheme(name, kind, "header", str(scheme.get("scheme", "bearer")).lower()))
+        else:
+            result.append(SecurityScheme(name, kind, "header", "bearer"))
+    return tuple(result)

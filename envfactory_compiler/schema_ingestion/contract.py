@@ -1,0 +1,101 @@
+"""Make the sandbox's error answers part of the served contract.
+
+A stateful sandbox must answer 404 for a missing item, 400 for an invalid
+request and 401 for a missing credential, but many specs document none of
+these. Rather than answer with undocumented statuses, the bundled document
+gains the responses the sandbox will use (marked `x-envc-added: true`), so
+every answer is conformant and a user can see exactly what was added.
+Nothing is added where the spec already documents the status, a matching
+range (`4XX`) or a `default` response.
+
+Likewise a request body offered in media types the sandbox cannot parse and
+validate (XML, say) next to ones it can (JSON, forms) keeps only the latter,
+so the contract never promises validation the sandbox cannot perform.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..diagnostics import pointer_join
+
+PROBLEM_SCHEMA = "EnvcProblem"
+_PROBLEM = {
+    "type": "object",
+    "description": "An error answered by the envfactory sandbox (RFC 7807 problem details).",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+    "required": ["title", "status"],
+}
+_REASONS = {"400": "Invalid request", "401": "Missing credentials", "404": "Not found"}
+
+
+def needed_statuses(operation: dict, item: dict, path: str, security: list) -> list[str]:
+    """Error statuses the sandbox may answer this operation with."""
+    needed = []
+    if operation.get("parameters") or item.get("parameters") or operation.get("requestBody") or "{" in path:
+        needed.append("400")
+    if security and all(requirement for requirement in security):
+        needed.append("401")
+    if "{" in path:
+        needed.append("404")
+    return needed
+
+
+def add_sandbox_responses(document: dict) -> list[str]:
+    """Add undocumented sandbox statuses in place; returns pointers of what was added."""
+    added = []
+    for path, item in (document.get("paths") or {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+                continue
+            responses = operation.setdefault("responses", {})
+            security = operation.get("security", document.get("security")) or []
+            for status in needed_statuses(operation, item, path, security):
+                if _documented(responses, status):
+                    continue
+                responses[status] = {
+                    "description": _REASONS[status] + " (answered by the envfactory sandbox)",
+                    "content": {"application/problem+json": {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+                    "x-envc-added": True,
+                }
+                added.append(pointer_join("paths", path, method, "responses", status))
+    if added:
+        document.setdefault("components", {}).setdefault("schemas", {}).setdefault(PROBLEM_SCHEMA, _PROBLEM)
+    return added
+
+
+def _documented(responses: dict, status: str) -> bool:
+    return status in responses or f"{status[0]}XX" in responses or "default" in responses or bool(
+        any(re.fullmatch(r"[45]XX", str(k), re.I) and str(k)[0] == status[0] for k in responses)
+    )
+
+
+_PARSED = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+
+
+def parsed_media(media_type: str) -> bool:
+    base = media_type.split(";")[0].strip().lower()
+    return base in _PARSED or base.endswith("+json") or base == "*/*"
+
+
+def drop_unparsed_media(document: dict) -> list[str]:
+    """Remove unparseable request media types where a parseable one exists."""
+    dropped = []
+    for path, item in (document.get("paths") or {}).items():
+        for method, operation in item.items():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            if not content or not any(parsed_media(m) for m in content):
+                continue
+            unparsed = [m for m in content if not parsed_media(m)]
+            for media in unparsed:
+                del content[media]
+                dropped.append(pointer_join("paths", path, method, "requestBody", "content", media))
+            if unparsed:
+                body["x-envc-dropped-media-types"] = unparsed
+    return dropped

@@ -1,0 +1,224 @@
+"""Which collections hold state, and what each operation does to them.
+
+A collection is a path ending in a literal segment (`/pets`,
+`/users/{}/orders`) that either has an item path below it
+(`/pets/{petId}`) or is both created into (POST) and listed (GET). Roles
+follow REST conventions; a GET elsewhere whose response is an array (or an
+envelope around one) of a resource's representation lists that resource,
+which is how `/pet/findByStatus` becomes a filtered list.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from ..ir import EndpointDef, Resource, Role
+from .normalization import deref
+from .references import resolve_pointer
+
+_PARAM = re.compile(r"^\{[^}]*\}$")
+
+
+def normalise_path(path: str) -> str:
+    return "/".join("{}" if _PARAM.match(s) else s for s in path.split("/"))
+
+
+def path_params(path: str) -> list[str]:
+    return [s[1:-1] for s in path.split("/") if _PARAM.match(s)]
+
+
+def infer_resources(document: dict, endpoints: list[EndpointDef]) -> tuple[list[Resource], list[EndpointDef]]:
+    """Resources and the endpoints with `resource` and `role` filled in."""
+    by_path: dict[str, list[EndpointDef]] = {}
+    for endpoint in endpoints:
+        by_path.setdefault(normalise_path(endpoint.path), []).append(endpoint)
+    collections = _collections(by_path)
+    names = _names(collections)
+    resources = [_resource(document, c, names, by_path, collections) for c in collections]
+    index = {r.collection_path: r for r in resources}
+    typed = [_with_role(document, e, index) for e in endpoints]
+    typed = [_as_list(document, e, resources) if e.role is Role.ACTION else e for e in typed]
+    return resources, typed
+
+
+def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
+    found = []
+    for path in by_path:
+        segments = path.split("/")
+        if segments[-1] == "{}" and len(segments) > 2 and segments[-2] not in ("{}", ""):
+            found.append("/".join(segments[:-1]))
+        elif segments[-1] not in ("{}", ""):
+            methods = {e.method for e in by_path[path]}
+            if {"post", "get"} <= methods:
+                found.append(path)
+    return sorted(set(found), key=lambda p: (p.count("/"), p))
+
+
+def _names(collections: list[str]) -> dict[str, str]:
+    """Short unique names: the last literal segment, qualified on collision."""
+    def literals(path: str) -> list[str]:
+        return [s for s in path.split("/") if s and s != "{}"]
+
+    names: dict[str, str] = {}
+    for path in collections:
+        parts = literals(path)
+        depth = 1
+        while True:
+            name = _slug("_".join(parts[-depth:]))
+            if name not in names.values() or depth >= len(parts):
+                break
+            depth += 1
+        while name in names.values():
+            name += "_"
+        names[path] = name
+    return names
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_") or "resource"
+
+
+def _resource(document: dict, collection: str, names: dict[str, str], by_path, collections) -> Resource:
+    item = collection + "/{}"
+    item_ops = by_path.get(item, [])
+    schema_pointer = _representation(document, by_path.get(collection, []), item_ops)
+    id_param = next((path_params(e.path)[-1] for e in item_ops), None)
+    id_field, id_schema = _id_field(document, schema_pointer, id_param, names[collection])
+    if id_schema is None and item_ops:
+        id_schema = next((p.schema for p in item_ops[0].params_in("path") if p.name == id_param), None)
+    parent_path = collection.rsplit("/", 1)[0]
+    parent = names.get(parent_path.rsplit("/", 1)[0]) if parent_path.endswith("/{}") else None
+    sample = (by_path.get(collection) or item_ops)[0]
+    return Resource(
+        name=names[collection],
+        collection_path=collection,
+        item_path=item if item_ops else None,
+        id_field=id_field,
+        id_schema=id_schema if id_schema is not None else {"type": "string"},
+        schema_pointer=schema_pointer,
+        parent=parent if parent_path.rsplit("/", 1)[0] in collections else None,
+        parent_params=tuple(path_params(sample.path)[: collection.count("{}")]),
+    )
+
+
+def _representation(document: dict, collection_ops: list[EndpointDef], item_ops: list[EndpointDef]) -> str | None:
+    """Pointer to the schema an item is returned as."""
+    def ok_schema(endpoint: EndpointDef) -> tuple[Any, str] | None:
+        for response in endpoint.responses:
+            if response.status.startswith("2") and response.schema_pointer:
+                return deref(document, response.schema, response.schema_pointer)
+        return None
+
+    candidates = [e for e in item_ops if e.method == "get"] + [e for e in collection_ops if e.method == "post"]
+    for endpoint in candidates:
+        found = ok_schema(endpoint)
+        if found and _is_object(document, found[0]):
+            return found[1]
+    for endpoint in item_ops + collection_ops:
+        if endpoint.method in ("put", "post", "patch") and endpoint.body and _is_object(document, endpoint.body.schema):
+            return deref(document, endpoint.body.schema, endpoint.body.schema_pointer)[1]
+    return None
+
+
+def properties(document: dict, schema: Any, depth: int = 0) -> dict[str, Any]:
+    """Properties of an object schema, merged through `allOf`."""
+    schema, _ = deref(document, schema, "")
+    if not isinstance(schema, dict) or depth > 8:
+        return {}
+    merged: dict[str, Any] = {}
+    for part in schema.get("allOf") or ():
+        merged.update(properties(document, part, depth + 1))
+    merged.update(schema.get("properties") or {})
+    return merged
+
+
+def _is_object(document: dict, schema: Any) -> bool:
+    schema, _ = deref(document, schema, "")
+    return isinstance(schema, dict) and (schema.get("type") == "object" or bool(properties(document, schema)))
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.lower())
+
+
+def _id_field(document: dict, schema_pointer: str | None, id_param: str | None, resource: str):
+    if schema_pointer is None:
+        return None, None
+    props = properties(document, resolve_pointer(document, schema_pointer))
+    wanted = []
+    if id_param:
+        wanted.append(_norm(id_param))
+        singular = _norm(resource).rstrip("s")
+        stripped = _norm(id_param)
+        for prefix in (_norm(resource), singular):
+            if prefix and stripped.startswith(prefix) and len(stripped) > len(prefix):
+                wanted.append(stripped[len(prefix):])
+    wanted += ["id", "uuid", "sid", "slug", "key"]
+    for candidate in wanted:
+        for prop, schema in props.items():
+            if _norm(prop) == candidate:
+                return prop, schema
+    return None, None
+
+
+def _with_role(document: dict, endpoint: EndpointDef, index: dict[str, Resource]) -> EndpointDef:
+    path = normalise_path(endpoint.path)
+    method = endpoint.method
+    if path in index:
+        resource = index[path]
+        role = {"post": Role.CREATE, "get": Role.LIST}.get(method)
+        if role is None and method in ("put", "patch") and _body_has(document, endpoint, resource.id_field):
+            role = Role.UPDATE
+        if role:
+            return dataclasses.replace(endpoint, resource=resource.name, role=role)
+    parent = path.rsplit("/", 1)[0] if path.endswith("/{}") else None
+    if parent in index:
+        resource = index[parent]
+        role = {"get": Role.READ, "put": Role.UPDATE, "patch": Role.UPDATE, "delete": Role.DELETE}.get(method)
+        if method == "post" and _body_within(document, endpoint, resource):
+            role = Role.UPDATE
+        if role:
+            return dataclasses.replace(endpoint, resource=resource.name, role=role)
+    return endpoint
+
+
+def _body_has(document: dict, endpoint: EndpointDef, field: str | None) -> bool:
+    return bool(field and endpoint.body and field in properties(document, endpoint.body.schema))
+
+
+def _body_within(document: dict, endpoint: EndpointDef, resource: Resource) -> bool:
+    """A POST on an item whose fields are all fields of the item updates it."""
+    if endpoint.body is None or resource.schema_pointer is None:
+        return False
+    fields = set(properties(document, endpoint.body.schema))
+    known = set(properties(document, resolve_pointer(document, resource.schema_pointer)))
+    return bool(fields) and fields <= known
+
+
+def _as_list(document: dict, endpoint: EndpointDef, resources: list[Resource]) -> EndpointDef:
+    """A GET action returning a resource's items (bare or enveloped) lists it."""
+    if endpoint.method != "get":
+        return endpoint
+    for response in endpoint.responses:
+        if not (response.status.startswith("2") and response.schema_pointer):
+            continue
+        items = _array_items_pointer(document, response.schema)
+        for resource in resources:
+            if items and items == resource.schema_pointer:
+                return dataclasses.replace(endpoint, resource=resource.name, role=Role.LIST)
+    return endpoint
+
+
+def _array_items_pointer(document: dict, schema: Any) -> str | None:
+    schema, _ = deref(document, schema, "")
+    if not isinstance(schema, dict):
+        return None
+    if schema.get("type") == "array" and isinstance(schema.get("items"), dict):
+        return deref(document, schema["items"], "")[1] or None
+    for value in properties(document, schema).values():
+        value, _ = deref(document, value, "")
+        if isinstance(value, dict) and value.get("type") == "array" and isinstance(value.get("items"), dict):
+            return deref(document, value["items"], "")[1] or None
+    return None

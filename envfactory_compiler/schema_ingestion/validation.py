@@ -1,0 +1,100 @@
+"""Structural validation with openapi-spec-validator, as diagnostics.
+
+The validator reports schema errors lazily and may crash on a document that
+is malformed enough; whatever it found before that is what we report.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from openapi_spec_validator import (
+    OpenAPIV2SpecValidator,
+    OpenAPIV30SpecValidator,
+    OpenAPIV31SpecValidator,
+)
+
+from ..diagnostics import Diagnostic, error, pointer_join
+
+MAX_REPORTED = 20
+
+_VALIDATORS = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator, "3.1": OpenAPIV31SpecValidator}
+_HINT = "make this part of the document match the OpenAPI {version} specification"
+
+
+def detect_version(document: Any, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """The spec family ("2.0", "3.0", "3.1") or a diagnostic saying why not."""
+    if not isinstance(document, dict):
+        kind = type(document).__name__.replace("NoneType", "nothing").replace("str", "a string")
+        return None, [error(file, "", f"the document is {kind}, not an object",
+                            "an OpenAPI document is a YAML/JSON object with an 'openapi' or 'swagger' key")]
+    if "openapi" in document:
+        version = str(document["openapi"])
+        family = ".".join(version.split(".")[:2])
+        if family in ("3.0", "3.1"):
+            return family, []
+        return None, [error(file, "/openapi", f"unsupported OpenAPI version {version!r}", "use OpenAPI 3.0.x or 3.1.x")]
+    if "swagger" in document:
+        if str(document["swagger"]) == "2.0":
+            return "2.0", []
+        return None, [error(file, "/swagger", f"unsupported Swagger version {document['swagger']!r}", "use Swagger 2.0 or OpenAPI 3")]
+    return None, [error(file, "", "no 'openapi' or 'swagger' version key",
+                        "add 'openapi: 3.0.3' (or 'swagger: \"2.0\"') at the top of the document")]
+
+
+def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
+    """Every structural error the validator finds (up to MAX_REPORTED)."""
+    problems: list[Diagnostic] = []
+    hint = _HINT.format(version=family)
+    try:
+        for exc in _VALIDATORS[family](document).iter_errors():
+            if type(exc).__name__ == "DuplicateOperationIDError":
+                continue  # repaired later: every operation gets a unique name
+            problems.append(error(file, _pointer(exc), _message(exc), hint))
+            if len(problems) >= MAX_REPORTED:
+                break
+    except Exception as exc:  # noqa: BLE001 - the validator crashes on some malformed input
+        if not problems:
+            problems.append(error(file, "", f"the document is malformed: {type(exc).__name__}: {exc}", hint))
+    return problems or _duplicate_templates(document, file)
+
+
+def _duplicate_templates(document: dict, file: str) -> list[Diagnostic]:
+    """`/a/{x}` and `/a/{y}` are one route; the validator lets that pass."""
+    seen: dict[str, str] = {}
+    problems = []
+    for path in document.get("paths") or {}:
+        shape = re.sub(r"\{[^}]*\}", "{}", path)
+        if shape in seen:
+            problems.append(error(file, pointer_join("paths", path),
+                                  f"duplicate path template: {path!r} and {seen[shape]!r} match the same URLs",
+                                  "merge the two path items or make their literal segments differ"))
+        seen.setdefault(shape, path)
+    return problems
+
+
+_OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)' operation in '([^']+)'")
+
+
+def _pointer(exc: Exception) -> str:
+    path = getattr(exc, "absolute_path", None)
+    if path:
+        return pointer_join(*path)
+    named = _OPERATION_IN_MESSAGE.search(str(exc))  # semantic checks name the operation in words
+    return pointer_join("paths", named.group(2), named.group(1)) if named else ""
+
+
+def _message(exc: Exception) -> str:
+    message = (getattr(exc, "message", None) or str(exc)).strip().splitlines()[0]
+    schema_path = list(getattr(exc, "absolute_schema_path", []) or [])
+    if "definitions" in schema_path and ("oneOf" in message or "anyOf" in message):
+        index = schema_path.index("definitions")
+        if index + 1 < len(schema_path):
+            expected = schema_path[index + 1]
+            return f"not a valid {expected} object ({_short(message)})"
+    return _short(message)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."

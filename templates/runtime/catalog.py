@@ -1,0 +1,75 @@
+"""The shape of the compiled operation table in `operations.py`.
+
+The compiler decides everything that can be decided from the spec (roles,
+which documented status answers each outcome, parameter types); the engine
+only looks these records up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Param:
+    """A path, query, header or cookie parameter, with what coercion needs."""
+
+    name: str
+    location: str
+    type: str = "string"
+    items: str = "string"
+    explode: bool = True
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A documented response: its media type and schema (a JSON pointer)."""
+
+    content_type: str | None = None
+    schema: str | None = None
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A collection the sandbox keeps state for."""
+
+    name: str
+    schema: str | None = None
+    id_field: str | None = None
+    id_schema: dict = field(default_factory=lambda: {"type": "string"})
+    parent: str | None = None
+    depth: int = 0  # number of parent ids that scope an item's key
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One API operation as the sandbox executes it."""
+
+    name: str
+    method: str
+    path: str
+    role: str
+    resource: str | None = None
+    params: tuple[Param, ...] = ()
+    body: str | None = None
+    body_type: str | None = None
+    replies: dict[str, Reply] = field(default_factory=dict)
+    outcomes: dict[str, str] = field(default_factory=dict)
+    security: tuple[tuple[str, ...], ...] = ()
+    scopes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (resource, its key's params)
+    parent_params: tuple[str, ...] = ()  # params holding the parent ids of a nested item
+    field_params: tuple[str, ...] = ()  # params that set fields on update
+    filters: tuple[tuple[str, str], ...] = ()  # (query param, field) pairs a list filters by
+    paging: dict[str, str] = field(default_factory=dict)  # limit/offset/page -> param name
+    envelope: str | None = None  # property of a list answer that holds the items
+    produces: str | None = None  # resource whose item an action answers with
+
+
+@dataclass(frozen=True)
+class Credential:
+    """Where a security scheme's credential travels."""
+
+    location: str  # header | query | cookie
+    name: str
+    prefix: str = ""  # "Basic " or "Bearer " for the Authorization header

@@ -1,0 +1,346 @@
+"""The sandbox's semantics, independent of any transport.
+
+`Engine.execute` runs one call against one task's state and says what to
+answer. The Connexion app, the in-process sampler and any other front end
+are thin layers over it, so every path to the sandbox behaves the same.
+
+- create: the server fills the id and other missing fields, echoes the rest;
+- read/update/delete: 404 when the item (or any parent in the path) is
+  missing; a deleted item stays gone;
+- list: filter by query parameters that name fields, then paginate;
+- action: a schema-valid answer, deterministic for a seed and request; an
+  answer shaped like a resource's item becomes readable afterwards;
+- security: an operation that requires credentials answers 401 unless one
+  of its schemes carries an accepted secret (`SANDBOX_TOKEN` by default;
+  `accepted = None` accepts any non-empty credential).
+
+Every answer uses a status the operation documents (chosen at compile time,
+see `Operation.outcomes`) and is conformed to that status's schema.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .catalog import Credential, Operation, Param, Resource
+from .fake import MISSING, SchemaData
+from .store import Key, TaskState
+
+SANDBOX_TOKEN = "envc-sandbox-token"  # the credential a sandbox accepts unless configured otherwise
+_DEFAULT_CODES = {"ok": 200, "created": 201, "not_found": 404, "invalid": 400, "unauthorized": 401}
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
+_TOTAL_FIELDS = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
+
+
+@dataclass
+class Call:
+    """One request: the operation's name and its raw inputs."""
+
+    operation: str
+    path: Mapping[str, Any] = field(default_factory=dict)
+    query: Mapping[str, Any] = field(default_factory=dict)
+    headers: Mapping[str, Any] = field(default_factory=dict)
+    cookies: Mapping[str, Any] = field(default_factory=dict)
+    body: Any = None
+
+
+@dataclass
+class Outcome:
+    """What to answer: status, body (JSON value or text) and media type."""
+
+    status: int
+    body: Any = None
+    content_type: str | None = None
+
+
+class Engine:
+    """Executes calls against task state according to the compiled tables."""
+
+    def __init__(
+        self,
+        document: dict,
+        operations: Mapping[str, Operation],
+        resources: Mapping[str, Resource],
+        credentials: Mapping[str, Credential],
+    ) -> None:
+        self.document = document
+        self.operations = operations
+        self.resources = resources
+        self.credentials = credentials
+        self.data = SchemaData(document)
+        self.accepted: frozenset[str] | None = frozenset({SANDBOX_TOKEN})
+        self._schemas: dict[str, dict] = {}
+
+    # -- entry points -----------------------------------------------------
+
+    def execute(self, task: TaskState, call: Call) -> Outcome:
+        op = self.operations[call.operation]
+        if not self._authorized(op, call):
+            return self.error(op, "unauthorized", "credentials are missing for this operation")
+        args = coerce(op.params, call)
+        missing = self._missing_scope(task, op, args)
+        if missing:
+            return self.error(op, "not_found", missing)
+        handler = getattr(self, "_" + op.role)
+        return handler(task, op, args, call.body)
+
+    def error(self, op: Operation, kind: str, detail: str) -> Outcome:
+        """An error answer shaped like the operation's documented error."""
+        status_key = op.outcomes.get(kind) or op.outcomes.get("invalid") or "default"
+        code = _code(status_key, kind)
+        reply = op.replies.get(status_key)
+        if reply is None or reply.schema is None:
+            return Outcome(code, None, None)
+        schema = self.schema(reply.schema)
+        value = _error_value(self.data, schema, code, detail)
+        rng = random.Random(f"error:{op.name}:{code}")
+        return Outcome(code, self.data.conform(value, schema, rng), reply.content_type)
+
+    def schema(self, pointer: str) -> dict:
+        cached = self._schemas.get(pointer)
+        if cached is None:
+            node: Any = self.document
+            for part in pointer.lstrip("/").split("/"):
+                part = part.replace("~1", "/").replace("~0", "~")
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            cached = self._schemas[pointer] = self.data.resolve(node)
+        return cached
+
+    # -- roles ------------------------------------------------------------
+
+    def _create(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        resource = self.resources[op.resource]
+        fields = dict(body) if isinstance(body, dict) else {}
+        item_id = fields.get(resource.id_field) if resource.id_field else None
+        if item_id is None:
+            item_id = task.new_id(resource.id_schema)
+        if resource.id_field:
+            fields[resource.id_field] = item_id
+        stored = self._store(task, op, resource, self._parent_key(op, resource, args) + (str(item_id),), fields)
+        return self._ok(task, op, stored, created=True)
+
+    def _read(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        resource = self.resources[op.resource]
+        return self._ok(task, op, task.collection(resource.name)[self._item_key(op, args)])
+
+    def _update(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        resource = self.resources[op.resource]
+        key = self._item_key(op, args) if self._has_item_scope(op) else self._body_key(op, resource, args, body)
+        current = task.collection(resource.name).get(key) if key else None
+        if current is None:
+            return self.error(op, "not_found", f"no {resource.name} item with that id")
+        changes = dict(body) if isinstance(body, dict) else {}
+        changes.update({name: args[name] for name in op.field_params if name in args})
+        if resource.id_field:
+            changes[resource.id_field] = current.get(resource.id_field, changes.get(resource.id_field))
+        stored = self._store(task, op, resource, key, {**current, **changes})
+        return self._ok(task, op, stored)
+
+    def _delete(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        resource = self.resources[op.resource]
+        removed = task.collection(resource.name).pop(self._item_key(op, args))
+        return self._ok(task, op, removed)
+
+    def _list(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        resource = self.resources[op.resource]
+        prefix = self._parent_key(op, resource, args)
+        items = [v for k, v in task.collection(resource.name).items() if k[: len(prefix)] == prefix]
+        items = [v for v in items if all(_matches(v.get(f), args[p]) for p, f in op.filters if args.get(p) is not None)]
+        total = len(items)
+        items = _page(items, args, op.paging)
+        if op.envelope is None:
+            return self._ok(task, op, items)
+        envelope = {op.envelope: items}
+        envelope.update({name: total for name in _TOTAL_FIELDS})
+        return self._ok(task, op, envelope)
+
+    def _action(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
+        request = json.dumps([args, body], sort_keys=True, default=str)
+        rng = random.Random(f"{task.seed}:{op.name}:{request}")
+        status_key = op.outcomes.get("ok", "default")
+        reply = op.replies.get(status_key)
+        if reply is None or reply.schema is None:
+            return Outcome(_code(status_key, "ok"), None, None)
+        schema = self.schema(reply.schema)
+        echoed = {**args, **(body if isinstance(body, dict) else {})}
+        declared = _property_names(self.data, schema)
+        seed_value = {k: v for k, v in echoed.items() if k in declared} if declared else MISSING
+        value = self.data.conform(seed_value, schema, rng)
+        if op.produces and isinstance(value, dict):
+            value = self._register(task, self.resources[op.produces], value)
+        return Outcome(_code(status_key, "ok"), value, reply.content_type)
+
+    # -- helpers ------------------------------------------------------------
+
+    def _store(self, task: TaskState, op: Operation, resource: Resource, key: Key, fields: dict) -> dict:
+        rng = random.Random(f"{task.seed}:{op.name}:{task.counter}")
+        stored = fields
+        if resource.schema:
+            stored = self.data.conform(fields, self.schema(resource.schema), rng)
+            stored.update({k: v for k, v in fields.items() if k not in stored})
+        task.collection(resource.name)[key] = stored
+        return stored
+
+    def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
+        """An action's answer shaped like an item becomes a stored item."""
+        item_id = task.new_id(resource.id_schema)
+        if resource.id_field:
+            value[resource.id_field] = item_id
+        task.collection(resource.name)[(str(item_id),)] = value
+        return value
+
+    def _ok(self, task: TaskState, op: Operation, value: Any, *, created: bool = False) -> Outcome:
+        status_key = op.outcomes.get("ok", "default")
+        code = _code(status_key, "created" if created else "ok")
+        reply = op.replies.get(status_key)
+        if reply is None or reply.schema is None:
+            return Outcome(code, None, None)
+        rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
+        return Outcome(code, self.data.conform(value, self.schema(reply.schema), rng), reply.content_type)
+
+    def _authorized(self, op: Operation, call: Call) -> bool:
+        if not op.security:
+            return True
+        return any(all(self._has_credential(name, call) for name in alternative) for alternative in op.security)
+
+    def _has_credential(self, scheme: str, call: Call) -> bool:
+        credential = self.credentials.get(scheme)
+        if credential is None:
+            return True
+        source = {"header": _lower_keys(call.headers), "query": call.query, "cookie": call.cookies}[credential.location]
+        value = source.get(credential.name.lower() if credential.location == "header" else credential.name)
+        if not isinstance(value, str) or not value.lower().startswith(credential.prefix.lower()):
+            return False
+        secret = _secret(value[len(credential.prefix):].strip(), credential.prefix)
+        if self.accepted is None:
+            return bool(secret)
+        return secret in self.accepted
+
+    def _missing_scope(self, task: TaskState, op: Operation, args: dict) -> str:
+        for resource, params in op.scopes:
+            key = tuple(str(args.get(p)) for p in params)
+            if key not in task.collection(resource):
+                return f"no {resource} item with id {key[-1]!r}"
+        return ""
+
+    def _has_item_scope(self, op: Operation) -> bool:
+        return any(resource == op.resource for resource, _ in op.scopes)
+
+    def _item_key(self, op: Operation, args: dict) -> Key:
+        params = next(params for resource, params in op.scopes if resource == op.resource)
+        return tuple(str(args.get(p)) for p in params)
+
+    def _parent_key(self, op: Operation, resource: Resource, args: dict) -> Key:
+        return tuple(str(args.get(p)) for p in op.parent_params)
+
+    def _body_key(self, op: Operation, resource: Resource, args: dict, body: Any) -> Key | None:
+        if not (isinstance(body, dict) and resource.id_field and body.get(resource.id_field) is not None):
+            return None
+        return self._parent_key(op, resource, args) + (str(body[resource.id_field]),)
+
+
+def _secret(value: str, prefix: str) -> str:
+    """The secret in a credential: the password of HTTP Basic, else the value."""
+    if prefix.strip().lower() != "basic":
+        return value
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8").partition(":")[2]
+    except (ValueError, UnicodeDecodeError):
+        return ""
+
+
+def coerce(params: tuple[Param, ...], call: Call) -> dict[str, Any]:
+    """Parameter values by name, typed by their schemas (HTTP gives text)."""
+    sources = {"path": call.path, "query": call.query, "header": _lower_keys(call.headers), "cookie": call.cookies}
+    args: dict[str, Any] = {}
+    for param in params:
+        source = sources[param.location]
+        name = param.name.lower() if param.location == "header" else param.name
+        if name in source:
+            args[param.name] = _typed(source[name], param)
+    return args
+
+
+def _typed(value: Any, param: Param) -> Any:
+    if param.type == "array":
+        if isinstance(value, str):
+            value = value.split(",") if value else []
+        return [_scalar(v, param.items) for v in value] if isinstance(value, (list, tuple)) else [value]
+    return _scalar(value, param.type)
+
+
+def _scalar(value: Any, kind: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        return value
+    if kind == "boolean":
+        return value.lower() in ("true", "1", "yes")
+    return value
+
+
+def _lower_keys(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k).lower(): v for k, v in values.items()}
+
+
+def _code(status_key: str, kind: str) -> int:
+    if status_key.isdigit():
+        return int(status_key)
+    return _DEFAULT_CODES[kind]
+
+
+def _matches(actual: Any, wanted: Any) -> bool:
+    wanted_values = wanted if isinstance(wanted, list) else [wanted]
+    actual_values = actual if isinstance(actual, list) else [actual]
+    if not wanted_values:
+        return True
+    return any(str(a) == str(w) for a in actual_values for w in wanted_values)
+
+
+def _page(items: list, args: dict, paging: Mapping[str, str]) -> list:
+    limit = args.get(paging.get("limit", ""))
+    offset = args.get(paging.get("offset", ""))
+    page = args.get(paging.get("page", ""))
+    size = limit if isinstance(limit, int) and limit >= 0 else None
+    start = offset if isinstance(offset, int) and offset >= 0 else 0
+    if isinstance(page, int) and page >= 1 and size is not None:
+        start = (page - 1) * size
+    return items[start : start + size] if size is not None else items[start:]
+
+
+def _error_value(data: SchemaData, schema: dict, code: int, detail: str) -> Any:
+    """Map code/title/detail onto whatever fields the error schema has."""
+    title = _TITLES.get(code, "Error")
+    if schema.get("type") == "string":
+        return f"{title}: {detail}"
+    if schema.get("type") == "integer":
+        return code
+    names = _property_names(data, schema)
+    value: dict[str, Any] = {}
+    for name in names:
+        lowered = name.lower()
+        if lowered in ("code", "status", "statuscode", "status_code", "error_code", "errorcode"):
+            value[name] = code
+        elif lowered in ("message", "detail", "details", "error", "description", "msg", "error_description"):
+            value[name] = detail
+        elif lowered in ("title", "reason", "type"):
+            value[name] = title
+    return value
+
+
+def _property_names(data: SchemaData, schema: dict, depth: int = 0) -> list[str]:
+    """Property names of an object schema, through `allOf`."""
+    names = list((schema.get("properties") or {}).keys())
+    for part in schema.get("allOf") or ():
+        if depth < 8:
+            names += [n for n in _property_names(data, data.resolve(part), depth + 1) if n not in names]
+    return names

@@ -1,0 +1,161 @@
+"""What Connexion's validation misses, added through its validator map.
+
+- Formats: jsonschema's draft-4 checker knows nothing of OpenAPI's
+  `int32`/`int64` ranges and checks `date-time` only when an optional
+  package is installed.
+- Direction: OpenAPI says a required `readOnly` property is required only
+  in responses and a required `writeOnly` one only in requests; Connexion
+  applies `required` to both.
+Validators are also built once per operation instead of once per request.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+
+from functools import cached_property
+from typing import Any, Iterator
+
+from connexion.datastructures import MediaTypeDict
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from connexion.validators import (
+    VALIDATOR_MAP,
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    JSONResponseBodyValidator,
+    MultiPartFormDataValidator,
+    TextResponseBodyValidator,
+)
+from jsonschema import Draft4Validator, ValidationError, validators
+
+_RFC3339 = re.compile(
+    r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+)
+_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
+
+
+def _in_range(name: str):
+    low, high = _RANGES[name]
+
+    def check(value: object) -> bool:
+        return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
+
+    return check
+
+
+def _date_time(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not _RFC3339.match(value):
+        return False
+    try:
+        datetime.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00").replace("t", "T"))
+    except ValueError:
+        return False
+    return True
+
+
+def _date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        datetime.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return len(value) == 10
+
+
+def _uuid(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def register_formats() -> None:
+    """Add the checks to the format checker Connexion validates with."""
+    checker = Draft4Validator.FORMAT_CHECKER
+    for name in _RANGES:
+        checker.checks(name)(_in_range(name))
+    checker.checks("date-time")(_date_time)
+    checker.checks("date")(_date)
+    checker.checks("uuid")(_uuid)
+
+
+def _required_unless(flag: str):
+    """`required`, except for properties marked with `flag` (readOnly/writeOnly)."""
+
+    def required(validator: Any, names: list, instance: Any, schema: dict) -> Iterator[ValidationError]:
+        if not validator.is_type(instance, "object"):
+            return
+        properties = schema.get("properties") or {}
+        for name in names:
+            if name not in instance and not (properties.get(name) or {}).get(flag):
+                yield ValidationError(f"{name!r} is a required property")
+
+    return required
+
+
+_RequestSchema = validators.extend(Draft4RequestValidator, {"required": _required_unless("readOnly")})
+_ResponseSchema = validators.extend(Draft4ResponseValidator, {"required": _required_unless("writeOnly")})
+
+
+class _RequestBody:
+    """Validators built once; an absent optional body is not an error."""
+
+    def _validate(self, body: Any) -> Any:
+        if body is None and not self._required:
+            return None
+        return super()._validate(body)
+
+    @cached_property
+    def _validator(self) -> Any:
+        return _RequestSchema(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+class JSONBody(_RequestBody, JSONRequestBodyValidator):
+    pass
+
+
+class _FormBody(_RequestBody):
+    """Forms cannot carry an empty array: a missing required array means []."""
+
+    def _validate(self, body: Any) -> Any:
+        if isinstance(body, dict):
+            properties = self._schema.get("properties") or {}
+            for name in self._schema.get("required") or ():
+                if name not in body and (properties.get(name) or {}).get("type") == "array":
+                    body[name] = []
+        return super()._validate(body)
+
+
+class FormBody(_FormBody, FormDataValidator):
+    pass
+
+
+class MultipartBody(_FormBody, MultiPartFormDataValidator):
+    pass
+
+
+class JSONResponse(JSONResponseBodyValidator):
+    @cached_property
+    def validator(self) -> Any:
+        return _ResponseSchema(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+
+VALIDATORS = {
+    **VALIDATOR_MAP,
+    "body": MediaTypeDict(
+        {
+            "*/*json": JSONBody,
+            "application/x-www-form-urlencoded": FormBody,
+            "multipart/form-data": MultipartBody,
+        }
+    ),
+    "response": MediaTypeDict({"*/*json": JSONResponse, "text/plain": TextResponseBodyValidator}),
+}

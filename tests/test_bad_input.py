@@ -1,0 +1,72 @@
+"""Bad specs: exit 1, a diagnostic naming file and JSON pointer, no traceback,
+and an existing output package left exactly as it was."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build, run_envc, tree_digest
+
+BAD = ROOT / "tests" / "bad_specs"
+sys.path.insert(0, str(BAD))
+from make_large import EXPECTED_MESSAGE, write_large_spec  # noqa: E402
+
+
+def _expected() -> list[dict[str, str]]:
+    with (BAD / "EXPECTED.tsv").open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
+
+
+CASES = _expected()
+
+
+@pytest.fixture(scope="module")
+def existing(tmp_path_factory) -> Path:
+    """A good package already in the output directory."""
+    out = tmp_path_factory.mktemp("existing")
+    build(ROOT / "specs" / "petstore.yaml", out, name="keep")
+    return out
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
+def test_bad_spec_is_rejected_without_writing(case: dict[str, str], existing: Path) -> None:
+    before = tree_digest(existing)
+    started = time.monotonic()
+    result = run_envc("build", str(BAD / case["file"]), "-o", str(existing), "--name", "keep")
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    assert case["file"] in result.output
+    pointer = case["pointer"]
+    if pointer != "/":
+        assert f"#{pointer}" in result.output, result.output
+    assert case["message_substring"].lower() in result.output.lower(), result.output
+    assert "nothing was written" in result.output
+    assert tree_digest(existing) == before
+
+
+def test_oversized_spec_is_refused_quickly(tmp_path: Path) -> None:
+    spec = tmp_path / "large.yaml"
+    write_large_spec(spec, megabytes=70)
+    result = run_envc("build", str(spec), "-o", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    assert EXPECTED_MESSAGE in result.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_cli_process_prints_no_traceback(tmp_path: Path) -> None:
+    """The real process, not the in-process runner: stderr has the diagnostic only."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "envfactory_compiler", "build", str(BAD / "truncated.yaml"), "-o", str(tmp_path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
+    assert "truncated.yaml" in proc.stderr and "yaml" in proc.stderr.lower()
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,140 @@
+"""Sandbox semantics, in process, on the committed generated packages."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from openapi_schema_validator import OAS30ReadValidator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from conftest import GENERATED, import_package
+
+
+@pytest.fixture(scope="module")
+def bookstore():
+    return import_package(GENERATED / "bookstore_env")
+
+
+@pytest.fixture(scope="module")
+def petstore():
+    return import_package(GENERATED / "swagger_petstore_v3_env")
+
+
+def _conforms(sandbox, op_name: str, outcome) -> None:
+    """The answer validates against the schema its status documents."""
+    op = sandbox.engine.operations[op_name]
+    key = str(outcome.status) if str(outcome.status) in op.replies else "default"
+    reply = op.replies[key]
+    if reply.schema is None:
+        assert outcome.body is None
+        return
+    document = sandbox.engine.document
+    schema = {"$ref": "#" + reply.schema}
+    registry = Registry().with_resource("", Resource(contents=document, specification=DRAFT4))
+    OAS30ReadValidator(schema, registry=registry, _resolver=registry.resolver_with_root(
+        Resource(contents=document, specification=DRAFT4))).validate(outcome.body)
+
+
+def run(package, sandbox, task, name, **call):
+    outcome = sandbox.engine.execute(task, package.Call(name, **call))
+    _conforms(sandbox, name, outcome)
+    return outcome
+
+
+def test_create_read_update_delete(petstore) -> None:
+    sandbox = petstore.load_sandbox(seed=1)
+    task = sandbox.store.task("t")
+    created = run(petstore, sandbox, task, "addPet", body={"name": "Rex", "photoUrls": ["a"], "status": "available"})
+    assert created.status == 200 and created.body["name"] == "Rex"
+    pet_id = created.body["id"]
+    read = run(petstore, sandbox, task, "getPetById", path={"petId": str(pet_id)})
+    assert read.status == 200 and read.body == created.body
+    updated = run(petstore, sandbox, task, "updatePetWithForm", path={"petId": pet_id}, query={"name": "Max"})
+    assert updated.body["name"] == "Max"
+    found = run(petstore, sandbox, task, "findPetsByStatus", query={"status": "available"})
+    assert [p["id"] for p in found.body] == [pet_id]
+    assert run(petstore, sandbox, task, "findPetsByStatus", query={"status": "sold"}).body == []
+    assert run(petstore, sandbox, task, "deletePet", path={"petId": pet_id}).status == 200
+    assert run(petstore, sandbox, task, "getPetById", path={"petId": pet_id}).status == 404
+
+
+def test_ids_are_unique_across_resource_types(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    task = sandbox.store.task("t")
+    pet = run(petstore, sandbox, task, "addPet", body={"name": "Rex", "photoUrls": []}).body
+    order = run(petstore, sandbox, task, "placeOrder", body={"petId": pet["id"], "quantity": 1}).body
+    assert pet["id"] != order["id"]
+    assert run(petstore, sandbox, task, "getOrderById", path={"orderId": pet["id"]}).status == 404
+    assert run(petstore, sandbox, task, "getPetById", path={"petId": order["id"]}).status == 404
+
+
+def test_tasks_are_isolated(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    pet = run(petstore, sandbox, sandbox.store.task("a"), "addPet", body={"name": "Rex", "photoUrls": []}).body
+    assert run(petstore, sandbox, sandbox.store.task("b"), "getPetById", path={"petId": pet["id"]}).status == 404
+
+
+def test_nested_resources_need_their_parent(bookstore) -> None:
+    sandbox = bookstore.load_sandbox()
+    task = sandbox.store.task("t")
+    book = {"title": "The Dispossessed", "isbn": "9780061054884", "genre": "fiction", "publishedYear": 1974}
+    assert run(bookstore, sandbox, task, "create_author_book", path={"authorId": 999}, body=book).status == 404
+    author = run(bookstore, sandbox, task, "create_author", body={"name": "Ursula K. Le Guin"}).body
+    other = run(bookstore, sandbox, task, "create_author", body={"name": "Someone Else"}).body
+    created = run(bookstore, sandbox, task, "create_author_book", path={"authorId": author["id"]}, body=book)
+    assert created.status == 201 and created.body["title"] == book["title"]
+    listed = run(bookstore, sandbox, task, "list_author_books", path={"authorId": author["id"]})
+    assert [b["title"] for b in _items(listed.body)] == ["The Dispossessed"]
+    assert _items(run(bookstore, sandbox, task, "list_author_books", path={"authorId": other["id"]}).body) == []
+    path = {"authorId": other["id"], "bookId": created.body["id"]}
+    assert run(bookstore, sandbox, task, "get_author_book", path=path).status == 404
+
+
+def _items(body):
+    return body if isinstance(body, list) else next(v for v in body.values() if isinstance(v, list))
+
+
+def test_list_filters_and_paginates(bookstore) -> None:
+    sandbox = bookstore.load_sandbox()
+    task = sandbox.store.task("t")
+    author = run(bookstore, sandbox, task, "create_author", body={"name": "Ann"}).body
+    for index, genre in enumerate(["fiction", "poetry", "fiction", "fiction"]):
+        book = {"title": f"Book {index}", "isbn": "9780061054884", "genre": genre, "publishedYear": 2000}
+        run(bookstore, sandbox, task, "create_author_book", path={"authorId": author["id"]}, body=book)
+    page = run(bookstore, sandbox, task, "search_books", query={"genre": "fiction", "limit": "2", "offset": "1"}).body
+    assert [b["title"] for b in page["data"]] == ["Book 2", "Book 3"]
+    assert page["total"] == 3
+
+
+def test_actions_are_deterministic_and_register_items(bookstore) -> None:
+    answers = []
+    for _ in range(2):
+        sandbox = bookstore.load_sandbox(seed=7)
+        task = sandbox.store.task("t")
+        book_id = "8c7e2a52-3c1b-4f0a-9d5e-2b9f0c1d2e3f"
+        loan = run(bookstore, sandbox, task, "checkout_book", path={"bookId": book_id}, body={"borrower": "m1"})
+        assert loan.body["borrower"] == "m1" and loan.body["bookId"] == book_id
+        answers.append(json.dumps(loan.body, sort_keys=True))
+        assert run(bookstore, sandbox, task, "get_loan", path={"loanId": loan.body["id"]}).body == loan.body
+    assert answers[0] == answers[1]
+
+
+def test_snapshot_restore_reset(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    store = sandbox.store
+    run(petstore, sandbox, store.task("t"), "addPet", body={"name": "Rex", "photoUrls": []})
+    saved = json.dumps(store.snapshot("t"), sort_keys=True)
+    run(petstore, sandbox, store.task("t"), "addPet", body={"name": "Max", "photoUrls": []})
+    store.restore("t", json.loads(saved))
+    assert json.dumps(store.snapshot("t"), sort_keys=True) == saved
+    store.reset("t")
+    assert store.snapshot("t")["objects"] == {}
+
+
+def test_errors_take_the_documented_shape(bookstore) -> None:
+    sandbox = bookstore.load_sandbox()
+    outcome = run(bookstore, sandbox, sandbox.store.task("t"), "get_author", path={"authorId": 12345})
+    assert outcome.status == 404
+    assert outcome.body["code"] == 404 and "12345" in outcome.body["message"]
