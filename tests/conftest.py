@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from envfactory_compiler.cli import main as envc
+from envfactory_compiler.emission.naming import package_name
 
 ROOT = Path(__file__).resolve().parents[1]
 SPECS = ROOT / "specs"
@@ -35,7 +36,7 @@ def build(spec: Path | str, out: Path, name: str | None = None) -> Path:
     name = name or f"t{uuid.uuid4().hex[:8]}"
     result = run_envc("build", str(spec), "-o", str(out), "--name", name)
     assert result.exit_code == 0, result.output
-    return out / (name + "_env")
+    return out / package_name("", name)
 
 
 def import_package(project: Path):

@@ -37,7 +37,11 @@ def _conforms(sandbox, op_name: str, outcome) -> None:
         Resource(contents=document, specification=DRAFT4))).validate(outcome.body)
 
 
+CREDENTIALS = {"Authorization": "Bearer envc-sandbox-token", "api_key": "envc-sandbox-token"}
+
+
 def run(package, sandbox, task, name, **call):
+    call.setdefault("headers", CREDENTIALS)
     outcome = sandbox.engine.execute(task, package.Call(name, **call))
     _conforms(sandbox, name, outcome)
     return outcome
@@ -138,3 +142,14 @@ def test_errors_take_the_documented_shape(bookstore) -> None:
     outcome = run(bookstore, sandbox, sandbox.store.task("t"), "get_author", path={"authorId": 12345})
     assert outcome.status == 404
     assert outcome.body["code"] == 404 and "12345" in outcome.body["message"]
+
+
+def test_missing_or_wrong_credentials_are_refused(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    task = sandbox.store.task("t")
+    body = {"name": "Rex", "photoUrls": []}
+    assert run(petstore, sandbox, task, "addPet", body=body, headers={}).status == 401
+    assert run(petstore, sandbox, task, "addPet", body=body, headers={"Authorization": "Bearer wrong"}).status == 401
+    lenient = petstore.load_sandbox(any_credential=True)
+    assert run(petstore, lenient, lenient.store.task("t"), "addPet", body=body,
+               headers={"Authorization": "Bearer anything"}).status == 200

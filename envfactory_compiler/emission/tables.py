@@ -64,6 +64,16 @@ def resources(spec: NormalizedSpec) -> dict[str, Record]:
     return {r.name: _resource(spec, r) for r in spec.resources}
 
 
+def _item_param_schema(spec: NormalizedSpec, resource: Resource) -> dict:
+    """The schema of the path parameter that names one item (its last one)."""
+    for endpoint in spec.endpoints:
+        if endpoint.resource == resource.name and endpoint.role in (Role.READ, Role.UPDATE, Role.DELETE):
+            path_params = endpoint.params_in("path")
+            if path_params and endpoint.path.endswith("{" + path_params[-1].name + "}"):
+                return deref(spec.document, path_params[-1].schema, "")[0] or {}
+    return {}
+
+
 def credentials(spec: NormalizedSpec) -> dict[str, Record]:
     table = {}
     for scheme in spec.security_schemes:
@@ -77,22 +87,24 @@ def credentials(spec: NormalizedSpec) -> dict[str, Record]:
 
 
 def _resource(spec: NormalizedSpec, resource: Resource) -> Record:
+    """Ids must be valid both as the item's field and as its path parameter."""
     id_schema, _ = deref(spec.document, resource.id_schema, "")
+    merged = {**_plain_id_schema(id_schema), **_plain_id_schema(_item_param_schema(spec, resource), default=False)}
     return record(
         "Resource",
         name=resource.name,
         schema=resource.schema_pointer,
         id_field=resource.id_field,
-        id_schema=_plain_id_schema(id_schema),
+        id_schema=merged,
         parent=resource.parent,
         depth=resource.collection_path.count("{}"),
     )
 
 
-def _plain_id_schema(schema: Any) -> dict:
-    keep = ("type", "format", "minimum", "pattern", "minLength", "maxLength")
+def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
+    keep = ("type", "format", "minimum", "maximum", "pattern", "minLength", "maxLength")
     plain = {k: thaw(v) for k, v in (schema or {}).items() if k in keep}
-    return plain or {"type": "string"}
+    return plain or ({"type": "string"} if default else {})
 
 
 def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> Record:

@@ -56,13 +56,16 @@ class SchemaLoader:
         return document, [warning(location, n.pointer, n.message) for n in notes]
 
     def _build(self, document: dict, source: SpecSource, notes: list[Diagnostic]) -> NormalizedSpec:
+        document["openapi"] = "3.0.3"
         notes = _name_operations(document, source.path) + notes
         dropped = drop_unparsed_media(document)
         if dropped:
             notes.append(warning(source.path, dropped[0], f"{len(dropped)} request media types the sandbox cannot validate "
                                  "were dropped from the bundled spec (listed in x-envc-dropped-media-types)",
                                  "offer request bodies as JSON or forms to have them validated"))
-        added = add_sandbox_responses(document)
+        endpoints, _ = read_endpoints(document, source.path)
+        resources, endpoints = infer_resources(document, endpoints)
+        added = add_sandbox_responses(document, endpoints, resources)
         if added:
             counts = Counter(pointer.rsplit("/", 1)[1] for pointer in added)
             listing = ", ".join(f"{status} x{count}" for status, count in sorted(counts.items()))

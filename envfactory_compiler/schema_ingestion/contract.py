@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import pointer_join
+from ..ir import EndpointDef, Resource, Role
+from .normalization import deref
+from .resources import properties
 
 PROBLEM_SCHEMA = "EnvcProblem"
 _PROBLEM = {
@@ -46,27 +49,42 @@ def needed_statuses(operation: dict, item: dict, path: str, security: list) -> l
     return needed
 
 
-def add_sandbox_responses(document: dict) -> list[str]:
+def add_sandbox_responses(document: dict, endpoints: list[EndpointDef], resources: list[Resource]) -> list[str]:
     """Add undocumented sandbox statuses in place; returns pointers of what was added."""
+    by_name = {r.name: r for r in resources}
     added = []
-    for path, item in (document.get("paths") or {}).items():
-        for method, operation in item.items():
-            if method not in ("get", "put", "post", "delete", "options", "head", "patch", "trace"):
+    for endpoint in endpoints:
+        item = document["paths"][endpoint.path]
+        operation = item[endpoint.method]
+        responses = operation.setdefault("responses", {})
+        security = operation.get("security", document.get("security")) or []
+        if not any(str(s).startswith("2") for s in responses) and "default" not in responses:
+            responses["200"] = _success(endpoint, by_name.get(endpoint.resource or ""))
+            added.append(pointer_join("paths", endpoint.path, endpoint.method, "responses", "200"))
+        for status in needed_statuses(operation, item, endpoint.path, security):
+            if _documented(responses, status):
                 continue
-            responses = operation.setdefault("responses", {})
-            security = operation.get("security", document.get("security")) or []
-            for status in needed_statuses(operation, item, path, security):
-                if _documented(responses, status):
-                    continue
-                responses[status] = {
-                    "description": _REASONS[status] + " (answered by the envfactory sandbox)",
-                    "content": {"application/problem+json": {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
-                    "x-envc-added": True,
-                }
-                added.append(pointer_join("paths", path, method, "responses", status))
-    if added:
+            responses[status] = {
+                "description": _REASONS[status] + " (answered by the envfactory sandbox)",
+                "content": {"application/problem+json": {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+                "x-envc-added": True,
+            }
+            added.append(pointer_join("paths", endpoint.path, endpoint.method, "responses", status))
+    if any(not p.endswith("/200") for p in added):
         document.setdefault("components", {}).setdefault("schemas", {}).setdefault(PROBLEM_SCHEMA, _PROBLEM)
     return added
+
+
+def _success(endpoint: EndpointDef, resource: Resource | None) -> dict:
+    """A success answer: the item for CRUD on a known representation, else empty."""
+    response: dict = {"description": "Success (answered by the envfactory sandbox)", "x-envc-added": True}
+    if resource is None or resource.schema_pointer is None or endpoint.role is Role.DELETE:
+        return response
+    schema: dict = {"$ref": "#" + resource.schema_pointer}
+    if endpoint.role is Role.LIST:
+        schema = {"type": "array", "items": schema}
+    response["content"] = {"application/json": {"schema": schema}}
+    return response
 
 
 def _documented(responses: dict, status: str) -> bool:
@@ -83,19 +101,37 @@ def parsed_media(media_type: str) -> bool:
     return base in _PARSED or base.endswith("+json") or base == "*/*"
 
 
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def drop_unparsed_media(document: dict) -> list[str]:
-    """Remove unparseable request media types where a parseable one exists."""
+    """Remove request media types the sandbox cannot validate, where JSON or another one remains.
+
+    Forms count as unvalidatable when their fields are arrays or objects: a
+    form cannot tell a one-item array from a string.
+    """
     dropped = []
     for path, item in (document.get("paths") or {}).items():
         for method, operation in item.items():
             body = operation.get("requestBody") if isinstance(operation, dict) else None
+            body = deref(document, body, "")[0] if isinstance(body, dict) else None
             content = body.get("content") if isinstance(body, dict) else None
-            if not content or not any(parsed_media(m) for m in content):
+            if not content:
                 continue
-            unparsed = [m for m in content if not parsed_media(m)]
+            usable = [m for m in content if parsed_media(m) and not _structured_form(document, m, content[m])]
+            if not usable:
+                continue
+            unparsed = [m for m in content if m not in usable]
             for media in unparsed:
                 del content[media]
                 dropped.append(pointer_join("paths", path, method, "requestBody", "content", media))
             if unparsed:
                 body["x-envc-dropped-media-types"] = unparsed
     return dropped
+
+
+def _structured_form(document: dict, media_type: str, media: dict) -> bool:
+    if media_type.split(";")[0].strip().lower() not in _FORMS:
+        return False
+    fields = properties(document, (media or {}).get("schema") or {})
+    return any(deref(document, f, "")[0].get("type") in ("array", "object") for f in fields.values() if isinstance(f, dict))

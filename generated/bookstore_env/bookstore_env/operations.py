@@ -9,13 +9,13 @@ RESOURCES: dict[str, Resource] = {
         name="authors",
         schema="/components/schemas/Author",
         id_field="id",
-        id_schema={"type": "integer", "format": "int64"},
+        id_schema={"type": "integer", "format": "int64", "minimum": 1},
     ),
     "loans": Resource(
         name="loans",
         schema="/components/schemas/Loan",
         id_field="id",
-        id_schema={"type": "integer", "format": "int64"},
+        id_schema={"type": "integer", "format": "int64", "minimum": 1},
     ),
     "books": Resource(
         name="books",

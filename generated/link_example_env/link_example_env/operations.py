@@ -16,7 +16,7 @@ RESOURCES: dict[str, Resource] = {
         name="pullrequests",
         schema="/components/schemas/pullrequest",
         id_field="id",
-        id_schema={"type": "integer"},
+        id_schema={"type": "string"},
         depth=2,
     ),
 }

@@ -136,7 +136,7 @@ RESOURCES: dict[str, Resource] = {
         name="snippets",
         schema="/components/schemas/snippet",
         id_field="id",
-        id_schema={"format": "int32", "type": "integer"},
+        id_schema={"format": "int32", "type": "string"},
         parent="sites",
         depth=1,
     ),

@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import BadRequestProblem
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -31,6 +32,7 @@ from connexion.validators import (
     TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator, ValidationError, validators
+from starlette.datastructures import Headers
 
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -122,10 +124,11 @@ _ResponseSchema = validators.extend(
 class _RequestBody:
     """Validators built once; an absent optional body is not an error."""
 
-    def _validate(self, body: Any) -> Any:
-        if body is None and not self._required:
-            return None
-        return super()._validate(body)
+    async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
+        absent = not int(Headers(scope=scope).get("content-length", 0) or 0)
+        if absent and not self._required and self._schema.get("default") is None:
+            return receive, scope
+        return await super().wrap_receive(receive, scope=scope)
 
     @cached_property
     def _validator(self) -> Any:
@@ -139,7 +142,21 @@ class JSONBody(_RequestBody, JSONRequestBodyValidator):
 
 
 class _FormBody(_RequestBody):
-    """Forms cannot carry an empty array: a missing required array means []."""
+    """Forms cannot carry an empty array: a missing required array means [].
+
+    A body the form parser chokes on (no boundary, no content type) is a
+    bad request, not a server error.
+    """
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        try:
+            return await super()._parse(stream, scope)
+        except BadRequestProblem:
+            raise
+        except Exception as exc:  # noqa: BLE001 - starlette's parser raises many kinds
+            raise BadRequestProblem(
+                detail=f"malformed form body: {type(exc).__name__}: {exc}"
+            ) from None
 
     def _validate(self, body: Any) -> Any:
         if isinstance(body, dict):
@@ -150,7 +167,24 @@ class _FormBody(_RequestBody):
                     and (properties.get(name) or {}).get("type") == "array"
                 ):
                     body[name] = []
+            for name, value in body.items():
+                if _literal_in_text_field(properties.get(name) or {}, value):
+                    raise BadRequestProblem(
+                        detail=f"{name!r}: {value!r} is a JSON literal, not text"
+                    )
         return super()._validate(body)
+
+
+def _literal_in_text_field(schema: dict, value: Any) -> bool:
+    """A form carries text only, so `true`/`false`/`null` in a free-text field
+    are taken as a client that meant a boolean or null (as test generators do)."""
+    if (
+        schema.get("type") != "string"
+        or schema.get("format") in ("binary", "byte")
+        or "enum" in schema
+    ):
+        return False
+    return value in ("true", "false", "null")
 
 
 class FormBody(_FormBody, FormDataValidator):

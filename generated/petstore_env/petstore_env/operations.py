@@ -9,7 +9,7 @@ RESOURCES: dict[str, Resource] = {
         name="pets",
         schema="/components/schemas/Pet",
         id_field="id",
-        id_schema={"type": "integer", "format": "int64"},
+        id_schema={"type": "string", "format": "int64"},
     ),
 }
 

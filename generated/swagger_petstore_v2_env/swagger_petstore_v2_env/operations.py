@@ -21,7 +21,7 @@ RESOURCES: dict[str, Resource] = {
         name="order",
         schema="/components/schemas/Order",
         id_field="id",
-        id_schema={"type": "integer", "format": "int64"},
+        id_schema={"type": "integer", "format": "int64", "maximum": 10, "minimum": 1},
     ),
 }
 
@@ -38,13 +38,17 @@ OPERATIONS: dict[str, Operation] = {
             "400": Reply(),
             "404": Reply(),
             "405": Reply(),
+            "200": Reply(
+                content_type="application/json",
+                schema="/paths/~1pet/put/responses/200/content/application~1json/schema",
+            ),
             "401": Reply(
                 content_type="application/problem+json",
                 schema="/paths/~1pet/put/responses/401/content/application~1problem+json/schema",
             ),
         },
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "401",
@@ -61,6 +65,10 @@ OPERATIONS: dict[str, Operation] = {
         body_type="application/json",
         replies={
             "405": Reply(),
+            "200": Reply(
+                content_type="application/json",
+                schema="/paths/~1pet/post/responses/200/content/application~1json/schema",
+            ),
             "400": Reply(
                 content_type="application/problem+json",
                 schema="/paths/~1pet/post/responses/400/content/application~1problem+json/schema",
@@ -71,7 +79,7 @@ OPERATIONS: dict[str, Operation] = {
             ),
         },
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "400",
             "invalid": "400",
             "unauthorized": "401",
@@ -171,6 +179,10 @@ OPERATIONS: dict[str, Operation] = {
         body_type="application/x-www-form-urlencoded",
         replies={
             "405": Reply(),
+            "200": Reply(
+                content_type="application/json",
+                schema="/paths/~1pet~1{petId}/post/responses/200/content/application~1json/schema",
+            ),
             "400": Reply(
                 content_type="application/problem+json",
                 schema="/paths/~1pet~1{petId}/post/responses/400/content/application~1problem+json/schema",
@@ -185,7 +197,7 @@ OPERATIONS: dict[str, Operation] = {
             ),
         },
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "401",
@@ -206,13 +218,14 @@ OPERATIONS: dict[str, Operation] = {
         replies={
             "400": Reply(),
             "404": Reply(),
+            "200": Reply(),
             "401": Reply(
                 content_type="application/problem+json",
                 schema="/paths/~1pet~1{petId}/delete/responses/401/content/application~1problem+json/schema",
             ),
         },
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "401",
@@ -330,9 +343,9 @@ OPERATIONS: dict[str, Operation] = {
         role="delete",
         resource="order",
         params=(Param(name="orderId", location="path", type="integer", required=True),),
-        replies={"400": Reply(), "404": Reply()},
+        replies={"400": Reply(), "404": Reply(), "200": Reply()},
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "400",
@@ -453,9 +466,16 @@ OPERATIONS: dict[str, Operation] = {
         params=(Param(name="username", location="path", required=True),),
         body="/paths/~1user~1{username}/put/requestBody/content/application~1json/schema",
         body_type="application/json",
-        replies={"400": Reply(), "404": Reply()},
+        replies={
+            "400": Reply(),
+            "404": Reply(),
+            "200": Reply(
+                content_type="application/json",
+                schema="/paths/~1user~1{username}/put/responses/200/content/application~1json/schema",
+            ),
+        },
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "400",
@@ -469,9 +489,9 @@ OPERATIONS: dict[str, Operation] = {
         role="delete",
         resource="user",
         params=(Param(name="username", location="path", required=True),),
-        replies={"400": Reply(), "404": Reply()},
+        replies={"400": Reply(), "404": Reply(), "200": Reply()},
         outcomes={
-            "ok": "default",
+            "ok": "200",
             "not_found": "404",
             "invalid": "400",
             "unauthorized": "400",

@@ -12,6 +12,8 @@ and a wrong dependency can never be satisfied by a coincidental id.
 from __future__ import annotations
 
 import copy
+import math
+import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -35,17 +37,28 @@ class TaskState:
         self.counter += 1
         return self.counter
 
-    def new_id(self, schema: dict) -> Any:
-        """A fresh id of the schema's type, unique within the task."""
+    def new_id(self, schema: dict, taken: dict[Key, Any] | None = None) -> Any:
+        """A fresh id of the schema's type, unique within the task.
+
+        Integer ids come from the task's counter; where the schema caps them
+        (`maximum`), the smallest value in range that `taken` does not use.
+        """
         number = self.next_number()
         kind = schema.get("type")
         if kind in ("integer", "number"):
-            low = int(schema.get("minimum", 1) or 1)
-            return low + number - 1 if kind == "integer" else float(low + number - 1)
+            low = int(math.ceil(schema.get("minimum", 1)))
+            value = low + number - 1
+            high = schema.get("maximum")
+            if high is not None and value > high:
+                used = {key[-1] for key in (taken or {})}
+                value = next(
+                    (v for v in range(low, int(high) + 1) if str(v) not in used),
+                    int(high),
+                )
+            return value if kind == "integer" else float(value)
         if schema.get("format") == "uuid":
-            return str(
-                uuid.UUID(int=(self.seed << 64 | number) & ((1 << 128) - 1), version=4)
-            )
+            digest = hashlib.sha256(f"{self.seed}:{number}".encode()).digest()
+            return str(uuid.UUID(bytes=digest[:16], version=4))
         return f"{number:06d}"
 
     def snapshot(self) -> dict[str, Any]:

@@ -27,7 +27,7 @@ from connexion.resolver import Resolution, Resolver
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Mount, Route
+from starlette.routing import Route
 
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .validation import VALIDATORS, register_formats
@@ -54,10 +54,9 @@ class _OperationResolver(Resolver):
 class Sandbox:
     """An engine, its state and the ASGI app serving them."""
 
-    def __init__(self, engine: Engine, store: StateStore, package_dir: Path) -> None:
+    def __init__(self, engine: Engine, store: StateStore) -> None:
         self.engine = engine
         self.store = store
-        self.package_dir = package_dir
         self.routes = _Routes(engine)
 
     def handler(self, name: str):
@@ -115,11 +114,12 @@ class Sandbox:
             for m in ConnexionMiddleware.default_middlewares
             if m is not SecurityMiddleware
         ]
-        api = connexion.AsyncApp(
-            __name__, specification_dir=str(self.package_dir), middlewares=middlewares
-        )
+        api = connexion.AsyncApp(__name__, middlewares=middlewares)
         api.add_api(
-            SPEC_FILE,
+            # A dict, not the file: Connexion renders spec *files* as Jinja
+            # templates, which would let spec text run code. A fresh copy,
+            # because Connexion resolves references in place.
+            json.loads(json.dumps(self.engine.document)),
             resolver=_OperationResolver(self),
             validate_responses=True,
             strict_validation=False,
@@ -129,20 +129,26 @@ class Sandbox:
         api.add_error_handler(ProblemException, self.problem)
         api.add_error_handler(UnicodeDecodeError, self.problem)
         api.add_error_handler(404, self.problem)
-        admin = [
-            Route("/_sandbox/tasks/{task}/state", self._state, methods=["GET"]),
-            Route("/_sandbox/tasks/{task}/snapshot", self._state, methods=["POST"]),
-            Route("/_sandbox/tasks/{task}/restore", self._restore, methods=["POST"]),
-            Route("/_sandbox/tasks/{task}/reset", self._reset, methods=["POST"]),
-        ]
-        app = Starlette(routes=admin + [Mount("/", app=api)])
+        admin = Starlette(
+            routes=[
+                Route("/_sandbox/tasks/{task}/state", self._state, methods=["GET"]),
+                Route("/_sandbox/tasks/{task}/snapshot", self._state, methods=["POST"]),
+                Route(
+                    "/_sandbox/tasks/{task}/restore", self._restore, methods=["POST"]
+                ),
+                Route("/_sandbox/tasks/{task}/reset", self._reset, methods=["POST"]),
+            ]
+        )
 
         async def outer(scope: dict, receive: Any, send: Any) -> None:
             # Connexion's router records the operation in scope["extensions"];
             # the dict must exist up front for error handlers to see it.
             scope.setdefault("extensions", {})
             if scope["type"] != "http":
-                await app(scope, receive, send)
+                await api(scope, receive, send)
+                return
+            if scope["path"].startswith("/_sandbox/"):
+                await admin(scope, receive, send)
                 return
 
             async def send_with_allow(message: dict) -> None:
@@ -163,7 +169,7 @@ class Sandbox:
                         }
                 await send(message)
 
-            await app(scope, receive, send_with_allow)
+            await api(scope, receive, send_with_allow)
 
         return outer
 
@@ -199,18 +205,27 @@ class _Routes:
         by_path: dict[str, dict[str, Any]] = {}
         for op in engine.operations.values():
             by_path.setdefault(op.path, {})[op.method.upper()] = op
+        self.loose: list[tuple[re.Pattern[str], dict[str, Any]]] = []
         for path, ops in by_path.items():
             pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(path))
-            self.templates.append((re.compile(f"^{base}{pattern}/?$"), ops))
+            self.templates.append((re.compile(f"^{base}{pattern}/?$", re.DOTALL), ops))
+            # An empty path parameter collapses "//" in some clients' URLs.
+            loose = re.sub(r"/\\\{[^/]*?\\\}", "(?:/[^/]*)?", re.escape(path))
+            self.loose.append((re.compile(f"^{base}{loose}/?$", re.DOTALL), ops))
 
-    def _ops(self, path: str) -> dict[str, Any]:
-        return next((ops for pattern, ops in self.templates if pattern.match(path)), {})
+    def _ops(self, path: str, patterns: list | None = None) -> dict[str, Any]:
+        return next(
+            (ops for pattern, ops in patterns or self.templates if pattern.match(path)),
+            {},
+        )
 
     def methods(self, path: str) -> list[str]:
         return sorted(self._ops(path))
 
     def operation(self, path: str, method: str) -> Any:
-        return self._ops(path).get(method.upper())
+        """The operation a request meant, even with a malformed or empty path parameter."""
+        method = method.upper()
+        return self._ops(path).get(method) or self._ops(path, self.loose).get(method)
 
 
 def _base_path(document: dict) -> str:
@@ -234,7 +249,7 @@ def load_sandbox(
     engine.accepted = (
         None if any_credential else frozenset({SANDBOX_TOKEN, *credentials})
     )
-    return Sandbox(engine, StateStore(seed=seed), package_dir)
+    return Sandbox(engine, StateStore(seed=seed))
 
 
 def _multi(params: Any) -> dict[str, Any]:

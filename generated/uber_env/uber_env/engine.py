@@ -28,7 +28,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from .catalog import Credential, Operation, Param, Resource
+from .catalog import Credential, Operation, Param, Reply, Resource
 from .fake import MISSING, SchemaData
 from .store import Key, TaskState
 
@@ -113,7 +113,7 @@ class Engine:
         code = _code(status_key, kind)
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
-            return Outcome(code, None, None)
+            return _unshaped(code, reply)
         schema = self.schema(reply.schema)
         value = _error_value(self.data, schema, code, detail)
         rng = random.Random(f"error:{op.name}:{code}")
@@ -135,8 +135,8 @@ class Engine:
         resource = self.resources[op.resource]
         fields = dict(body) if isinstance(body, dict) else {}
         item_id = fields.get(resource.id_field) if resource.id_field else None
-        if item_id is None:
-            item_id = task.new_id(resource.id_schema)
+        if not _usable_id(item_id, resource.id_schema):
+            item_id = task.new_id(resource.id_schema, task.collection(resource.name))
         if resource.id_field:
             fields[resource.id_field] = item_id
         stored = self._store(
@@ -209,7 +209,7 @@ class Engine:
         status_key = op.outcomes.get("ok", "default")
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
-            return Outcome(_code(status_key, "ok"), None, None)
+            return _unshaped(_code(status_key, "ok"), reply)
         schema = self.schema(reply.schema)
         echoed = {**args, **(body if isinstance(body, dict) else {})}
         declared = _property_names(self.data, schema)
@@ -236,7 +236,7 @@ class Engine:
 
     def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
         """An action's answer shaped like an item becomes a stored item."""
-        item_id = task.new_id(resource.id_schema)
+        item_id = task.new_id(resource.id_schema, task.collection(resource.name))
         if resource.id_field:
             value[resource.id_field] = item_id
         task.collection(resource.name)[(str(item_id),)] = value
@@ -249,7 +249,7 @@ class Engine:
         code = _code(status_key, "created" if created else "ok")
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
-            return Outcome(code, None, None)
+            return _unshaped(code, reply)
         rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
         return Outcome(
             code,
@@ -375,6 +375,25 @@ def _scalar(value: Any, kind: str) -> Any:
 
 def _lower_keys(values: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in values.items()}
+
+
+def _usable_id(value: Any, schema: dict) -> bool:
+    """A client-chosen id is kept only if it can name the item in a path."""
+    if value is None or isinstance(value, bool):
+        return False
+    if schema.get("type") == "integer":
+        return isinstance(value, int) and schema.get(
+            "minimum", value
+        ) <= value <= schema.get("maximum", value)
+    return isinstance(value, (str, int, float)) and str(value) != ""
+
+
+def _unshaped(code: int, reply: Reply | None) -> Outcome:
+    """An answer whose media type is documented without a schema: any value fits."""
+    if reply is None or reply.content_type is None:
+        return Outcome(code, None, None)
+    empty: Any = {} if reply.content_type.split(";")[0].endswith("json") else ""
+    return Outcome(code, empty, reply.content_type)
 
 
 def _code(status_key: str, kind: str) -> int:

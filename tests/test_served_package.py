@@ -1,0 +1,93 @@
+"""The issue's walk-through, for real: pip-install a built package, run
+`python -m <package> serve`, and talk HTTP to it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from conftest import ROOT, build
+
+TOKEN = "envc-sandbox-token"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """petstore-expanded built, pip-installed into a target dir, served on loopback."""
+    work = tmp_path_factory.mktemp("served")
+    project = build(ROOT / "specs" / "petstore-expanded.yaml", work / "out", name="petstore")
+    site = work / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(site), str(project)],
+        check=True, timeout=300,
+    )
+    assert (site / "petstore_env" / "openapi.json").is_file()
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    log = (work / "server.log").open("w")  # a file: an unread pipe would fill and block the server
+    proc = subprocess.Popen([sys.executable, "-m", "petstore_env", "serve", "--port", str(port)], env=env,
+                            cwd=work, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    client = httpx.Client(base_url=f"http://127.0.0.1:{port}/v2", timeout=10)
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            client.get("/pets")
+            break
+        except httpx.TransportError:
+            assert proc.poll() is None, (work / "server.log").read_text()
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)
+    yield client
+    proc.terminate()
+    proc.wait(timeout=10)
+
+
+def test_post_then_get_returns_the_posted_fields(served: httpx.Client) -> None:
+    created = served.post("/pets", json={"name": "Rex", "tag": "dog"})
+    assert created.status_code == 200
+    pet = created.json()
+    assert pet["name"] == "Rex" and pet["tag"] == "dog" and isinstance(pet["id"], int)
+    read = served.get(f"/pets/{pet['id']}")
+    assert read.status_code == 200 and read.json() == pet
+
+
+def test_delete_then_get_is_404(served: httpx.Client) -> None:
+    pet = served.post("/pets", json={"name": "Gone"}).json()
+    assert served.delete(f"/pets/{pet['id']}").status_code == 204
+    missing = served.get(f"/pets/{pet['id']}")
+    assert missing.status_code == 404
+    assert missing.json()["code"] == 404
+
+
+def test_a_second_task_does_not_see_the_first(served: httpx.Client) -> None:
+    pet = served.post("/pets", json={"name": "Mine"}, headers={"X-Envc-Task": "task-a"}).json()
+    assert served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-a"}).status_code == 200
+    assert served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-b"}).status_code == 404
+    assert served.get("/pets", headers={"X-Envc-Task": "task-b"}).json() == []
+
+
+def test_invalid_request_is_rejected_without_changing_state(served: httpx.Client) -> None:
+    headers = {"X-Envc-Task": "task-invalid"}
+    before = served.get("/pets", headers=headers).json()
+    rejected = served.post("/pets", json={"tag": 5}, headers=headers)
+    assert rejected.status_code == 400 and "name" in rejected.json()["message"]
+    assert served.get("/pets", headers=headers).json() == before
+
+
+def test_swagger_ui_is_served(served: httpx.Client) -> None:
+    assert served.get("/ui/").status_code == 200
