@@ -1,15 +1,26 @@
-"""The whole build of one spec: load, then emit. The CLI only presents it."""
+"""The whole build of one spec: read, validate, normalise, render, write.
+
+Structural validation (openapi-spec-validator) is the slowest step that
+nothing else waits on, so on a multi-core machine it runs in a forked
+process while the spec is normalised and the package rendered in memory.
+The package is written only once validation has passed, so a bad spec
+still writes nothing; a spec that fails validation reports the
+validator's diagnostics even if normalising it also failed.
+"""
 
 from __future__ import annotations
 
+import multiprocessing
+import os
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic
-from .emission import EmitReport, emit
+from .diagnostics import Diagnostic, SpecError
+from .emission import EmitReport, render_package
 from .ir import NormalizedSpec
-from .schema_ingestion import SchemaLoader
+from .schema_ingestion import ParsedSpec, SchemaLoader, validate_parsed
 
 
 @dataclass(frozen=True)
@@ -25,5 +36,37 @@ class BuildResult:
 def build(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False, max_bytes: int | None = None) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
     loader = SchemaLoader(allow_remote=allow_remote, **({"max_bytes": max_bytes} if max_bytes else {}))
-    spec = loader.load(spec_path)
-    return BuildResult(spec, emit(spec, Path(out_dir), name=name, version=__version__))
+    parsed = loader.read(spec_path)
+    with _Validation(parsed) as validation:
+        try:
+            spec = loader.normalize(parsed)
+            rendered = render_package(spec, Path(out_dir), name=name, version=__version__)
+        except Exception:
+            validation.raise_problems()
+            raise
+        validation.raise_problems()
+    return BuildResult(spec, rendered.write())
+
+
+class _Validation:
+    """Validate a parsed spec, in a forked process where that is possible."""
+
+    def __init__(self, parsed: ParsedSpec) -> None:
+        self.parsed = parsed
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: Future | None = None
+
+    def __enter__(self) -> "_Validation":
+        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pending = self.pool.submit(validate_parsed, self.parsed)
+        return self
+
+    def raise_problems(self) -> None:
+        problems = self.pending.result() if self.pending else validate_parsed(self.parsed)
+        if problems:
+            raise SpecError(problems)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)

@@ -68,3 +68,15 @@ def test_package_is_standalone(project: Path) -> None:
                 assert not node.module.startswith("envfactory_compiler"), path
             if isinstance(node, ast.Import):
                 assert not any(a.name.startswith("envfactory_compiler") for a in node.names), path
+
+
+def test_runtime_templates_are_black_formatted() -> None:
+    """They are copied into packages verbatim, so they must already be formatted."""
+    import black
+
+    from envfactory_compiler.emission.formatting import format_python
+
+    for path in sorted((ROOT / "templates" / "runtime").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        assert format_python(source) == source, f"run black on {path}"
+    assert black  # black is what format_python uses

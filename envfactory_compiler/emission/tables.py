@@ -1,4 +1,4 @@
-"""Lower the IR to the sandbox's lookup tables (`operations.py`).
+"""Lower the IR to the sandbox's lookup tables (`operations.json`).
 
 Everything decidable from the spec is decided here, once: which documented
 status answers success, a missing item, a bad request or a missing
@@ -9,7 +9,6 @@ resource an action's answer belongs to. The runtime only reads the result.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from ..frozen import thaw
@@ -31,36 +30,22 @@ _PAGING = {
 _KIND_STATUS = {"not_found": "404", "invalid": "400", "unauthorized": "401"}
 
 
-@dataclass(frozen=True)
-class Record:
-    """A constructor call to render as Python source, defaults omitted."""
-
-    kind: str
-    fields: tuple[tuple[str, Any], ...]
+def record(**fields: Any) -> dict[str, Any]:
+    """A table row: its fields, defaults (None or empty) omitted."""
+    return {k: v for k, v in fields.items() if v is not None and v != () and v != {} and v != ""}
 
 
-def source(value: Any) -> str:
-    """Python source for a JSON-like value or Record; strings via repr()."""
-    if isinstance(value, Record):
-        return f"{value.kind}(" + ", ".join(f"{k}={source(v)}" for k, v in value.fields) + ")"
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{source(k)}: {source(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (list, tuple)):
-        inner = ", ".join(source(v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    return repr(value)
+def tables(spec: NormalizedSpec) -> dict[str, Any]:
+    """Everything `operations.json` holds."""
+    return {"resources": resources(spec), "operations": operations(spec), "credentials": credentials(spec)}
 
 
-def record(kind: str, **fields: Any) -> Record:
-    return Record(kind, tuple((k, v) for k, v in fields.items() if v not in (None, (), {}, "", False)))
-
-
-def operations(spec: NormalizedSpec) -> dict[str, Record]:
+def operations(spec: NormalizedSpec) -> dict[str, dict]:
     resources = {r.name: r for r in spec.resources}
     return {e.name: _operation(spec, e, resources) for e in spec.endpoints}
 
 
-def resources(spec: NormalizedSpec) -> dict[str, Record]:
+def resources(spec: NormalizedSpec) -> dict[str, dict]:
     return {r.name: _resource(spec, r) for r in spec.resources}
 
 
@@ -74,24 +59,26 @@ def _item_param_schema(spec: NormalizedSpec, resource: Resource) -> dict:
     return {}
 
 
-def credentials(spec: NormalizedSpec) -> dict[str, Record]:
+def credentials(spec: NormalizedSpec) -> dict[str, dict]:
     table = {}
     for scheme in spec.security_schemes:
         if scheme.kind == "apiKey":
-            table[scheme.name] = record("Credential", location=scheme.location, name=scheme.key)
+            table[scheme.name] = record(location=scheme.location, name=scheme.key)
         elif scheme.kind == "http" and scheme.key == "basic":
-            table[scheme.name] = record("Credential", location="header", name="Authorization", prefix="Basic ")
+            table[scheme.name] = record(location="header", name="Authorization", prefix="Basic ")
         else:
-            table[scheme.name] = record("Credential", location="header", name="Authorization", prefix="Bearer ")
+            table[scheme.name] = record(location="header", name="Authorization", prefix="Bearer ")
     return table
 
 
-def _resource(spec: NormalizedSpec, resource: Resource) -> Record:
+def _resource(spec: NormalizedSpec, resource: Resource) -> dict:
     """Ids must be valid both as the item's field and as its path parameter."""
     id_schema, _ = deref(spec.document, resource.id_schema, "")
-    merged = {**_plain_id_schema(id_schema), **_plain_id_schema(_item_param_schema(spec, resource), default=False)}
+    merged = _plain_id_schema(id_schema)
+    param = _plain_id_schema(_item_param_schema(spec, resource), default=False)
+    if param.get("type", merged["type"]) == merged.get("type"):  # the field decides the type
+        merged.update({k: v for k, v in param.items() if k not in ("type", "format")})
     return record(
-        "Resource",
         name=resource.name,
         schema=resource.schema_pointer,
         id_field=resource.id_field,
@@ -107,12 +94,11 @@ def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
     return plain or ({"type": "string"} if default else {})
 
 
-def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> Record:
+def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> dict:
     resource = resources.get(endpoint.resource or "")
     fields = set(properties(spec.document, _schema_at(spec, resource.schema_pointer))) if resource and resource.schema_pointer else set()
     paging = _paging(endpoint) if endpoint.role is Role.LIST else {}
     return record(
-        "Operation",
         name=endpoint.name,
         method=endpoint.method,
         path=endpoint.path,
@@ -121,7 +107,7 @@ def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str,
         params=tuple(_param(spec, p) for p in endpoint.parameters),
         body=endpoint.body.schema_pointer if endpoint.body else None,
         body_type=endpoint.body.content_type if endpoint.body else None,
-        replies={r.status: record("Reply", content_type=r.content_type, schema=r.schema_pointer) for r in endpoint.responses},
+        replies={r.status: record(content_type=r.content_type, schema=r.schema_pointer) for r in endpoint.responses},
         outcomes=_outcomes(endpoint),
         security=tuple(tuple(alternative) for alternative in endpoint.security),
         scopes=_scopes(endpoint, resources),
@@ -134,19 +120,18 @@ def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str,
     )
 
 
-def _param(spec: NormalizedSpec, param: Any) -> Record:
+def _param(spec: NormalizedSpec, param: Any) -> dict:
     schema, _ = deref(spec.document, param.schema, "")
     kind = _type_of(schema)
     items = _type_of(deref(spec.document, schema.get("items") or {}, "")[0]) if kind == "array" else "string"
     explode = param.explode if param.explode is not None else param.style in ("", "form")
     return record(
-        "Param",
         name=param.name,
         location=param.location,
         type=kind if kind != "string" else None,
         items=items if items != "string" else None,
         explode=None if explode else False,
-        required=param.required,
+        required=param.required or None,
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from ..diagnostics import Diagnostic, SpecError, warning
@@ -23,7 +24,7 @@ from .references import bundle, check_local_refs
 from .resources import infer_resources
 from .validation import detect_version, validate
 
-__all__ = ["SchemaLoader"]
+__all__ = ["ParsedSpec", "SchemaLoader", "validate_parsed"]
 
 _CONVERTERS = {"2.0": swagger2.to_openapi30, "3.1": openapi31.to_openapi30}
 
@@ -36,6 +37,13 @@ class SchemaLoader:
         self.max_bytes = max_bytes
 
     def load(self, path_or_url: str) -> NormalizedSpec:
+        """Read, validate and normalise one spec."""
+        parsed = self.read(path_or_url)
+        _raise_if(validate_parsed(parsed))
+        return self.normalize(parsed)
+
+    def read(self, path_or_url: str) -> "ParsedSpec":
+        """Read, parse and bundle a spec; its `$ref`s are checked, not yet its structure."""
         location = str(path_or_url)
         text, sha256 = read_source(location, allow_remote=self.allow_remote, max_bytes=self.max_bytes)
         raw = parse(text, location)
@@ -44,9 +52,13 @@ class SchemaLoader:
             raise SpecError(problems)
         raw = bundle(raw, location, allow_remote=self.allow_remote)
         _raise_if(check_local_refs(raw, location))
-        _raise_if(validate(raw, family, location))
-        document, notes = self._to_openapi30(raw, family, location)
-        return self._build(document, SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger"))), notes)
+        source = SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger")))
+        return ParsedSpec(raw, family, source)
+
+    def normalize(self, parsed: "ParsedSpec") -> NormalizedSpec:
+        """The IR of a parsed spec (which `validate_parsed` should have passed)."""
+        document, notes = self._to_openapi30(parsed.document, parsed.family, parsed.source.path)
+        return self._build(document, parsed.source, notes)
 
     def _to_openapi30(self, raw: dict, family: str, location: str) -> tuple[dict, list[Diagnostic]]:
         converter = _CONVERTERS.get(family)
@@ -87,6 +99,20 @@ class SchemaLoader:
             security_schemes=_security_schemes(frozen),
             warnings=tuple(notes),
         )
+
+
+@dataclass(frozen=True)
+class ParsedSpec:
+    """A spec as read: the bundled document in its own version, not yet validated."""
+
+    document: dict
+    family: str
+    source: SpecSource
+
+
+def validate_parsed(parsed: ParsedSpec) -> list[Diagnostic]:
+    """Structural errors (openapi-spec-validator) of a parsed spec."""
+    return validate(parsed.document, parsed.family, parsed.source.path)
 
 
 def _raise_if(problems: list[Diagnostic]) -> None:

@@ -9,17 +9,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openapi_spec_validator import (
-    OpenAPIV2SpecValidator,
-    OpenAPIV30SpecValidator,
-    OpenAPIV31SpecValidator,
-)
-
 from ..diagnostics import Diagnostic, error, pointer_join
 
 MAX_REPORTED = 20
 
-_VALIDATORS = {"2.0": OpenAPIV2SpecValidator, "3.0": OpenAPIV30SpecValidator, "3.1": OpenAPIV31SpecValidator}
+_VALIDATORS = {"2.0": "OpenAPIV2SpecValidator", "3.0": "OpenAPIV30SpecValidator", "3.1": "OpenAPIV31SpecValidator"}
 _HINT = "make this part of the document match the OpenAPI {version} specification"
 
 
@@ -45,10 +39,13 @@ def detect_version(document: Any, file: str) -> tuple[str | None, list[Diagnosti
 
 def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
     """Every structural error the validator finds (up to MAX_REPORTED)."""
+    import openapi_spec_validator  # imported here: slow to import, and the pipeline validates in a child process
+
+    validator = getattr(openapi_spec_validator, _VALIDATORS[family])
     problems: list[Diagnostic] = []
     hint = _HINT.format(version=family)
     try:
-        for exc in _VALIDATORS[family](document).iter_errors():
+        for exc in validator(document).iter_errors():
             if type(exc).__name__ == "DuplicateOperationIDError":
                 continue  # repaired later: every operation gets a unique name
             problems.append(error(file, _pointer(exc), _message(exc), hint))

@@ -74,24 +74,44 @@ class Sandbox:
         handle.__name__ = "handle"
         return handle
 
-    async def problem(self, request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
+    async def problem(
+        self, request: ConnexionRequest, exc: Exception
+    ) -> ConnexionResponse:
         """Answer a request Connexion rejected, shaped as the operation documents."""
-        status = getattr(exc, "status", None) or getattr(exc, "status_code", None) or 400
+        status = (
+            getattr(exc, "status", None) or getattr(exc, "status_code", None) or 400
+        )
         detail = str(getattr(exc, "detail", "") or getattr(exc, "title", "") or exc)
         routing = (request.scope.get("extensions") or {}).get("connexion_routing") or {}
         op = self.engine.operations.get(routing.get("operation_id") or "")
-        if op is None and status == 404:  # a path param Connexion's router could not convert
+        if (
+            op is None and status == 404
+        ):  # a path param Connexion's router could not convert
             op = self.routes.operation(request.scope["path"], request.scope["method"])
             if op is not None:
-                return _response(self.engine.error(op, "not_found", "no item with that id"))
+                return _response(
+                    self.engine.error(op, "not_found", "no item with that id")
+                )
         if op is None or status >= 500:
-            body = {"title": getattr(exc, "title", "Error"), "status": status, "detail": detail}
-            return ConnexionResponse(status_code=status, body=json.dumps(body), content_type="application/problem+json")
+            body = {
+                "title": getattr(exc, "title", "Error"),
+                "status": status,
+                "detail": detail,
+            }
+            return ConnexionResponse(
+                status_code=status,
+                body=json.dumps(body),
+                content_type="application/problem+json",
+            )
         return _response(self.engine.error(op, "invalid", detail))
 
     def asgi(self) -> Any:
         """The whole app: admin routes, then the API."""
-        middlewares = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+        middlewares = [
+            m
+            for m in ConnexionMiddleware.default_middlewares
+            if m is not SecurityMiddleware
+        ]
         api = connexion.AsyncApp(__name__, middlewares=middlewares)
         api.add_api(
             # A dict, not the file: Connexion renders spec *files* as Jinja
@@ -107,12 +127,16 @@ class Sandbox:
         api.add_error_handler(ProblemException, self.problem)
         api.add_error_handler(UnicodeDecodeError, self.problem)
         api.add_error_handler(404, self.problem)
-        admin = Starlette(routes=[
-            Route("/_sandbox/tasks/{task}/state", self._state, methods=["GET"]),
-            Route("/_sandbox/tasks/{task}/snapshot", self._state, methods=["POST"]),
-            Route("/_sandbox/tasks/{task}/restore", self._restore, methods=["POST"]),
-            Route("/_sandbox/tasks/{task}/reset", self._reset, methods=["POST"]),
-        ])
+        admin = Starlette(
+            routes=[
+                Route("/_sandbox/tasks/{task}/state", self._state, methods=["GET"]),
+                Route("/_sandbox/tasks/{task}/snapshot", self._state, methods=["POST"]),
+                Route(
+                    "/_sandbox/tasks/{task}/restore", self._restore, methods=["POST"]
+                ),
+                Route("/_sandbox/tasks/{task}/reset", self._reset, methods=["POST"]),
+            ]
+        )
 
         async def outer(scope: dict, receive: Any, send: Any) -> None:
             # Connexion's router records the operation in scope["extensions"];
@@ -126,11 +150,21 @@ class Sandbox:
                 return
 
             async def send_with_allow(message: dict) -> None:
-                if message["type"] == "http.response.start" and message["status"] == 405:
+                if (
+                    message["type"] == "http.response.start"
+                    and message["status"] == 405
+                ):
                     methods = ", ".join(self.routes.methods(scope["path"]))
                     if methods:
-                        headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"allow"]
-                        message = {**message, "headers": headers + [(b"allow", methods.encode())]}
+                        headers = [
+                            (k, v)
+                            for k, v in message.get("headers", [])
+                            if k.lower() != b"allow"
+                        ]
+                        message = {
+                            **message,
+                            "headers": headers + [(b"allow", methods.encode())],
+                        }
                 await send(message)
 
             await api(scope, receive, send_with_allow)
@@ -145,7 +179,14 @@ class Sandbox:
             snapshot = await request.json()
             self.store.restore(request.path_params["task"], snapshot)
         except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse({"title": "Bad Request", "status": 400, "detail": f"malformed snapshot: {exc}"}, status_code=400)
+            return JSONResponse(
+                {
+                    "title": "Bad Request",
+                    "status": 400,
+                    "detail": f"malformed snapshot: {exc}",
+                },
+                status_code=400,
+            )
         return JSONResponse(self.store.snapshot(request.path_params["task"]))
 
     async def _reset(self, request: Request) -> Response:
@@ -171,7 +212,10 @@ class _Routes:
             self.loose.append((re.compile(f"^{base}{loose}/?$", re.DOTALL), ops))
 
     def _ops(self, path: str, patterns: list | None = None) -> dict[str, Any]:
-        return next((ops for pattern, ops in patterns or self.templates if pattern.match(path)), {})
+        return next(
+            (ops for pattern, ops in patterns or self.templates if pattern.match(path)),
+            {},
+        )
 
     def methods(self, path: str) -> list[str]:
         return sorted(self._ops(path))
@@ -188,7 +232,9 @@ def _base_path(document: dict) -> str:
     return path.rstrip("/")
 
 
-def load_sandbox(*, seed: int = 0, credentials: tuple[str, ...] = (), any_credential: bool = False) -> Sandbox:
+def load_sandbox(
+    *, seed: int = 0, credentials: tuple[str, ...] = (), any_credential: bool = False
+) -> Sandbox:
     """The package's sandbox: bundled spec, compiled tables, empty state.
 
     `credentials` are accepted secrets in addition to `SANDBOX_TOKEN`;
@@ -198,7 +244,9 @@ def load_sandbox(*, seed: int = 0, credentials: tuple[str, ...] = (), any_creden
     document = json.loads((package_dir / SPEC_FILE).read_text(encoding="utf-8"))
     register_formats()
     engine = Engine(document, OPERATIONS, RESOURCES, CREDENTIALS)
-    engine.accepted = None if any_credential else frozenset({SANDBOX_TOKEN, *credentials})
+    engine.accepted = (
+        None if any_credential else frozenset({SANDBOX_TOKEN, *credentials})
+    )
     return Sandbox(engine, StateStore(seed=seed))
 
 
@@ -224,7 +272,9 @@ def _body(kwargs: dict[str, Any]) -> Any:
 
 def _is_upload(value: Any) -> bool:
     items = value if isinstance(value, list) else [value]
-    return bool(items) and all(hasattr(v, "filename") and hasattr(v, "read") for v in items)
+    return bool(items) and all(
+        hasattr(v, "filename") and hasattr(v, "read") for v in items
+    )
 
 
 def _filename(value: Any) -> Any:
@@ -242,4 +292,6 @@ def _response(outcome: Outcome) -> ConnexionResponse:
         body = outcome.body
     else:
         body = json.dumps(outcome.body)
-    return ConnexionResponse(status_code=outcome.status, body=body, content_type=outcome.content_type)
+    return ConnexionResponse(
+        status_code=outcome.status, body=body, content_type=outcome.content_type
+    )

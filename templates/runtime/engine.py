@@ -30,10 +30,25 @@ from .catalog import Credential, Operation, Param, Reply, Resource
 from .fake import MISSING, SchemaData
 from .store import Key, TaskState
 
-SANDBOX_TOKEN = "envc-sandbox-token"  # the credential a sandbox accepts unless configured otherwise
-_DEFAULT_CODES = {"ok": 200, "created": 201, "not_found": 404, "invalid": 400, "unauthorized": 401}
+SANDBOX_TOKEN = (
+    "envc-sandbox-token"  # the credential a sandbox accepts unless configured otherwise
+)
+_DEFAULT_CODES = {
+    "ok": 200,
+    "created": 201,
+    "not_found": 404,
+    "invalid": 400,
+    "unauthorized": 401,
+}
 _TITLES = {400: "Bad Request", 401: "Unauthorized", 404: "Not Found"}
-_TOTAL_FIELDS = ("total", "count", "total_count", "totalCount", "total_results", "totalResults")
+_TOTAL_FIELDS = (
+    "total",
+    "count",
+    "total_count",
+    "totalCount",
+    "total_results",
+    "totalResults",
+)
 
 
 @dataclass
@@ -80,7 +95,9 @@ class Engine:
     def execute(self, task: TaskState, call: Call) -> Outcome:
         op = self.operations[call.operation]
         if not self._authorized(op, call):
-            return self.error(op, "unauthorized", "credentials are missing for this operation")
+            return self.error(
+                op, "unauthorized", "credentials are missing for this operation"
+            )
         args = coerce(op.params, call)
         missing = self._missing_scope(task, op, args)
         if missing:
@@ -120,23 +137,37 @@ class Engine:
             item_id = task.new_id(resource.id_schema, task.collection(resource.name))
         if resource.id_field:
             fields[resource.id_field] = item_id
-        stored = self._store(task, op, resource, self._parent_key(op, resource, args) + (str(item_id),), fields)
+        stored = self._store(
+            task,
+            op,
+            resource,
+            self._parent_key(op, resource, args) + (str(item_id),),
+            fields,
+        )
         return self._ok(task, op, stored, created=True)
 
     def _read(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
-        return self._ok(task, op, task.collection(resource.name)[self._item_key(op, args)])
+        return self._ok(
+            task, op, task.collection(resource.name)[self._item_key(op, args)]
+        )
 
     def _update(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
-        key = self._item_key(op, args) if self._has_item_scope(op) else self._body_key(op, resource, args, body)
+        key = (
+            self._item_key(op, args)
+            if self._has_item_scope(op)
+            else self._body_key(op, resource, args, body)
+        )
         current = task.collection(resource.name).get(key) if key else None
         if current is None:
             return self.error(op, "not_found", f"no {resource.name} item with that id")
         changes = dict(body) if isinstance(body, dict) else {}
         changes.update({name: args[name] for name in op.field_params if name in args})
         if resource.id_field:
-            changes[resource.id_field] = current.get(resource.id_field, changes.get(resource.id_field))
+            changes[resource.id_field] = current.get(
+                resource.id_field, changes.get(resource.id_field)
+            )
         stored = self._store(task, op, resource, key, {**current, **changes})
         return self._ok(task, op, stored)
 
@@ -148,8 +179,20 @@ class Engine:
     def _list(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
         prefix = self._parent_key(op, resource, args)
-        items = [v for k, v in task.collection(resource.name).items() if k[: len(prefix)] == prefix]
-        items = [v for v in items if all(_matches(v.get(f), args[p]) for p, f in op.filters if args.get(p) is not None)]
+        items = [
+            v
+            for k, v in task.collection(resource.name).items()
+            if k[: len(prefix)] == prefix
+        ]
+        items = [
+            v
+            for v in items
+            if all(
+                _matches(v.get(f), args[p])
+                for p, f in op.filters
+                if args.get(p) is not None
+            )
+        ]
         total = len(items)
         items = _page(items, args, op.paging)
         if op.envelope is None:
@@ -168,7 +211,9 @@ class Engine:
         schema = self.schema(reply.schema)
         echoed = {**args, **(body if isinstance(body, dict) else {})}
         declared = _property_names(self.data, schema)
-        seed_value = {k: v for k, v in echoed.items() if k in declared} if declared else MISSING
+        seed_value = (
+            {k: v for k, v in echoed.items() if k in declared} if declared else MISSING
+        )
         value = self.data.conform(seed_value, schema, rng)
         if op.produces and isinstance(value, dict):
             value = self._register(task, self.resources[op.produces], value)
@@ -176,7 +221,9 @@ class Engine:
 
     # -- helpers ------------------------------------------------------------
 
-    def _store(self, task: TaskState, op: Operation, resource: Resource, key: Key, fields: dict) -> dict:
+    def _store(
+        self, task: TaskState, op: Operation, resource: Resource, key: Key, fields: dict
+    ) -> dict:
         rng = random.Random(f"{task.seed}:{op.name}:{task.counter}")
         stored = fields
         if resource.schema:
@@ -193,29 +240,48 @@ class Engine:
         task.collection(resource.name)[(str(item_id),)] = value
         return value
 
-    def _ok(self, task: TaskState, op: Operation, value: Any, *, created: bool = False) -> Outcome:
+    def _ok(
+        self, task: TaskState, op: Operation, value: Any, *, created: bool = False
+    ) -> Outcome:
         status_key = op.outcomes.get("ok", "default")
         code = _code(status_key, "created" if created else "ok")
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
             return _unshaped(code, reply)
         rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
-        return Outcome(code, self.data.conform(value, self.schema(reply.schema), rng), reply.content_type)
+        return Outcome(
+            code,
+            self.data.conform(value, self.schema(reply.schema), rng),
+            reply.content_type,
+        )
 
     def _authorized(self, op: Operation, call: Call) -> bool:
         if not op.security:
             return True
-        return any(all(self._has_credential(name, call) for name in alternative) for alternative in op.security)
+        return any(
+            all(self._has_credential(name, call) for name in alternative)
+            for alternative in op.security
+        )
 
     def _has_credential(self, scheme: str, call: Call) -> bool:
         credential = self.credentials.get(scheme)
         if credential is None:
             return True
-        source = {"header": _lower_keys(call.headers), "query": call.query, "cookie": call.cookies}[credential.location]
-        value = source.get(credential.name.lower() if credential.location == "header" else credential.name)
-        if not isinstance(value, str) or not value.lower().startswith(credential.prefix.lower()):
+        source = {
+            "header": _lower_keys(call.headers),
+            "query": call.query,
+            "cookie": call.cookies,
+        }[credential.location]
+        value = source.get(
+            credential.name.lower()
+            if credential.location == "header"
+            else credential.name
+        )
+        if not isinstance(value, str) or not value.lower().startswith(
+            credential.prefix.lower()
+        ):
             return False
-        secret = _secret(value[len(credential.prefix):].strip(), credential.prefix)
+        secret = _secret(value[len(credential.prefix) :].strip(), credential.prefix)
         if self.accepted is None:
             return bool(secret)
         return secret in self.accepted
@@ -231,14 +297,22 @@ class Engine:
         return any(resource == op.resource for resource, _ in op.scopes)
 
     def _item_key(self, op: Operation, args: dict) -> Key:
-        params = next(params for resource, params in op.scopes if resource == op.resource)
+        params = next(
+            params for resource, params in op.scopes if resource == op.resource
+        )
         return tuple(str(args.get(p)) for p in params)
 
     def _parent_key(self, op: Operation, resource: Resource, args: dict) -> Key:
         return tuple(str(args.get(p)) for p in op.parent_params)
 
-    def _body_key(self, op: Operation, resource: Resource, args: dict, body: Any) -> Key | None:
-        if not (isinstance(body, dict) and resource.id_field and body.get(resource.id_field) is not None):
+    def _body_key(
+        self, op: Operation, resource: Resource, args: dict, body: Any
+    ) -> Key | None:
+        if not (
+            isinstance(body, dict)
+            and resource.id_field
+            and body.get(resource.id_field) is not None
+        ):
             return None
         return self._parent_key(op, resource, args) + (str(body[resource.id_field]),)
 
@@ -255,7 +329,12 @@ def _secret(value: str, prefix: str) -> str:
 
 def coerce(params: tuple[Param, ...], call: Call) -> dict[str, Any]:
     """Parameter values by name, typed by their schemas (HTTP gives text)."""
-    sources = {"path": call.path, "query": call.query, "header": _lower_keys(call.headers), "cookie": call.cookies}
+    sources = {
+        "path": call.path,
+        "query": call.query,
+        "header": _lower_keys(call.headers),
+        "cookie": call.cookies,
+    }
     args: dict[str, Any] = {}
     for param in params:
         source = sources[param.location]
@@ -269,7 +348,11 @@ def _typed(value: Any, param: Param) -> Any:
     if param.type == "array":
         if isinstance(value, str):
             value = value.split(",") if value else []
-        return [_scalar(v, param.items) for v in value] if isinstance(value, (list, tuple)) else [value]
+        return (
+            [_scalar(v, param.items) for v in value]
+            if isinstance(value, (list, tuple))
+            else [value]
+        )
     return _scalar(value, param.type)
 
 
@@ -297,7 +380,9 @@ def _usable_id(value: Any, schema: dict) -> bool:
     if value is None or isinstance(value, bool):
         return False
     if schema.get("type") == "integer":
-        return isinstance(value, int) and schema.get("minimum", value) <= value <= schema.get("maximum", value)
+        return isinstance(value, int) and schema.get(
+            "minimum", value
+        ) <= value <= schema.get("maximum", value)
     return isinstance(value, (str, int, float)) and str(value) != ""
 
 
@@ -345,9 +430,24 @@ def _error_value(data: SchemaData, schema: dict, code: int, detail: str) -> Any:
     value: dict[str, Any] = {}
     for name in names:
         lowered = name.lower()
-        if lowered in ("code", "status", "statuscode", "status_code", "error_code", "errorcode"):
+        if lowered in (
+            "code",
+            "status",
+            "statuscode",
+            "status_code",
+            "error_code",
+            "errorcode",
+        ):
             value[name] = code
-        elif lowered in ("message", "detail", "details", "error", "description", "msg", "error_description"):
+        elif lowered in (
+            "message",
+            "detail",
+            "details",
+            "error",
+            "description",
+            "msg",
+            "error_description",
+        ):
             value[name] = detail
         elif lowered in ("title", "reason", "type"):
             value[name] = title
@@ -359,5 +459,9 @@ def _property_names(data: SchemaData, schema: dict, depth: int = 0) -> list[str]
     names = list((schema.get("properties") or {}).keys())
     for part in schema.get("allOf") or ():
         if depth < 8:
-            names += [n for n in _property_names(data, data.resolve(part), depth + 1) if n not in names]
+            names += [
+                n
+                for n in _property_names(data, data.resolve(part), depth + 1)
+                if n not in names
+            ]
     return names

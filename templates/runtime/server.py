@@ -22,7 +22,14 @@ from .app import Sandbox, load_sandbox
 class SandboxServer:
     """One served sandbox; projects group the tasks of one experiment."""
 
-    def __init__(self, sandbox: Sandbox | None = None, *, host: str = "127.0.0.1", port: int = 0, seed: int = 0) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox | None = None,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        seed: int = 0,
+    ) -> None:
         self.sandbox = sandbox or load_sandbox(seed=seed)
         self.host = host
         self.port = port
@@ -39,9 +46,17 @@ class SandboxServer:
             return self.base_url
         if not self.port:
             self.port = free_port(self.host)
-        config = uvicorn.Config(self.sandbox.asgi(), host=self.host, port=self.port, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.sandbox.asgi(),
+            host=self.host,
+            port=self.port,
+            log_level="warning",
+            lifespan="on",
+        )
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, name="envc-sandbox", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, name="envc-sandbox", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 30
         while not self._server.started:
@@ -80,8 +95,14 @@ class SandboxServer:
     def get_task(self, task_id: str) -> dict[str, Any]:
         if task_id not in self.sandbox.store.tasks:
             raise KeyError(f"unknown task {task_id!r}")
-        project = next((p for p, tasks in self.projects.items() if task_id in tasks), None)
-        return {"task_id": task_id, "project_id": project, "state": self.sandbox.store.snapshot(task_id)}
+        project = next(
+            (p for p, tasks in self.projects.items() if task_id in tasks), None
+        )
+        return {
+            "task_id": task_id,
+            "project_id": project,
+            "state": self.sandbox.store.snapshot(task_id),
+        }
 
     def delete_task(self, task_id: str) -> None:
         if task_id not in self.sandbox.store.tasks:

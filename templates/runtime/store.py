@@ -49,7 +49,10 @@ class TaskState:
             high = schema.get("maximum")
             if high is not None and value > high:
                 used = {key[-1] for key in (taken or {})}
-                value = next((v for v in range(low, int(high) + 1) if str(v) not in used), int(high))
+                value = next(
+                    (v for v in range(low, int(high) + 1) if str(v) not in used),
+                    int(high),
+                )
             return value if kind == "integer" else float(value)
         if schema.get("format") == "uuid":
             digest = hashlib.sha256(f"{self.seed}:{number}".encode()).digest()
@@ -62,7 +65,9 @@ class TaskState:
             "seed": self.seed,
             "counter": self.counter,
             "objects": {
-                name: [{"key": list(key), "value": value} for key, value in items.items()]
+                name: [
+                    {"key": list(key), "value": value} for key, value in items.items()
+                ]
                 for name, items in sorted(self.objects.items())
             },
         }
@@ -71,7 +76,9 @@ class TaskState:
     def from_snapshot(cls, data: dict[str, Any]) -> "TaskState":
         state = cls(seed=int(data["seed"]), counter=int(data["counter"]))
         for name, items in data["objects"].items():
-            state.objects[name] = {tuple(item["key"]): copy.deepcopy(item["value"]) for item in items}
+            state.objects[name] = {
+                tuple(item["key"]): copy.deepcopy(item["value"]) for item in items
+            }
         return state
 
 

@@ -42,7 +42,11 @@ def _in_range(name: str):
     low, high = _RANGES[name]
 
     def check(value: object) -> bool:
-        return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
+        return (
+            not isinstance(value, int)
+            or isinstance(value, bool)
+            or low <= value <= high
+        )
 
     return check
 
@@ -53,7 +57,9 @@ def _date_time(value: object) -> bool:
     if not _RFC3339.match(value):
         return False
     try:
-        datetime.datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00").replace("t", "T"))
+        datetime.datetime.fromisoformat(
+            value.replace("Z", "+00:00").replace("z", "+00:00").replace("t", "T")
+        )
     except ValueError:
         return False
     return True
@@ -92,7 +98,9 @@ def register_formats() -> None:
 def _required_unless(flag: str):
     """`required`, except for properties marked with `flag` (readOnly/writeOnly)."""
 
-    def required(validator: Any, names: list, instance: Any, schema: dict) -> Iterator[ValidationError]:
+    def required(
+        validator: Any, names: list, instance: Any, schema: dict
+    ) -> Iterator[ValidationError]:
         if not validator.is_type(instance, "object"):
             return
         properties = schema.get("properties") or {}
@@ -103,8 +111,12 @@ def _required_unless(flag: str):
     return required
 
 
-_RequestSchema = validators.extend(Draft4RequestValidator, {"required": _required_unless("readOnly")})
-_ResponseSchema = validators.extend(Draft4ResponseValidator, {"required": _required_unless("writeOnly")})
+_RequestSchema = validators.extend(
+    Draft4RequestValidator, {"required": _required_unless("readOnly")}
+)
+_ResponseSchema = validators.extend(
+    Draft4ResponseValidator, {"required": _required_unless("writeOnly")}
+)
 
 
 class _RequestBody:
@@ -118,7 +130,9 @@ class _RequestBody:
 
     @cached_property
     def _validator(self) -> Any:
-        return _RequestSchema(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        return _RequestSchema(
+            self._schema, format_checker=Draft4Validator.FORMAT_CHECKER
+        )
 
 
 class JSONBody(_RequestBody, JSONRequestBodyValidator):
@@ -138,24 +152,35 @@ class _FormBody(_RequestBody):
         except BadRequestProblem:
             raise
         except Exception as exc:  # noqa: BLE001 - starlette's parser raises many kinds
-            raise BadRequestProblem(detail=f"malformed form body: {type(exc).__name__}: {exc}") from None
+            raise BadRequestProblem(
+                detail=f"malformed form body: {type(exc).__name__}: {exc}"
+            ) from None
 
     def _validate(self, body: Any) -> Any:
         if isinstance(body, dict):
             properties = self._schema.get("properties") or {}
             for name in self._schema.get("required") or ():
-                if name not in body and (properties.get(name) or {}).get("type") == "array":
+                if (
+                    name not in body
+                    and (properties.get(name) or {}).get("type") == "array"
+                ):
                     body[name] = []
             for name, value in body.items():
                 if _literal_in_text_field(properties.get(name) or {}, value):
-                    raise BadRequestProblem(detail=f"{name!r}: {value!r} is a JSON literal, not text")
+                    raise BadRequestProblem(
+                        detail=f"{name!r}: {value!r} is a JSON literal, not text"
+                    )
         return super()._validate(body)
 
 
 def _literal_in_text_field(schema: dict, value: Any) -> bool:
     """A form carries text only, so `true`/`false`/`null` in a free-text field
     are taken as a client that meant a boolean or null (as test generators do)."""
-    if schema.get("type") != "string" or schema.get("format") in ("binary", "byte") or "enum" in schema:
+    if (
+        schema.get("type") != "string"
+        or schema.get("format") in ("binary", "byte")
+        or "enum" in schema
+    ):
         return False
     return value in ("true", "false", "null")
 
@@ -171,7 +196,9 @@ class MultipartBody(_FormBody, MultiPartFormDataValidator):
 class JSONResponse(JSONResponseBodyValidator):
     @cached_property
     def validator(self) -> Any:
-        return _ResponseSchema(self._schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        return _ResponseSchema(
+            self._schema, format_checker=Draft4Validator.FORMAT_CHECKER
+        )
 
 
 VALIDATORS = {
@@ -183,5 +210,7 @@ VALIDATORS = {
             "multipart/form-data": MultipartBody,
         }
     ),
-    "response": MediaTypeDict({"*/*json": JSONResponse, "text/plain": TextResponseBodyValidator}),
+    "response": MediaTypeDict(
+        {"*/*json": JSONResponse, "text/plain": TextResponseBodyValidator}
+    ),
 }

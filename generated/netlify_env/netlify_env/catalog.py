@@ -10,6 +10,7 @@ only looks these records up.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,21 @@ class Operation:
     )  # limit/offset/page -> param name
     envelope: str | None = None  # property of a list answer that holds the items
     produces: str | None = None  # resource whose item an action answers with
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> "Operation":
+        """An operation from its row in `operations.json` (lists become tuples)."""
+        fields = dict(row)
+        fields["params"] = tuple(Param(**p) for p in row.get("params", ()))
+        fields["replies"] = {
+            status: Reply(**r) for status, r in row.get("replies", {}).items()
+        }
+        fields["security"] = tuple(tuple(a) for a in row.get("security", ()))
+        fields["scopes"] = tuple((r, tuple(p)) for r, p in row.get("scopes", ()))
+        fields["filters"] = tuple(tuple(f) for f in row.get("filters", ()))
+        for name in ("parent_params", "field_params"):
+            fields[name] = tuple(row.get(name, ()))
+        return cls(**fields)
 
 
 @dataclass(frozen=True)
