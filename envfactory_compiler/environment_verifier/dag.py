@@ -1,0 +1,93 @@
+"""`VerifiedDAG`: the inferred dependency graph with each edge's verdict.
+
+Written into every package as `dag.json` (sorted keys, sorted edges), so the
+same spec always gives the same bytes and a diff shows exactly which
+dependency changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+
+@dataclass(frozen=True)
+class EdgeVerdict:
+    producer: str
+    consumer: str
+    bindings: tuple[dict[str, Any], ...]
+    confirmed: bool
+    reason: str
+    evidence: tuple[str, ...] = ()
+    confidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class VerifiedDAG:
+    """Operations and inferred edges, each confirmed by execution or not (with why)."""
+
+    operations: tuple[str, ...]
+    verdicts: tuple[EdgeVerdict, ...] = field(default=())
+
+    def confirmed_edges(self) -> list[tuple[str, str]]:
+        return [(v.producer, v.consumer) for v in self.verdicts if v.confirmed]
+
+    def unconfirmed_edges(self) -> list[tuple[str, str]]:
+        return [(v.producer, v.consumer) for v in self.verdicts if not v.confirmed]
+
+    def reasons(self) -> dict[tuple[str, str], str]:
+        return {(v.producer, v.consumer): v.reason for v in self.verdicts}
+
+    def graph(self, *, confirmed_only: bool = True) -> nx.DiGraph:
+        """The graph samplers walk: confirmed edges only, unless asked otherwise."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(self.operations)
+        for v in self.verdicts:
+            if v.confirmed or not confirmed_only:
+                graph.add_edge(v.producer, v.consumer, bindings=list(v.bindings), confirmed=v.confirmed, reason=v.reason)
+        return graph
+
+    def depth(self) -> int:
+        """Longest path (in edges) through confirmed dependencies."""
+        graph = self.graph()
+        if not nx.is_directed_acyclic_graph(graph):
+            graph = nx.condensation(graph)
+        return nx.dag_longest_path_length(graph) if graph.number_of_nodes() else 0
+
+    def to_json(self) -> str:
+        data = {
+            "operations": sorted(self.operations),
+            "edges": [
+                {
+                    "producer": v.producer,
+                    "consumer": v.consumer,
+                    "confirmed": v.confirmed,
+                    "reason": v.reason,
+                    "evidence": sorted(v.evidence),
+                    "confidence": round(v.confidence, 3),
+                    "bindings": sorted(v.bindings, key=lambda b: json.dumps(b, sort_keys=True)),
+                }
+                for v in sorted(self.verdicts, key=lambda v: (v.producer, v.consumer))
+            ],
+        }
+        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> "VerifiedDAG":
+        data = json.loads(text)
+        verdicts = tuple(
+            EdgeVerdict(
+                producer=e["producer"],
+                consumer=e["consumer"],
+                bindings=tuple(e["bindings"]),
+                confirmed=e["confirmed"],
+                reason=e["reason"],
+                evidence=tuple(e["evidence"]),
+                confidence=e["confidence"],
+            )
+            for e in data["edges"]
+        )
+        return cls(tuple(data["operations"]), verdicts)

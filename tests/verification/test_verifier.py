@@ -1,0 +1,84 @@
+"""EnvironmentVerifier: true edges are confirmed by execution, false ones never are."""
+
+from __future__ import annotations
+
+import sys
+
+import networkx as nx
+import pytest
+
+from conftest import GENERATED, SPECS
+from envfactory_compiler import SchemaLoader
+from envfactory_compiler.environment_verifier import EnvironmentVerifier, VerifiedDAG
+
+
+def _binding(name: str, source: str = "/id") -> dict:
+    return {"source": source, "in": "path", "name": name, "evidence": ["test"], "confidence": 0.9}
+
+
+def _graph(spec, edges) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(e.name for e in spec.endpoints)
+    for producer, consumer, binding in edges:
+        graph.add_edge(producer, consumer, bindings=[binding], evidence=["test"], confidence=0.9)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def petstore():
+    return SchemaLoader().load(str(SPECS / "swagger-petstore-v3.yaml"))
+
+
+PETSTORE_EDGES = [
+    ("addPet", "getPetById", _binding("petId")),
+    ("addPet", "deletePet", _binding("petId")),
+    ("createUser", "getUserByName", _binding("username", "/username")),
+    ("placeOrder", "getOrderById", _binding("orderId")),
+    ("placeOrder", "getPetById", _binding("petId")),  # false: an order's id is no pet's id
+    ("addPet", "getOrderById", _binding("orderId")),  # false
+]
+
+
+def test_petstore_edges_are_confirmed_and_unrelated_ones_are_not(petstore) -> None:
+    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    dag = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES))
+    assert sorted(dag.confirmed_edges()) == [
+        ("addPet", "deletePet"), ("addPet", "getPetById"), ("createUser", "getUserByName"), ("placeOrder", "getOrderById")]
+    assert sorted(dag.unconfirmed_edges()) == [("addPet", "getOrderById"), ("placeOrder", "getPetById")]
+    assert "404" in dag.reasons()[("placeOrder", "getPetById")]
+
+
+def test_nested_prerequisites_are_produced_first() -> None:
+    spec = SchemaLoader().load(str(SPECS / "bookstore.yaml"))
+    edges = [
+        ("create_author", "create_author_book", _binding("authorId")),
+        ("create_author_book", "get_author_book", _binding("bookId")),
+        ("create_author", "get_author_book", _binding("authorId")),
+        ("checkout_book", "get_loan", _binding("loanId")),
+    ]
+    dag = EnvironmentVerifier.in_process(GENERATED / "bookstore_env" / "bookstore_env").verify(spec, _graph(spec, edges))
+    assert len(dag.confirmed_edges()) == 4, dag.reasons()
+    assert dag.depth() == 2
+
+
+def test_dag_json_round_trips_and_is_sorted(petstore) -> None:
+    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    dag = verifier.verify(petstore, _graph(petstore, list(reversed(PETSTORE_EDGES))))
+    text = dag.to_json()
+    assert VerifiedDAG.from_json(text).to_json() == text
+    again = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES)).to_json()
+    assert again == text
+
+
+def test_verification_over_http_against_the_served_sandbox(petstore) -> None:
+    project = GENERATED / "swagger_petstore_v3_env"
+    sys.path.insert(0, str(project))
+    try:
+        from swagger_petstore_v3_env import SandboxServer
+    finally:
+        sys.path.remove(str(project))
+    with SandboxServer() as server:
+        verifier = EnvironmentVerifier.over_http(petstore, server.base_url + "/api/v3")
+        dag = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES))
+    assert ("addPet", "getPetById") in dag.confirmed_edges()
+    assert ("placeOrder", "getPetById") in dag.unconfirmed_edges()
