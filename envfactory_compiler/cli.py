@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import tempfile
 import traceback
 from pathlib import Path
 
@@ -10,7 +11,12 @@ import click
 
 from . import __version__
 from .diagnostics import SpecError
+from .environment_verifier import EnvironmentVerifier, VerifiedDAG
+from .graph_formats import FORMATS
+from .graph_formats import render as render_graph
+from .pipeline import DAG_FILE, compile_spec
 from .pipeline import build as build_spec
+from .schema_ingestion import SchemaLoader
 
 MAX_WARNINGS_SHOWN = 10
 
@@ -56,10 +62,79 @@ def build(spec: str, out_dir: Path, name: str | None, allow_remote: bool, max_by
         click.echo(diagnostic.render(), err=True)
     if len(warnings) > MAX_WARNINGS_SHOWN and not verbose:
         click.echo(f"... {len(warnings) - MAX_WARNINGS_SHOWN} more warning(s); use --verbose", err=True)
-    report = result.report
+    report, dag = result.report, result.dag
     click.echo(
         f"{report.package}: {report.operations} operations, {report.resources} resources, "
-        f"{report.models} models, {len(warnings)} warnings -> {report.path}"
+        f"{report.models} models, dependencies {len(dag.confirmed_edges())} confirmed / "
+        f"{len(dag.unconfirmed_edges())} unconfirmed (depth {dag.depth()}), {len(warnings)} warnings -> {report.path}"
     )
     if fail_on_warning and warnings:
         sys.exit(1)
+
+
+def _module_dir(package: Path) -> Path:
+    """Accept a project directory (generated/x_env) or its inner package."""
+    inner = package / package.name
+    return inner if (inner / "openapi.json").is_file() else package
+
+
+def _package_dag(package: Path) -> VerifiedDAG:
+    path = _module_dir(package) / DAG_FILE
+    if not path.is_file():
+        raise click.ClickException(f"{package} has no {DAG_FILE}: is it a package built by envc?")
+    return VerifiedDAG.from_json(path.read_text(encoding="utf-8"))
+
+
+@main.command()
+@click.argument("target", metavar="SPEC_OR_PACKAGE", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mermaid", show_default=True, help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout (required for png).")
+def graph(target: Path, fmt: str, output: Path | None) -> None:
+    """Show the dependency graph of a spec or a built package.
+
+    Confirmed edges are solid, unconfirmed ones dashed. For a spec, the
+    package is compiled and verified in memory; nothing is written.
+    """
+    if target.is_dir():
+        dag = _package_dag(target)
+    else:
+        try:
+            result, _ = compile_spec(str(target), Path(tempfile.gettempdir()))
+        except SpecError as exc:
+            for diagnostic in exc.diagnostics:
+                click.echo(diagnostic.render(), err=True)
+            sys.exit(1)
+        dag = result.dag
+    try:
+        text = render_graph(dag, fmt)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    if output is not None:
+        output.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+    elif isinstance(text, bytes):
+        raise click.ClickException("--format png needs -o FILE")
+    else:
+        click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--base-url", help="Verify against this served API (the sandbox or the real one) instead of in process.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated request values.")
+def verify(package: Path, base_url: str | None, seed: int) -> None:
+    """Re-run dependency verification of a built PACKAGE and print each edge's verdict.
+
+    Every edge of the package's dag.json is executed: producer, then the
+    consumer with the produced value (expects 2xx) and with a value no
+    producer made (expects 4xx).
+    """
+    module_dir = _module_dir(package)
+    spec = SchemaLoader().load(str(module_dir / "openapi.json"))
+    recorded = _package_dag(package)
+    verifier = (EnvironmentVerifier.over_http(spec, base_url, seed=seed) if base_url
+                else EnvironmentVerifier.in_process(module_dir, seed=seed))
+    dag = verifier.verify(spec, recorded.graph(confirmed_only=False))
+    for verdict in sorted(dag.verdicts, key=lambda v: (not v.confirmed, v.producer, v.consumer)):
+        mark = "confirmed  " if verdict.confirmed else "unconfirmed"
+        click.echo(f"{mark} {verdict.producer} -> {verdict.consumer}: {verdict.reason}")
+    click.echo(f"{len(dag.confirmed_edges())} confirmed, {len(dag.unconfirmed_edges())} unconfirmed, depth {dag.depth()}")

@@ -1,4 +1,5 @@
-"""The whole build of one spec: read, validate, normalise, render, write.
+"""The whole build of one spec: read, validate, normalise, render, infer and
+verify dependencies, write.
 
 Structural validation (openapi-spec-validator) is the slowest step that
 nothing else waits on, so on a multi-core machine it runs in a forked
@@ -10,6 +11,7 @@ validator's diagnostics even if normalising it also failed.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import os
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -18,34 +20,58 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostic, SpecError
-from .emission import EmitReport, render_package
+from .dependency_inference import DependencyInferencer
+from .emission import EmitReport, RenderedPackage, render_package
+from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .ir import NormalizedSpec
 from .schema_ingestion import ParsedSpec, SchemaLoader, validate_parsed
+
+DAG_FILE = "dag.json"
 
 
 @dataclass(frozen=True)
 class BuildResult:
     spec: NormalizedSpec
     report: EmitReport
+    dag: VerifiedDAG
+    dependency_warnings: tuple[Diagnostic, ...] = ()
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
-        return self.spec.warnings + self.report.warnings
+        return self.spec.warnings + self.report.warnings + self.dependency_warnings
 
 
 def build(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False, max_bytes: int | None = None) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
+    result, rendered = compile_spec(spec_path, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes)
+    return dataclasses.replace(result, report=rendered.write())
+
+
+def compile_spec(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False,
+                 max_bytes: int | None = None) -> tuple[BuildResult, RenderedPackage]:
+    """Everything `build` does except writing: the result and the package in memory."""
     loader = SchemaLoader(allow_remote=allow_remote, **({"max_bytes": max_bytes} if max_bytes else {}))
     parsed = loader.read(spec_path)
     with _Validation(parsed) as validation:
         try:
             spec = loader.normalize(parsed)
             rendered = render_package(spec, Path(out_dir), name=name, version=__version__)
+            dag, notes = verify_dependencies(spec, rendered)
         except Exception:
             validation.raise_problems()
             raise
         validation.raise_problems()
-    return BuildResult(spec, rendered.write())
+    rendered = rendered.with_module_file(DAG_FILE, dag.to_json(rendered.stamp))
+    return BuildResult(spec, rendered.report, dag, notes), rendered
+
+
+def verify_dependencies(spec: NormalizedSpec, rendered: RenderedPackage) -> tuple[VerifiedDAG, tuple[Diagnostic, ...]]:
+    """Infer the dependency graph and confirm it against the rendered package's engine."""
+    inferencer = DependencyInferencer(spec.document)
+    graph = inferencer.infer(spec.endpoints)
+    verifier = EnvironmentVerifier.for_tables(rendered.module_json("openapi.json"), rendered.module_json("operations.json"))
+    notes = tuple(dataclasses.replace(w, file=w.file or spec.source.path) for w in inferencer.warnings)
+    return verifier.verify(spec, graph), notes
 
 
 class _Validation:

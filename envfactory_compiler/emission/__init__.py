@@ -8,6 +8,7 @@ version: no timestamps, no absolute paths, every mapping in a fixed order.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,6 +55,15 @@ class RenderedPackage:
 
     files: dict[str, str]
     report: EmitReport
+    stamp: dict[str, str]
+
+    def module_json(self, filename: str) -> Any:
+        """A JSON file of the inner package, parsed."""
+        return json.loads(self.files[f"{self.report.package}/{filename}"])
+
+    def with_module_file(self, filename: str, text: str) -> "RenderedPackage":
+        files = {**self.files, f"{self.report.package}/{filename}": text}
+        return dataclasses.replace(self, files=files, report=dataclasses.replace(self.report, files=len(files)))
 
     def write(self) -> EmitReport:
         write_tree(self.files, self.report.path)
@@ -87,7 +97,7 @@ def render_package(spec: NormalizedSpec, out_dir: Path, *, name: str | None, ver
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", **context)
     files["README.md"] = render("package/README.md.jinja", **context)
     report = EmitReport(package, Path(out_dir) / package, len(spec.endpoints), len(spec.resources), model_count, len(files), tuple(notes))
-    return RenderedPackage(files, report)
+    return RenderedPackage(files, report, context["stamp"])
 
 
 def _context(spec: NormalizedSpec, package: str, source_name: str, version: str, header: str) -> dict[str, Any]:

@@ -19,11 +19,12 @@ from typing import Any
 
 import networkx as nx
 
+from ..emission.rendering import template_root
 from ..ir import EndpointDef, NormalizedSpec, Role
 from .calls import RequestFactory, security_headers
 from .dag import EdgeVerdict, VerifiedDAG
 from .executors import Executor, HttpExecutor, InProcessExecutor
-from .package_loader import load_package
+from .sandbox_runtime import load_engine, load_package_engine
 
 __all__ = ["EnvironmentVerifier", "VerifiedDAG", "EdgeVerdict"]
 
@@ -39,8 +40,14 @@ class EnvironmentVerifier:
 
     @classmethod
     def in_process(cls, module_dir: Path, *, seed: int = 0) -> "EnvironmentVerifier":
-        """Verify against the package whose import directory is `module_dir`."""
-        return cls(InProcessExecutor(load_package(Path(module_dir)), seed=seed), seed=seed)
+        """Verify against the built package whose import directory is `module_dir`."""
+        return cls(InProcessExecutor(load_package_engine(Path(module_dir), seed=seed)), seed=seed)
+
+    @classmethod
+    def for_tables(cls, document: dict, tables: dict, *, seed: int = 0) -> "EnvironmentVerifier":
+        """Verify a package not yet written: its bundled document and tables, the compiler's runtime."""
+        runtime_dir = template_root() / "runtime"
+        return cls(InProcessExecutor(load_engine(runtime_dir, document, tables, seed=seed)), seed=seed)
 
     @classmethod
     def over_http(cls, spec: NormalizedSpec, base_url: str, *, seed: int = 0) -> "EnvironmentVerifier":
@@ -73,13 +80,16 @@ class _Run:
         context: dict[str, Any] = {}
         setup: list[str] = []
         status, body = self._call(producer, task, context, setup, exclude=set(), depth=0)
+        if _ok(status) and any(_at(body, b["source"]) is _MISSING for b in bindings) and self._seed_item(producer, task, context, setup):
+            status, body = self._call(producer, task, context, setup, exclude=set(), depth=0)
         if not _ok(status):
             return EdgeVerdict(**verdict, confirmed=False, reason=f"producer {producer} answered {status}")
         values = {b["name"]: _at(body, b["source"]) for b in bindings}
         missing = [b["source"] for b in bindings if values[b["name"]] is _MISSING]
         if missing:
             return EdgeVerdict(**verdict, confirmed=False, reason=f"producer answer has nothing at {missing[0]}")
-        status, _ = self._call(consumer, task, {**context, **values}, setup, exclude=bound, depth=0)
+        status, _ = self._call(consumer, task, {**context, **values}, setup, exclude=bound, depth=0,
+                               body_values=_body_values(bindings, values))
         if not _ok(status):
             return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to the produced value")
         foreign = {name: _foreign(value) for name, value in values.items()}
@@ -87,12 +97,14 @@ class _Run:
         fresh_context: dict[str, Any] = {}
         for step in setup:  # the same prerequisites, in a world where the producer never ran
             self._call(step, fresh, fresh_context, [], exclude=set(), depth=MAX_CHAIN)
-        status, _ = self._call(consumer, fresh, {**fresh_context, **foreign}, [], exclude=bound, depth=0)
+        status, _ = self._call(consumer, fresh, {**fresh_context, **foreign}, [], exclude=bound, depth=0,
+                               body_values=_body_values(bindings, foreign))
         if not 400 <= status < 500:
             return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to a value no producer made")
         return EdgeVerdict(**verdict, confirmed=True, reason="confirmed: produced value accepted, foreign value refused")
 
-    def _call(self, name: str, task: str, context: dict[str, Any], setup: list[str], *, exclude: set[str], depth: int):
+    def _call(self, name: str, task: str, context: dict[str, Any], setup: list[str], *, exclude: set[str], depth: int,
+              body_values: dict[tuple[str, str], Any] | None = None):
         """Run an operation after producing what its parameters need (recorded in `setup`)."""
         endpoint = self.endpoints[name]
         if depth < MAX_CHAIN:
@@ -100,8 +112,21 @@ class _Run:
                 if param.name not in context and param.name not in exclude:
                     self._produce(endpoint, param.name, task, context, setup, depth)
         fixed = {(p.location, p.name): context[p.name] for p in endpoint.parameters if p.name in context}
+        fixed.update(body_values or {})
         rng = random.Random(f"{self.seed}:{task}:{name}")
         return self.executor.execute(task, self.requests.build(endpoint, fixed, rng))
+
+    def _seed_item(self, producer: str, task: str, context: dict, setup: list) -> bool:
+        """A list or read answers ids only once an item exists: create one first."""
+        endpoint = self.endpoints[producer]
+        creator = next((e for e in self.endpoints.values()
+                        if e.role is Role.CREATE and e.resource and e.resource == endpoint.resource), None)
+        if creator is None or creator.name == producer:
+            return False
+        status, _ = self._call(creator.name, task, context, setup, exclude=set(), depth=1)
+        if _ok(status):
+            setup.append(creator.name)
+        return _ok(status)
 
     def _produce(self, endpoint: EndpointDef, param: str, task: str, context: dict, setup: list, depth: int) -> None:
         """Run the best producer of `param` for `endpoint` and keep the value."""
@@ -122,6 +147,11 @@ class _Run:
 
 
 _MISSING = object()
+
+
+def _body_values(bindings: tuple[dict, ...], values: dict[str, Any]) -> dict[tuple[str, str], Any]:
+    """Body-field bindings as ("body", pointer) -> value for the request factory."""
+    return {("body", b.get("field") or "/" + b["name"]): values[b["name"]] for b in bindings if b.get("in") == "body"}
 
 
 def _ok(status: int) -> bool:

@@ -47,7 +47,8 @@ class VerifiedDAG:
         graph.add_nodes_from(self.operations)
         for v in self.verdicts:
             if v.confirmed or not confirmed_only:
-                graph.add_edge(v.producer, v.consumer, bindings=list(v.bindings), confirmed=v.confirmed, reason=v.reason)
+                graph.add_edge(v.producer, v.consumer, bindings=list(v.bindings), confirmed=v.confirmed, reason=v.reason,
+                               evidence=list(v.evidence), confidence=v.confidence)
         return graph
 
     def depth(self) -> int:
@@ -57,8 +58,10 @@ class VerifiedDAG:
             graph = nx.condensation(graph)
         return nx.dag_longest_path_length(graph) if graph.number_of_nodes() else 0
 
-    def to_json(self) -> str:
-        data = {
+    def to_json(self, stamp: dict[str, Any] | None = None) -> str:
+        """Sorted JSON; `stamp` (compiler version, spec hash) goes under `x-envc`."""
+        data: dict[str, Any] = {"x-envc": stamp} if stamp else {}
+        data |= {
             "operations": sorted(self.operations),
             "edges": [
                 {

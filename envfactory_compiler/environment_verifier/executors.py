@@ -7,11 +7,11 @@ fresh, isolated world (the sandbox's `X-Envc-Task` header over HTTP).
 from __future__ import annotations
 
 import json
-from types import ModuleType
 from typing import Any, Protocol
 from urllib.parse import quote
 
 from .calls import Request
+from .sandbox_runtime import SandboxEngine
 
 TASK_HEADER = "X-Envc-Task"
 
@@ -21,14 +21,13 @@ class Executor(Protocol):
 
 
 class InProcessExecutor:
-    """Runs requests through a generated package's engine: no HTTP, no server."""
+    """Runs requests through a sandbox engine: no HTTP, no server."""
 
-    def __init__(self, package: ModuleType, *, seed: int = 0) -> None:
-        self.package = package
-        self.sandbox = package.load_sandbox(seed=seed)
+    def __init__(self, sandbox: SandboxEngine) -> None:
+        self.sandbox = sandbox
 
     def execute(self, task: str, request: Request) -> tuple[int, Any]:
-        call = self.package.Call(
+        call = self.sandbox.call_type(
             request.operation, path=request.path, query=request.query, headers=request.headers, body=request.body
         )
         outcome = self.sandbox.engine.execute(self.sandbox.store.task(task), call)

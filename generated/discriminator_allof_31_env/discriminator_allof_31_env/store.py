@@ -6,7 +6,9 @@ Every task is its own world. Item keys are strings (path parameters arrive
 as text over HTTP) made of the parent ids and the item's own id, so
 `/users/1/orders/7` and `/users/2/orders/7` never collide. One id counter
 per task serves every resource, so ids are unique across resource types
-and a wrong dependency can never be satisfied by a coincidental id.
+and a wrong dependency can never be satisfied by a coincidental id. A task
+can start with a seeded population (`populate`), so read operations have
+something to find.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import math
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 Key = tuple[str, ...]
 DEFAULT_TASK = "default"
@@ -85,16 +87,21 @@ class TaskState:
 
 
 class StateStore:
-    """All tasks of one sandbox, created on first use."""
+    """All tasks of one sandbox, created (and populated) on first use."""
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(
+        self, seed: int = 0, populate: Callable[[TaskState], None] | None = None
+    ) -> None:
         self.seed = seed
+        self.populate = populate
         self.tasks: dict[str, TaskState] = {}
 
     def task(self, task_id: str = DEFAULT_TASK) -> TaskState:
         state = self.tasks.get(task_id)
         if state is None:
             state = self.tasks[task_id] = TaskState(seed=self.seed)
+            if self.populate is not None:
+                self.populate(state)
         return state
 
     def snapshot(self, task_id: str = DEFAULT_TASK) -> dict[str, Any]:

@@ -33,6 +33,13 @@ def main(argv: list[str] | None = None) -> None:
         "--seed", type=int, default=0, help="seed for generated values (default: 0)"
     )
     serve.add_argument(
+        "--fixtures",
+        type=int,
+        default=0,
+        metavar="N",
+        help="seed every task with N items per resource (default: 0, empty)",
+    )
+    serve.add_argument(
         "--credential",
         action="append",
         default=[],
@@ -47,6 +54,7 @@ def main(argv: list[str] | None = None) -> None:
     if args.command == "serve":
         sandbox = load_sandbox(
             seed=args.seed,
+            fixtures=args.fixtures,
             credentials=tuple(args.credential),
             any_credential=args.any_credential,
         )

@@ -235,10 +235,15 @@ def _base_path(document: dict) -> str:
 
 
 def load_sandbox(
-    *, seed: int = 0, credentials: tuple[str, ...] = (), any_credential: bool = False
+    *,
+    seed: int = 0,
+    fixtures: int = 0,
+    credentials: tuple[str, ...] = (),
+    any_credential: bool = False,
 ) -> Sandbox:
-    """The package's sandbox: bundled spec, compiled tables, empty state.
+    """The package's sandbox: bundled spec, compiled tables, fresh state.
 
+    Every task starts with `fixtures` seeded items per resource (0: empty).
     `credentials` are accepted secrets in addition to `SANDBOX_TOKEN`;
     `any_credential` accepts any non-empty credential instead.
     """
@@ -249,7 +254,8 @@ def load_sandbox(
     engine.accepted = (
         None if any_credential else frozenset({SANDBOX_TOKEN, *credentials})
     )
-    return Sandbox(engine, StateStore(seed=seed))
+    populate = (lambda task: engine.populate(task, fixtures)) if fixtures else None
+    return Sandbox(engine, StateStore(seed=seed, populate=populate))
 
 
 def _multi(params: Any) -> dict[str, Any]:

@@ -107,6 +107,36 @@ class Engine:
         handler = getattr(self, "_" + op.role)
         return handler(task, op, args, call.body)
 
+    def populate(self, task: TaskState, count: int) -> None:
+        """Seed a task: `count` items per top-level resource, one per parent for nested ones."""
+        for resource in sorted(
+            self.resources.values(), key=lambda r: (r.depth, r.name)
+        ):
+            if resource.schema is None:
+                continue
+            parents = (
+                [()]
+                if resource.parent is None
+                else list(task.collection(resource.parent))[:count]
+            )
+            per_parent = count if resource.parent is None else 1
+            for parent in parents:
+                if len(parent) != resource.depth:
+                    continue
+                for index in range(per_parent):
+                    rng = random.Random(
+                        f"{task.seed}:populate:{resource.name}:{parent}:{index}"
+                    )
+                    item = self.data.generate(self.schema(resource.schema), rng)
+                    item_id = task.new_id(
+                        resource.id_schema, task.collection(resource.name)
+                    )
+                    if resource.id_field and isinstance(item, dict):
+                        item[resource.id_field] = item_id
+                    task.collection(resource.name)[
+                        tuple(parent) + (str(item_id),)
+                    ] = item
+
     def error(self, op: Operation, kind: str, detail: str) -> Outcome:
         """An error answer shaped like the operation's documented error."""
         status_key = op.outcomes.get(kind) or op.outcomes.get("invalid") or "default"
