@@ -8,14 +8,13 @@ resource an action's answer belongs to. The runtime only reads the result.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..frozen import thaw
 from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
-from ..schema_ingestion.resources import normalise_path, properties
+from ..schema_ingestion.resources import normalise_name, normalise_path, properties
 
 _SUCCESS_ORDER = {
     Role.CREATE: ("201", "200", "202"),
@@ -96,7 +95,7 @@ def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
 
 def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> dict:
     resource = resources.get(endpoint.resource or "")
-    fields = set(properties(spec.document, _schema_at(spec, resource.schema_pointer))) if resource and resource.schema_pointer else set()
+    fields = set(properties(spec.document, resolve_pointer(spec.document, resource.schema_pointer))) if resource and resource.schema_pointer else set()
     paging = _paging(endpoint) if endpoint.role is Role.LIST else {}
     return record(
         name=endpoint.name,
@@ -196,34 +195,28 @@ def _parent_params(endpoint: EndpointDef, resource: Resource | None) -> tuple[st
     return tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
 
 
-def _norm(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
-
 
 def _paging(endpoint: EndpointDef) -> dict[str, str]:
     paging = {}
     for param in endpoint.params_in("query"):
         for purpose, names in _PAGING.items():
-            if _norm(param.name) in {_norm(n) for n in names} and purpose not in paging:
+            if normalise_name(param.name) in {normalise_name(n) for n in names} and purpose not in paging:
                 paging[purpose] = param.name
     return paging
 
 
 def _filters(endpoint: EndpointDef, fields: set[str], paging: dict[str, str]) -> tuple:
-    by_norm = {_norm(f): f for f in sorted(fields)}
+    by_norm = {normalise_name(f): f for f in sorted(fields)}
     return tuple(
-        (p.name, by_norm[_norm(p.name)])
+        (p.name, by_norm[normalise_name(p.name)])
         for p in endpoint.params_in("query")
-        if p.name not in paging.values() and _norm(p.name) in by_norm
+        if p.name not in paging.values() and normalise_name(p.name) in by_norm
     )
 
 
 def _field_params(endpoint: EndpointDef, fields: set[str]) -> tuple[str, ...]:
     return tuple(p.name for p in endpoint.params_in("query") if p.name in fields)
 
-
-def _schema_at(spec: NormalizedSpec, pointer: str) -> Any:
-    return resolve_pointer(spec.document, pointer)
 
 
 def _ok_schema(spec: NormalizedSpec, endpoint: EndpointDef) -> tuple[Any, str] | None:

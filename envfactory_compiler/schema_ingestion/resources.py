@@ -139,7 +139,8 @@ def _is_object(document: dict, schema: Any) -> bool:
     return isinstance(schema, dict) and (schema.get("type") == "object" or bool(properties(document, schema)))
 
 
-def _norm(name: str) -> str:
+def normalise_name(name: str) -> str:
+    """`pet_id`, `petId` and `Pet-ID` all become `petid`."""
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
@@ -149,16 +150,16 @@ def _id_field(document: dict, schema_pointer: str | None, id_param: str | None, 
     props = properties(document, resolve_pointer(document, schema_pointer))
     wanted = []
     if id_param:
-        wanted.append(_norm(id_param))
-        singular = _norm(resource).rstrip("s")
-        stripped = _norm(id_param)
-        for prefix in (_norm(resource), singular):
+        wanted.append(normalise_name(id_param))
+        singular = normalise_name(resource).rstrip("s")
+        stripped = normalise_name(id_param)
+        for prefix in (normalise_name(resource), singular):
             if prefix and stripped.startswith(prefix) and len(stripped) > len(prefix):
                 wanted.append(stripped[len(prefix):])
     wanted += ["id", "uuid", "sid", "slug", "key"]
     for candidate in wanted:
         for prop, schema in props.items():
-            if _norm(prop) == candidate:
+            if normalise_name(prop) == candidate:
                 return prop, schema
     return None, None
 
