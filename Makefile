@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml specs/*.json)
 
-.PHONY: demo test regen bench clean
+.PHONY: demo test regen bench bench-sandbox clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_bench.py
+
+# One served sandbox under load (needs wrk and Node.js for the Prism comparison).
+bench-sandbox: $(STAMP)
+	$(BIN)/python bench/load_test.py
+	$(BIN)/python bench/fault_test.py
+	$(BIN)/python bench/throughput_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

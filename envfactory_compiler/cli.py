@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 import tempfile
 import traceback
@@ -138,3 +139,31 @@ def verify(package: Path, base_url: str | None, seed: int) -> None:
         mark = "confirmed  " if verdict.confirmed else "unconfirmed"
         click.echo(f"{mark} {verdict.producer} -> {verdict.consumer}: {verdict.reason}")
     click.echo(f"{len(dag.confirmed_edges())} confirmed, {len(dag.unconfirmed_edges())} unconfirmed, depth {dag.depth()}")
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                "help_option_names": []})
+@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("args", nargs=-1, type=click.UNPROCESSED)
+def sample(package: Path, args: tuple[str, ...]) -> None:
+    """Sample training trajectories from a built PACKAGE (runs `python -m <package> sample ARGS`).
+
+    ARGS: -n N --seed S -o out.jsonl [--format openai|sharegpt|raw] [--workers K]
+    [--engine local|ray] [--min-depth D] [--max-depth D] [--fixtures N] [--base-url URL];
+    `envc sample PACKAGE --help` lists them all.
+    """
+    _package_module(package, "cli").main(["sample", *args])
+
+
+def _package_module(package: Path, module: str):
+    """A module of a built package, imported from its project directory."""
+    module_dir = _module_dir(package).resolve()
+    if not (module_dir / "__init__.py").is_file():
+        raise click.ClickException(f"{package} is not a package built by envc")
+    name = module_dir.name
+    loaded = sys.modules.get(name)
+    if loaded is not None and Path(loaded.__file__).resolve().parent != module_dir:
+        raise click.ClickException(f"another package named {name} is already imported from {loaded.__file__}")
+    if str(module_dir.parent) not in sys.path:
+        sys.path.insert(0, str(module_dir.parent))
+    return importlib.import_module(f"{name}.{module}")

@@ -115,6 +115,8 @@ class Resource:
     schema_pointer: str | None  # representation schema
     parent: str | None = None
     parent_params: tuple[str, ...] = ()
+    envelope: str | None = None  # property an item answer wraps the item in (`{"data": {...}}`)
+    id_param: str | None = None  # the item path's last parameter (`petId`)
 
 
 @dataclass(frozen=True)

@@ -96,6 +96,49 @@ def test_nested_resources_need_their_parent(bookstore) -> None:
     assert run(bookstore, sandbox, task, "get_author_book", path=path).status == 404
 
 
+def test_nested_items_hold_their_parent_id(bookstore) -> None:
+    sandbox = bookstore.load_sandbox()
+    task = sandbox.store.task("t")
+    author = run(bookstore, sandbox, task, "create_author", body={"name": "Ann"}).body
+    book = {"title": "T", "isbn": "9780061054884", "genre": "fiction", "publishedYear": 2000, "authorId": 424242}
+    created = run(bookstore, sandbox, task, "create_author_book", path={"authorId": author["id"]}, body=book).body
+    assert created["authorId"] == author["id"]  # the path decides, not the body
+
+
+def test_body_references_must_name_existing_items(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    task = sandbox.store.task("t")
+    order = {"petId": 4242, "quantity": 1, "status": "placed"}
+    refused = run(petstore, sandbox, task, "placeOrder", body=order)
+    assert refused.status == 404  # the answer takes the shape the spec documents (here: none)
+    assert task.collection("order") == {}  # nothing stored
+    pet = run(petstore, sandbox, task, "addPet", body={"name": "Rex", "photoUrls": ["a"]}).body
+    placed = run(petstore, sandbox, task, "placeOrder", body={**order, "petId": pet["id"]})
+    assert placed.status == 200 and placed.body["petId"] == pet["id"]
+    assert run(petstore, sandbox, task, "placeOrder", body={**order, "petId": placed.body["id"]}).status == 404
+
+
+def test_seeded_items_reference_seeded_items(bookstore, petstore) -> None:
+    sandbox = bookstore.load_sandbox(fixtures=2)
+    task = sandbox.store.task("t")
+    authors = {key[-1] for key in task.collection("authors")}
+    books = task.collection("books")
+    assert books and all(str(book["authorId"]) == key[0] in authors for key, book in books.items())
+    store = petstore.load_sandbox(fixtures=2).store.task("t")
+    pets = {key[-1] for key in store.collection("pet")}
+    assert all(str(order["petId"]) in pets for order in store.collection("order").values())
+
+
+def test_list_filters_match_objects_by_name(petstore) -> None:
+    sandbox = petstore.load_sandbox()
+    task = sandbox.store.task("t")
+    body = {"name": "Rex", "photoUrls": ["a"], "tags": [{"id": 1, "name": "fluffy"}]}
+    run(petstore, sandbox, task, "addPet", body=body)
+    run(petstore, sandbox, task, "addPet", body={**body, "name": "Max", "tags": [{"id": 2, "name": "calm"}]})
+    found = run(petstore, sandbox, task, "findPetsByTags", query={"tags": "fluffy"}).body
+    assert [pet["name"] for pet in found] == ["Rex"]
+
+
 def _items(body):
     return body if isinstance(body, list) else next(v for v in body.values() if isinstance(v, list))
 
@@ -117,7 +160,11 @@ def test_actions_are_deterministic_and_register_items(bookstore) -> None:
     for _ in range(2):
         sandbox = bookstore.load_sandbox(seed=7)
         task = sandbox.store.task("t")
-        book_id = "8c7e2a52-3c1b-4f0a-9d5e-2b9f0c1d2e3f"
+        author = run(bookstore, sandbox, task, "create_author", body={"name": "Ann"}).body
+        book = {"title": "T", "isbn": "9780061054884", "genre": "fiction", "publishedYear": 2000}
+        book_id = run(bookstore, sandbox, task, "create_author_book", path={"authorId": author["id"]}, body=book).body["id"]
+        assert run(bookstore, sandbox, task, "checkout_book", path={"bookId": "8c7e2a52-3c1b-4f0a-9d5e-2b9f0c1d2e3f"},
+                   body={"borrower": "m1"}).status == 404  # a book of any author, but one that exists
         loan = run(bookstore, sandbox, task, "checkout_book", path={"bookId": book_id}, body={"borrower": "m1"})
         assert loan.body["borrower"] == "m1" and loan.body["bookId"] == book_id
         answers.append(json.dumps(loan.body, sort_keys=True))

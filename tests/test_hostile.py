@@ -28,7 +28,7 @@ def test_hostile_spec_builds_imports_and_serves(spec: Path, tmp_path: Path) -> N
         "from starlette.testclient import TestClient\n"
         "sandbox = package.load_sandbox()\n"
         "client = TestClient(sandbox.asgi())\n"
-        "assert client.get('/_sandbox/tasks/t/state').status_code == 200\n"
+        "assert client.get('/_sandbox/projects').status_code == 200\n"
         "print(len(sandbox.engine.operations))\n"
     )
     proc = subprocess.run([sys.executable, "-c", code, project.name], capture_output=True, text=True,

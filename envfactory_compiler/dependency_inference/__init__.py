@@ -9,8 +9,9 @@ union of evidence and the highest confidence. Evidence, strongest first:
 OpenAPI `links` / `x-envc-links` (1.0), path nesting (0.9), schema `$ref`
 identity (0.8), names and types (0.5-0.7). Precision matters more than
 recall: a later stage executes every edge, and a wrong edge costs more than
-a missing one. The `policy` says which produced values count (`STRICT`, the
-default: what the sandbox can confirm; `DOCUMENTED`: what the spec documents).
+a missing one. The `policy` says which produced values count (`DOCUMENTED`,
+the default: what the spec documents, reference fields and examples
+included; `STRICT`: only identifiers of items the producer answers).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ __all__ = ["DOCUMENTED", "STRICT", "DependencyInferencer", "Policy", "unresolved
 class DependencyInferencer:
     """Infers the producer -> consumer graph of one normalised spec."""
 
-    def __init__(self, document: Any, *, file: str = "", policy: Policy = STRICT) -> None:
+    def __init__(self, document: Any, *, file: str = "", policy: Policy = DOCUMENTED) -> None:
         self.document = document
         self.file = file
         self.policy = policy

@@ -1,14 +1,15 @@
 """Which values count as produced: a choice between what can be verified and what is documented.
 
-The sandbox keeps only top-level items, fills foreign keys and embedded
-objects with seeded fakes, and answers `{}` where a spec gives only an
-example. So by default (`STRICT`) only identifiers of answered items count:
-every edge is one the verifier can confirm. `DOCUMENTED` follows the spec's
-documentation instead (the hand-labelling policy of
-`tests/dependencies/ground_truth/README.md`): reference fields
-(`Order.petId` produces pet ids), embedded objects (`repository.owner`), and
-examples where a response has no schema, while a create that documents no
-body produces nothing.
+`DOCUMENTED`, the default, follows the spec's documentation (the
+hand-labelling policy of `tests/dependencies/ground_truth/README.md`):
+reference fields (`Order.petId` produces pet ids), embedded objects
+(`repository.owner`), and examples where a response has no schema, while a
+create that documents no body produces nothing. The verifier then sorts out
+what the sandbox really does: it keeps references (a body's `petId` must name
+an existing pet, a nested item's parent id comes from its path), but answers
+only schema-shaped bodies, so edges documented by examples alone stay
+unconfirmed. `STRICT` counts only identifiers of answered items, plus the
+implied id of a bodiless create: fewer edges, nearly all confirmable.
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from .catalog import Catalog, schema_nouns
 from .examples import ExampleWalker, response_example
 from .identity import Identifier, IdField, Item
 from .names import ENVELOPES, noun_suffixes, object_nouns, reference
+from ..schema_ingestion.example_schemas import MARK as FROM_EXAMPLE
 from .policy import EMBEDDED_DEPTH, STRICT, Policy
 from .schemas import MAX_DEPTH, all_properties, branches, is_array, items, resolve
 
@@ -68,7 +69,7 @@ def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, polic
     walker = _SchemaWalker(document, endpoint, catalog, owner, identify, policy)
     successes = [r for r in endpoint.responses if r.status.startswith("2") and not r.added]
     for response in successes:
-        if response.schema is not None:
+        if response.schema is not None and not _from_example(document, response.schema):
             walker.walk(response.schema, "", (), 0)
         elif policy.examples:
             example = response_example(document, endpoint, response)
@@ -76,9 +77,15 @@ def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, polic
                 owner_nouns = catalog.nouns_of(owner.name) if owner else ()
                 walker.found.extend(ExampleWalker(identify, endpoint, owner_nouns, policy).walk(example))
     bodiless = successes and all(r.schema is None for r in successes)
+    # A schema the compiler read off an example says less than the example (JSON:API `type` values,
+    # mixed `included` kinds), so the example itself is walked.
     if policy.implied_creates and bodiless and endpoint.role is Role.CREATE and owner is not None:
         walker.found.extend(_implied(endpoint, owner, catalog.nouns_of(owner.name)))
     return _unique(walker.found)
+
+
+def _from_example(document: Any, schema: Any) -> bool:
+    return bool(resolve(document, schema)[0].get(FROM_EXAMPLE))
 
 
 class _SchemaWalker:

@@ -26,15 +26,31 @@ from .tools import tools
 from .writing import write_tree
 
 RUNTIME_MODULES = (
+    "admin.py",
     "app.py",
     "catalog.py",
     "cli.py",
+    "datasets.py",
+    "dependencies.py",
     "engine.py",
+    "executors.py",
+    "exploration.py",
     "fake.py",
+    "fixtures.py",
     "operations.py",
+    "ray_engine.py",
+    "requests.py",
+    "runs.py",
+    "sampler.py",
     "server.py",
+    "session.py",
+    "sqlite_store.py",
     "store.py",
+    "summary.py",
+    "trace.py",
+    "trajectory.py",
     "validation.py",
+    "worker_sessions.py",
 )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dependency_inference.references import body_references
 from ..frozen import thaw
 from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
-from ..schema_ingestion.resources import normalise_name, normalise_path, properties
+from ..schema_ingestion.resources import normalise_name, normalise_path, path_params, properties
 
 _SUCCESS_ORDER = {
     Role.CREATE: ("201", "200", "202"),
@@ -26,6 +27,7 @@ _PAGING = {
     "offset": ("offset", "skip", "start"),
     "page": ("page", "page_number", "pagenumber"),
 }
+_ITEM_ROLES = (Role.CREATE, Role.READ, Role.UPDATE, Role.DELETE)
 _KIND_STATUS = {"not_found": "404", "invalid": "400", "unauthorized": "401"}
 
 
@@ -36,16 +38,17 @@ def record(**fields: Any) -> dict[str, Any]:
 
 def tables(spec: NormalizedSpec) -> dict[str, Any]:
     """Everything `operations.json` holds."""
-    return {"resources": resources(spec), "operations": operations(spec), "credentials": credentials(spec)}
+    references = body_references(spec.document, spec.endpoints, spec.resources)
+    return {"resources": resources(spec, references), "operations": operations(spec, references), "credentials": credentials(spec)}
 
 
-def operations(spec: NormalizedSpec) -> dict[str, dict]:
+def operations(spec: NormalizedSpec, references: dict[str, tuple]) -> dict[str, dict]:
     resources = {r.name: r for r in spec.resources}
-    return {e.name: _operation(spec, e, resources) for e in spec.endpoints}
+    return {e.name: _operation(spec, e, resources, references.get(e.name, ())) for e in spec.endpoints}
 
 
-def resources(spec: NormalizedSpec) -> dict[str, dict]:
-    return {r.name: _resource(spec, r) for r in spec.resources}
+def resources(spec: NormalizedSpec, references: dict[str, tuple]) -> dict[str, dict]:
+    return {r.name: _resource(spec, r, references) for r in spec.resources}
 
 
 def _item_param_schema(spec: NormalizedSpec, resource: Resource) -> dict:
@@ -70,8 +73,9 @@ def credentials(spec: NormalizedSpec) -> dict[str, dict]:
     return table
 
 
-def _resource(spec: NormalizedSpec, resource: Resource) -> dict:
-    """Ids must be valid both as the item's field and as its path parameter."""
+def _resource(spec: NormalizedSpec, resource: Resource, references: dict[str, tuple]) -> dict:
+    """Ids must be valid both as the item's field and as its path parameter; seeded items
+    get their parent's id and real references in the fields that hold them."""
     id_schema, _ = deref(spec.document, resource.id_schema, "")
     merged = _plain_id_schema(id_schema)
     param = _plain_id_schema(_item_param_schema(spec, resource), default=False)
@@ -84,7 +88,50 @@ def _resource(spec: NormalizedSpec, resource: Resource) -> dict:
         id_schema=merged,
         parent=resource.parent,
         depth=resource.collection_path.count("{}"),
+        parent_field=_resource_parent_field(spec, resource),
+        aliases=_aliases(spec, resource),
+        references=tuple(sorted({pair for e in spec.endpoints if e.resource == resource.name and e.role in (Role.CREATE, Role.UPDATE)
+                                 for pair in references.get(e.name, ())} | set(_embedded_references(spec, resource)))),
     )
+
+
+def _aliases(spec: NormalizedSpec, resource: Resource) -> tuple[str, ...]:
+    """Resources holding the same items at another path: the same representation, or the same
+    collection name and item parameter (`/{ws}/activities/{id}` and `/{ws}/members/{m}/activities/{id}`)."""
+    def same(other: Resource) -> bool:
+        if (other.schema_pointer, other.id_field) == (resource.schema_pointer, resource.id_field):
+            return True
+        return (_segments(other.collection_path)[-1], other.id_param) == (_segments(resource.collection_path)[-1], resource.id_param)
+
+    return tuple(sorted(r.name for r in spec.resources if r.name != resource.name and r.id_field
+                        and resource.item_path and resource.id_field and same(r)))
+
+
+def _embedded_references(spec: NormalizedSpec, resource: Resource) -> list[tuple[str, str]]:
+    """Embedded objects that are another resource's items (`PullRequest.author` is a `User`), by
+    that resource's id field: (`author/username`, users)."""
+    if not resource.schema_pointer:
+        return []
+    found = []
+    for name, value in properties(spec.document, resolve_pointer(spec.document, resource.schema_pointer)).items():
+        pointer = deref(spec.document, value, "")[1]
+        targets = [r for r in spec.resources if pointer and r.schema_pointer == pointer and r.id_field and r.name != resource.name]
+        if len(targets) == 1:
+            found.append((f"{name}/{targets[0].id_field}", targets[0].name))
+    return found
+
+
+def _resource_parent_field(spec: NormalizedSpec, resource: Resource) -> str | None:
+    """The item field holding its immediate parent's id (`Book.authorId` under /authors/{authorId})."""
+    if resource.parent is None or not resource.schema_pointer:
+        return None
+    fields = _field_paths(spec.document, resolve_pointer(spec.document, resource.schema_pointer))
+    for endpoint in spec.endpoints:
+        pairs = _parent_fields(endpoint, resource, fields) if endpoint.resource == resource.name else ()
+        params = _parent_params(endpoint, resource) if pairs else ()
+        if params and pairs[-1][0] == params[-1]:
+            return pairs[-1][1]
+    return None
 
 
 def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
@@ -93,7 +140,7 @@ def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
     return plain or ({"type": "string"} if default else {})
 
 
-def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> dict:
+def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource], references: tuple) -> dict:
     resource = resources.get(endpoint.resource or "")
     fields = set(properties(spec.document, resolve_pointer(spec.document, resource.schema_pointer))) if resource and resource.schema_pointer else set()
     paging = _paging(endpoint) if endpoint.role is Role.LIST else {}
@@ -111,10 +158,15 @@ def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str,
         security=tuple(tuple(alternative) for alternative in endpoint.security),
         scopes=_scopes(endpoint, resources),
         parent_params=_parent_params(endpoint, resource),
+        parent_fields=_parent_fields(endpoint, resource, _field_paths(spec.document, resolve_pointer(spec.document, resource.schema_pointer)))
+        if resource and resource.schema_pointer and endpoint.role in (Role.CREATE, Role.UPDATE) else (),
+        references=references,
         field_params=_field_params(endpoint, fields) if endpoint.role is Role.UPDATE else (),
         filters=_filters(endpoint, fields, paging) if endpoint.role is Role.LIST else (),
         paging=paging,
         envelope=_envelope(spec, endpoint, resource) if endpoint.role is Role.LIST else None,
+        item_envelope=_item_envelope(spec, endpoint, resource) if endpoint.role in _ITEM_ROLES else None,
+        upsert=_upserts(spec, endpoint) or None,
         produces=_produces(spec, endpoint, resources) if endpoint.role is Role.ACTION else None,
     )
 
@@ -170,7 +222,10 @@ def _segments(path: str) -> list[str]:
 
 
 def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
-    """Every resource item this path names, with the params of its key."""
+    """Every resource item this path names, with the params of its key: by position
+    (`/users/{}/orders/{}`), and top-level items by parameter name (`/{workspace_id}/members`
+    names a workspace when workspaces are `/workspaces/{workspace_id}`; `/books/{bookId}/checkout`
+    names a book of any author when books are `/authors/{}/books/{bookId}`)."""
     segments = _segments(endpoint.path)
     raw = endpoint.path.split("/")
     scopes = []
@@ -181,6 +236,11 @@ def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
         if segments[: len(prefix)] == prefix:
             params = tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
             scopes.append((resource.name, params))
+    scoped = {param for _, params in scopes for param in params}
+    for param in path_params(endpoint.path):
+        owners = [r for r in resources.values() if r.item_path and r.id_param == param]
+        if param not in scoped and len(owners) == 1:  # a nested item named by its own id alone: any parent
+            scopes.insert(0, (owners[0].name, (param,)))
     return tuple(scopes)
 
 
@@ -194,6 +254,29 @@ def _parent_params(endpoint: EndpointDef, resource: Resource | None) -> tuple[st
     raw = endpoint.path.split("/")
     return tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
 
+
+def _parent_fields(endpoint: EndpointDef, resource: Resource | None, fields: set[str]) -> tuple[tuple[str, str], ...]:
+    """(parent param, item field) pairs: a book under /authors/{authorId} has its `authorId` set from
+    the path. The immediate parent may also sit in an embedded object (`repository/slug` of a pull
+    request under `/repositories/{username}/{slug}`)."""
+    params = _parent_params(endpoint, resource)
+    pairs = []
+    for param in params:
+        nested = param == params[-1]
+        matches = sorted((f for f in fields if ("/" not in f or nested) and normalise_name(f.rsplit("/", 1)[-1]) == normalise_name(param)),
+                         key=lambda f: (f.count("/"), f))
+        if matches:
+            pairs.append((param, matches[0]))
+    return tuple(pairs)
+
+
+def _field_paths(document: Any, schema: Any) -> set[str]:
+    """Top-level properties, and `object/property` for properties of embedded objects."""
+    found = set()
+    for name, value in properties(document, schema).items():
+        found.add(name)
+        found.update(f"{name}/{inner}" for inner in properties(document, value))
+    return found
 
 
 def _paging(endpoint: EndpointDef) -> dict[str, str]:
@@ -238,6 +321,21 @@ def _envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | 
             items_pointer = deref(spec.document, value.get("items") or {}, "")[1]
             arrays.append((items_pointer != (resource.schema_pointer if resource else None), name))
     return sorted(arrays)[0][1] if arrays else None
+
+
+def _upserts(spec: NormalizedSpec, endpoint: EndpointDef) -> bool:
+    """A PUT to an item path creates the item when nothing else can (`PUT /deploys/{id}/files/{path}`)."""
+    if endpoint.method != "put" or endpoint.role is not Role.UPDATE or not endpoint.params_in("path"):
+        return False
+    return not any(e.role is Role.CREATE and e.resource == endpoint.resource for e in spec.endpoints)
+
+
+def _item_envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | None) -> str | None:
+    """The property this operation's answer wraps the item in, when the resource is answered enveloped."""
+    found = _ok_schema(spec, endpoint)
+    if resource is None or resource.envelope is None or found is None:
+        return None
+    return resource.envelope if resource.envelope in properties(spec.document, found[0]) else None
 
 
 def _produces(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> str | None:

@@ -12,6 +12,7 @@ against any base URL (the served sandbox or the real API).
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import uuid
 from pathlib import Path
@@ -20,8 +21,11 @@ from typing import Any
 import networkx as nx
 
 from ..emission.rendering import template_root
+from ..dependency_inference.schemas import is_array, items
 from ..ir import EndpointDef, NormalizedSpec, Role
-from .calls import RequestFactory, security_headers
+from ..schema_ingestion.normalization import deref
+from ..schema_ingestion.resources import properties
+from .calls import Request, RequestFactory, security_headers
 from .dag import EdgeVerdict, VerifiedDAG
 from .executors import Executor, HttpExecutor, InProcessExecutor
 from .sandbox_runtime import load_engine, load_package_engine
@@ -56,7 +60,7 @@ class EnvironmentVerifier:
 
     def verify(self, spec: NormalizedSpec, graph: nx.DiGraph) -> VerifiedDAG:
         run = _Run(self.executor, spec, graph, self.seed)
-        verdicts = tuple(run.check(producer, consumer) for producer, consumer in sorted(graph.edges))
+        verdicts = tuple(run.verdict(producer, consumer) for producer, consumer in sorted(graph.edges))
         return VerifiedDAG(tuple(e.name for e in spec.endpoints), verdicts)
 
 
@@ -68,90 +72,194 @@ class _Run:
         self.graph = graph
         self.seed = seed
         self.endpoints = {e.name: e for e in spec.endpoints}
+        self.document = spec.document
         self.requests = RequestFactory(spec.document, security_headers(spec))
+        self._producer_runs: dict[tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]] = {}  # -> world, answer
+        self._refusals: dict[tuple, int] = {}
 
-    def check(self, producer: str, consumer: str) -> EdgeVerdict:
+    def verdict(self, producer: str, consumer: str) -> EdgeVerdict:
+        """The edge's verdict; where its bindings fail together, each is tried alone and the edge
+        keeps those confirmed (`Activity.id` may hold while `included/1/id` names no member)."""
+        verdict = self.check(producer, consumer)
+        if verdict.confirmed or len(verdict.bindings) < 2:
+            return verdict
+        alone = [self.check(producer, consumer, (binding,)) for binding in verdict.bindings]
+        kept = tuple(v.bindings[0] for v in alone if v.confirmed)
+        if not kept:
+            return verdict
+        rejected = tuple({**v.bindings[0], "reason": v.reason} for v in alone if not v.confirmed)
+        return dataclasses.replace(verdict, bindings=kept, confirmed=True, rejected=rejected,
+                                   reason="confirmed for some bindings: produced value accepted, foreign value refused")
+
+    def check(self, producer: str, consumer: str, bindings: tuple[dict, ...] | None = None) -> EdgeVerdict:
         data = self.graph.edges[producer, consumer]
-        bindings = tuple(data.get("bindings") or ())
+        bindings = tuple(data.get("bindings") or ()) if bindings is None else bindings
         verdict = {"producer": producer, "consumer": consumer, "bindings": bindings,
                    "evidence": tuple(data.get("evidence") or ()), "confidence": float(data.get("confidence") or 0.0)}
-        bound = {b["name"] for b in bindings}
+        sources = tuple(sorted({b["source"] for b in bindings}))
         task = f"verify:{producer}->{consumer}"
-        context: dict[str, Any] = {}
-        setup: list[str] = []
-        status, body = self._call(producer, task, context, setup, exclude=set(), depth=0)
-        if _ok(status) and any(_at(body, b["source"]) is _MISSING for b in bindings) and self._seed_item(producer, task, context, setup):
-            status, body = self._call(producer, task, context, setup, exclude=set(), depth=0)
+        status, body, context = self._produced_in(task, producer, sources)
         if not _ok(status):
             return EdgeVerdict(**verdict, confirmed=False, reason=f"producer {producer} answered {status}")
         values = {b["name"]: _at(body, b["source"]) for b in bindings}
         missing = [b["source"] for b in bindings if values[b["name"]] is _MISSING]
         if missing:
             return EdgeVerdict(**verdict, confirmed=False, reason=f"producer answer has nothing at {missing[0]}")
-        status, _ = self._call(consumer, task, {**context, **values}, setup, exclude=bound, depth=0,
+        status, _ = self._call(consumer, task, context, given=_given(bindings, values), depth=0,
                                body_values=_body_values(bindings, values))
+        self.executor.discard(task)
         if not _ok(status):
             return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to the produced value")
-        foreign = {name: _foreign(value) for name, value in values.items()}
-        fresh = f"{task}:foreign"
-        fresh_context: dict[str, Any] = {}
-        for step in setup:  # the same prerequisites, in a world where the producer never ran
-            self._call(step, fresh, fresh_context, [], exclude=set(), depth=MAX_CHAIN)
-        status, _ = self._call(consumer, fresh, {**fresh_context, **foreign}, [], exclude=bound, depth=0,
-                               body_values=_body_values(bindings, foreign))
+        status = self._refused(consumer, bindings, values)
         if not 400 <= status < 500:
             return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to a value no producer made")
         return EdgeVerdict(**verdict, confirmed=True, reason="confirmed: produced value accepted, foreign value refused")
 
-    def _call(self, name: str, task: str, context: dict[str, Any], setup: list[str], *, exclude: set[str], depth: int,
-              body_values: dict[tuple[str, str], Any] | None = None):
-        """Run an operation after producing what its parameters need (recorded in `setup`)."""
-        endpoint = self.endpoints[name]
-        if depth < MAX_CHAIN:
-            for param in endpoint.params_in("path"):
-                if param.name not in context and param.name not in exclude:
-                    self._produce(endpoint, param.name, task, context, setup, depth)
-        fixed = {(p.location, p.name): context[p.name] for p in endpoint.parameters if p.name in context}
-        fixed.update(body_values or {})
-        rng = random.Random(f"{self.seed}:{task}:{name}")
-        return self.executor.execute(task, self.requests.build(endpoint, fixed, rng))
+    def _produced_in(self, task: str, producer: str, sources: tuple[str, ...]) -> tuple[int, Any, dict[str, Any]]:
+        """`task` as the world right after the producer answered (what it needed made first).
 
-    def _seed_item(self, producer: str, task: str, context: dict, setup: list) -> bool:
-        """A list or read answers ids only once an item exists: create one first."""
+        The producer runs once per answer pointers and every consumer starts from a copy of that
+        world; where the executor cannot copy worlds (a served API), the producer runs again."""
+        key = (producer, sources)
+        if key not in self._producer_runs:
+            base = f"verify:{producer}:{'|'.join(sources)}"
+            context: dict[str, Any] = {}
+            status, body = self._answer(producer, list(sources), base, context, depth=0)
+            self._producer_runs[key] = (base, status, body, context)
+        base, status, body, context = self._producer_runs[key]
+        if self.executor.fork(base, task):
+            return status, body, dict(context)
+        context = {}
+        status, body = self._answer(producer, list(sources), task, context, depth=0)
+        return status, body, context
+
+    def _refused(self, consumer: str, bindings: tuple[dict, ...], values: dict[str, Any]) -> int:
+        """The consumer's status for values no producer made, in a fresh world prepared as usual.
+
+        It depends only on which parameters are bound, so it is run once per consumer and binding set."""
+        key = (consumer, tuple(sorted((b.get("in", ""), b["name"], b.get("field") or "") for b in bindings)))
+        if key not in self._refusals:
+            foreign = {name: _foreign(value) for name, value in values.items()}
+            task = f"verify:{consumer}:foreign:{len(self._refusals)}"
+            status, _ = self._call(consumer, task, {}, given=_given(bindings, foreign), depth=0,
+                                   body_values=_body_values(bindings, foreign))
+            self.executor.discard(task)
+            self._refusals[key] = status
+        return self._refusals[key]
+
+    def _call(self, name: str, task: str, context: dict[str, Any], *, depth: int, given: dict[str, Any] | None = None,
+              body_values: dict[tuple[str, str], Any] | None = None):
+        """Run an operation after producing what its path and body references need.
+
+        `given` fixes parameters by name; `context` holds the ids made so far in this world, keyed
+        by what they identify (`_slot_key`), so a member's `{id}` never lands in an activity's."""
+        endpoint = self.endpoints[name]
+        given = given or {}
+        body_values = dict(body_values or {})
+        open_params = [p.name for p in endpoint.params_in("path") if p.name not in given]
+        context.update({_slot_key(endpoint, p.name): given[p.name] for p in endpoint.params_in("path") if p.name in given})
+        if depth < MAX_CHAIN:
+            for param in open_params:
+                if _slot_key(endpoint, param) not in context:
+                    value = self._produce(endpoint, "path", param, task, context, depth)
+                    if value is not _MISSING:
+                        context[_slot_key(endpoint, param)] = value
+            for field in self._body_references(endpoint):
+                if ("body", field) not in body_values:
+                    value = self._produce(endpoint, "body", field, task, context, depth)
+                    if value is not _MISSING:
+                        body_values[("body", field)] = value
+        known = {**{p: context[_slot_key(endpoint, p)] for p in open_params if _slot_key(endpoint, p) in context}, **given}
+        if any(p not in known for p in open_params):  # nothing produces it: an item the task was seeded with
+            for param, value in self.executor.existing_key(task, name, known).items():
+                context[_slot_key(endpoint, param)] = known[param] = value
+        fixed = {(p.location, p.name): known[p.name] for p in endpoint.parameters
+                 if p.name in known and (p.location == "path" or p.name in given)}
+        fixed.update(body_values)
+        return self.executor.execute(task, self._request(endpoint, task, fixed))
+
+    def _request(self, endpoint: EndpointDef, task: str, fixed: dict) -> Request:
+        rng = random.Random(f"{self.seed}:{task}:{endpoint.name}")
+        return self.requests.build(endpoint, fixed, rng)
+
+    def _body_references(self, endpoint: EndpointDef) -> list[str]:
+        """Body fields some edge fills (`Order.petId`), as pointers into the body."""
+        fields = {b.get("field") or "/" + b["name"]
+                  for producer in self.graph.predecessors(endpoint.name)
+                  for b in self.graph.edges[producer, endpoint.name].get("bindings") or () if b.get("in") == "body"}
+        return sorted(fields)
+
+    def _answer(self, producer: str, sources: list[str], task: str, context: dict, depth: int):
+        """The producer's answer, after creating an item first if its answer holds none yet."""
+        status, body = self._call(producer, task, context, depth=depth)
+        if _ok(status) and any(_at(body, s) is _MISSING for s in sources) and self._seed_item(producer, task, context):
+            status, body = self._call(producer, task, context, depth=depth)
+        return status, body
+
+    def _seed_item(self, producer: str, task: str, context: dict) -> bool:
+        """A list or read answers ids only once an item exists: create one, matching the list's required filters."""
         endpoint = self.endpoints[producer]
         creator = next((e for e in self.endpoints.values()
                         if e.role is Role.CREATE and e.resource and e.resource == endpoint.resource), None)
         if creator is None or creator.name == producer:
             return False
-        status, _ = self._call(creator.name, task, context, setup, exclude=set(), depth=1)
-        if _ok(status):
-            setup.append(creator.name)
+        query = self._request(endpoint, task, {}).query
+        required = {p.name for p in endpoint.params_in("query") if p.required}
+        fields = properties(self.document, creator.body.schema) if creator.body else {}
+        matching = {("body", "/" + k): _shaped(v, fields[k], self.document) for k, v in query.items() if k in required and k in fields}
+        status, _ = self._call(creator.name, task, context, depth=1, body_values=matching)
         return _ok(status)
 
-    def _produce(self, endpoint: EndpointDef, param: str, task: str, context: dict, setup: list, depth: int) -> None:
-        """Run the best producer of `param` for `endpoint` and keep the value."""
+    def _produce(self, endpoint: EndpointDef, location: str, name: str, task: str, context: dict, depth: int) -> Any:
+        """Run the best producer of a path parameter (by name) or body field (by pointer); its value or _MISSING."""
         candidates = []
         for producer in self.graph.predecessors(endpoint.name):
             for binding in self.graph.edges[producer, endpoint.name].get("bindings") or ():
-                if binding["name"] == param and producer != endpoint.name:
+                key = (binding.get("field") or "/" + binding["name"]) if location == "body" else binding["name"]
+                if binding.get("in") == location and key == name and producer != endpoint.name:
                     role = self.endpoints[producer].role
                     candidates.append((role is not Role.CREATE, -float(binding.get("confidence", 0)), producer, binding))
         if not candidates:
-            return
+            return _MISSING
         _, _, producer, binding = sorted(candidates, key=lambda c: c[:3])[0]
-        status, body = self._call(producer, task, context, setup, exclude=set(), depth=depth + 1)
+        status, body = self._answer(producer, [binding["source"]], task, context, depth=depth + 1)
         value = _at(body, binding["source"])
-        if _ok(status) and value is not _MISSING:
-            context[param] = value
-            setup.append(producer)
+        if not _ok(status) or value is _MISSING:
+            return _MISSING
+        return value
 
 
 _MISSING = object()
 
 
+def _given(bindings: tuple[dict, ...], values: dict[str, Any]) -> dict[str, Any]:
+    """Parameter bindings (not body fields) as name -> value."""
+    return {b["name"]: values[b["name"]] for b in bindings if b.get("in") != "body"}
+
+
+def _slot_key(endpoint: EndpointDef, param: str) -> str:
+    """What a path parameter identifies: the literal segment before it and its position after
+    that (`members/{}` for both `/members/{id}` and `/members/{member_id}/notes`; `repositories/{}/{}`
+    for the slug of `/repositories/{username}/{slug}`), else its name."""
+    segments = endpoint.path.split("/")
+    position = segments.index("{" + param + "}") if "{" + param + "}" in segments else 0
+    literal = next((i for i in range(position - 1, -1, -1) if segments[i] and not segments[i].startswith("{")), None)
+    return segments[literal] + "/{}" * (position - literal) if literal is not None else param
+
+
 def _body_values(bindings: tuple[dict, ...], values: dict[str, Any]) -> dict[tuple[str, str], Any]:
     """Body-field bindings as ("body", pointer) -> value for the request factory."""
     return {("body", b.get("field") or "/" + b["name"]): values[b["name"]] for b in bindings if b.get("in") == "body"}
+
+
+def _shaped(value: Any, schema: Any, document: Any) -> Any:
+    """A filter's value as the field it filters holds it: `tags=a` matches `tags: [{"name": "a"}]`."""
+    first = value[0] if isinstance(value, list) and value else value
+    schema, _ = deref(document, schema, "")
+    if not is_array(document, schema):
+        return first
+    item = items(document, schema)
+    return [{"name": first}] if "name" in properties(document, item) else [first]
 
 
 def _ok(status: int) -> bool:

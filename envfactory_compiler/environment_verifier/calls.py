@@ -59,10 +59,10 @@ class RequestFactory:
             if key in fixed:
                 slots[param.location][param.name] = fixed[key]
             elif param.required:
-                schema, _ = deref(self.document, param.schema, "")
+                schema, _ = deref(self.document, thaw(param.schema), "")
                 slots[param.location][param.name] = self.data.generate(schema, rng, hint=param.name, direction="request")
         if endpoint.body is not None:
-            schema, _ = deref(self.document, endpoint.body.schema, "")
+            schema, _ = deref(self.document, thaw(endpoint.body.schema), "")
             body = self.data.generate(schema, rng, hint="body", direction="request")
             for (location, pointer), value in fixed.items():
                 if location == "body" and isinstance(body, dict):

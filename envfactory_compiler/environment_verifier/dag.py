@@ -23,6 +23,12 @@ class EdgeVerdict:
     reason: str
     evidence: tuple[str, ...] = ()
     confidence: float = 0.0
+    rejected: tuple[dict[str, Any], ...] = ()  # bindings refused on their own, each with its `reason`
+
+    @property
+    def all_bindings(self) -> tuple[dict[str, Any], ...]:
+        """Every inferred binding: the confirmed (or tried) ones and the rejected ones."""
+        return self.bindings + tuple({k: v for k, v in b.items() if k != "reason"} for b in self.rejected)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ class VerifiedDAG:
                     "evidence": sorted(v.evidence),
                     "confidence": round(v.confidence, 3),
                     "bindings": sorted(v.bindings, key=lambda b: json.dumps(b, sort_keys=True)),
-                }
+                } | ({"rejected": sorted(v.rejected, key=lambda b: json.dumps(b, sort_keys=True))} if v.rejected else {})
                 for v in sorted(self.verdicts, key=lambda v: (v.producer, v.consumer))
             ],
         }
@@ -90,6 +96,7 @@ class VerifiedDAG:
                 reason=e["reason"],
                 evidence=tuple(e["evidence"]),
                 confidence=e["confidence"],
+                rejected=tuple(e.get("rejected", ())),
             )
             for e in data["edges"]
         )

@@ -19,6 +19,15 @@ TASK_HEADER = "X-Envc-Task"
 class Executor(Protocol):
     def execute(self, task: str, request: Request) -> tuple[int, Any]: ...
 
+    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+        """Path parameter values naming an item the task already holds (consistent with `known`)."""
+
+    def fork(self, task: str, new_task: str) -> bool:
+        """Make `new_task` a copy of `task`'s world; False where that cannot be done."""
+
+    def discard(self, task: str) -> None:
+        """Forget a task that is no longer needed."""
+
 
 class InProcessExecutor:
     """Runs requests through a sandbox engine: no HTTP, no server."""
@@ -32,6 +41,26 @@ class InProcessExecutor:
         )
         outcome = self.sandbox.engine.execute(self.sandbox.store.task(task), call)
         return outcome.status, outcome.body
+
+    def fork(self, task: str, new_task: str) -> bool:
+        self.sandbox.store.restore(new_task, self.sandbox.store.snapshot(task))
+        return True
+
+    def discard(self, task: str) -> None:
+        self.sandbox.store.delete(task)
+
+    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+        state = self.sandbox.store.task(task)
+        found: dict[str, Any] = {}
+        for resource, params in self.sandbox.engine.operations[operation].scopes:
+            wanted = [str(known.get(p, found.get(p))) if p in known or p in found else None for p in params]
+            # A scope may name a nested item by its own id alone: compare the key's tail.
+            key = next((k[-len(params):] for k in sorted(state.collection(resource))
+                        if all(w is None or w == part for w, part in zip(wanted, k[-len(params):]))), None)
+            if key is None:
+                break
+            found.update({p: part for p, part in zip(params, key) if p not in known})
+        return found
 
 
 class HttpExecutor:
@@ -59,3 +88,12 @@ class HttpExecutor:
         except ValueError:
             body = response.text
         return response.status_code, body
+
+    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+        return {}  # a served API's contents are unknown: only producers supply ids
+
+    def fork(self, task: str, new_task: str) -> bool:
+        return False  # a real API has no copy operation: the verifier runs the producer again
+
+    def discard(self, task: str) -> None:
+        pass  # each task id is used once; the server keeps or drops it as it likes

@@ -38,11 +38,23 @@ def load_engine(runtime_dir: Path, document: dict, tables: dict, *, seed: int = 
     runtime = _import_runtime(Path(runtime_dir))
     catalog = runtime["catalog"]
     operations = {name: catalog.Operation.from_json(row) for name, row in tables["operations"].items()}
-    resources = {name: catalog.Resource(**row) for name, row in tables["resources"].items()}
+    resources = {name: catalog.Resource.from_json(row) for name, row in tables["resources"].items()}
     credentials = {name: catalog.Credential(**row) for name, row in tables["credentials"].items()}
     engine = runtime["engine"].Engine(document, operations, resources, credentials)
-    store = runtime["store"].StateStore(seed=seed, populate=lambda task: engine.populate(task, FIXTURES))
+    store = runtime["store"].StateStore(seed=seed, populate=_populate_from(engine, runtime["store"].TaskState(seed=seed)))
     return SandboxEngine(engine, store, runtime["engine"].Call)
+
+
+def _populate_from(engine: Any, template: Any):
+    """Every task starts as a copy of one populated state (population depends only on the seed)."""
+    engine.populate(template, FIXTURES)
+    snapshot = template.snapshot()
+
+    def populate(task: Any) -> None:
+        copied = type(template).from_snapshot(snapshot)
+        task.counter, task.objects = copied.counter, copied.objects
+
+    return populate
 
 
 def load_package_engine(module_dir: Path, *, seed: int = 0) -> SandboxEngine:

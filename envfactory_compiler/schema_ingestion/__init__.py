@@ -17,6 +17,7 @@ from ..diagnostics import Diagnostic, SpecError, warning
 from ..frozen import freeze
 from ..ir import NormalizedSpec, SecurityScheme, SpecSource
 from . import openapi31, swagger2
+from .example_schemas import derive_example_schemas
 from .contract import add_sandbox_responses, drop_unparsed_media
 from .normalization import GENERATED_ID, METHODS, ORIGINAL_ID, read_endpoints
 from .reading import MAX_BYTES, parse, read_source
@@ -75,6 +76,11 @@ class SchemaLoader:
             notes.append(warning(source.path, dropped[0], f"{len(dropped)} request media types the sandbox cannot validate "
                                  "were dropped from the bundled spec (listed in x-envc-dropped-media-types)",
                                  "offer request bodies as JSON or forms to have them validated"))
+        derived = derive_example_schemas(document)
+        if derived:
+            notes.append(warning(source.path, derived[0], f"{len(derived)} responses documented only by an example got a schema "
+                                 "read off that example (marked x-envc-from-example: true)",
+                                 "give these responses schemas to control what the sandbox answers"))
         endpoints, _ = read_endpoints(document, source.path)
         resources, endpoints = infer_resources(document, endpoints)
         added = add_sandbox_responses(document, endpoints, resources)

@@ -44,7 +44,7 @@ def needed_statuses(operation: dict, item: dict, path: str, security: list) -> l
         needed.append("400")
     if security and all(requirement for requirement in security):
         needed.append("401")
-    if "{" in path:
+    if "{" in path or operation.get("requestBody"):  # a body may name an item that does not exist
         needed.append("404")
     return needed
 

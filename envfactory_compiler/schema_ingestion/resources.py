@@ -36,7 +36,8 @@ def infer_resources(document: dict, endpoints: list[EndpointDef]) -> tuple[list[
         by_path.setdefault(normalise_path(endpoint.path), []).append(endpoint)
     collections = _collections(by_path)
     names = _names(collections)
-    resources = [_resource(document, c, names, by_path, collections) for c in collections]
+    id_params = {c: next((path_params(e.path)[-1] for e in by_path.get(c + "/{}", [])), None) for c in collections}
+    resources = [_resource(document, c, names, by_path, id_params) for c in collections]
     index = {r.collection_path: r for r in resources}
     typed = [_with_role(document, e, index) for e in endpoints]
     typed = [_as_list(document, e, resources) if e.role is Role.ACTION else e for e in typed]
@@ -53,7 +54,26 @@ def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
             methods = {e.method for e in by_path[path]}
             if {"post", "get"} <= methods:
                 found.append(path)
-    return sorted(set(found), key=lambda p: (p.count("/"), p))
+    found = _owner_scoped(by_path, set(found))
+    return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+def _owner_scoped(by_path: dict[str, list[EndpointDef]], found: set[str]) -> set[str]:
+    """`/repositories/{username}/{slug}`: when the first parameter is another collection's item
+    id (`/users/{username}`), `/repositories/{username}` lists a user's repositories and the
+    items are one level down, keyed by owner and slug."""
+    item_params = {c: {path_params(e.path)[-1] for e in by_path.get(c + "/{}", [])} for c in found}
+    for path, endpoints in by_path.items():
+        segments = path.split("/")
+        if len(segments) < 4 or segments[-1] != "{}" or segments[-2] != "{}" or segments[-3] in ("{}", ""):
+            continue
+        outer = "/".join(segments[:-2])
+        param = path_params(endpoints[0].path)[-2]
+        owners = [c for c, params in item_params.items() if param in params and c != outer and "{}" not in c]
+        if owners and param in item_params.get(outer, {param}):
+            found.discard(outer)
+            found.add(outer + "/{}")
+    return found
 
 
 def _names(collections: list[str]) -> dict[str, str]:
@@ -80,16 +100,15 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]+", "_", text).strip("_") or "resource"
 
 
-def _resource(document: dict, collection: str, names: dict[str, str], by_path, collections) -> Resource:
+def _resource(document: dict, collection: str, names: dict[str, str], by_path, id_params: dict[str, str | None]) -> Resource:
     item = collection + "/{}"
     item_ops = by_path.get(item, [])
-    schema_pointer = _representation(document, by_path.get(collection, []), item_ops)
-    id_param = next((path_params(e.path)[-1] for e in item_ops), None)
+    found = _representation(document, by_path.get(collection, []), item_ops)
+    schema_pointer, envelope = _unwrap(document, found) if found else (None, None)
+    id_param = id_params[collection]
     id_field, id_schema = _id_field(document, schema_pointer, id_param, names[collection])
     if id_schema is None and item_ops:
         id_schema = next((p.schema for p in item_ops[0].params_in("path") if p.name == id_param), None)
-    parent_path = collection.rsplit("/", 1)[0]
-    parent = names.get(parent_path.rsplit("/", 1)[0]) if parent_path.endswith("/{}") else None
     sample = (by_path.get(collection) or item_ops)[0]
     return Resource(
         name=names[collection],
@@ -98,13 +117,47 @@ def _resource(document: dict, collection: str, names: dict[str, str], by_path, c
         id_field=id_field,
         id_schema=id_schema if id_schema is not None else {"type": "string"},
         schema_pointer=schema_pointer,
-        parent=parent if parent_path.rsplit("/", 1)[0] in collections else None,
+        parent=_parent(collection, sample, names, id_params),
         parent_params=tuple(path_params(sample.path)[: collection.count("{}")]),
+        envelope=envelope,
+        id_param=id_param,
     )
 
 
-def _representation(document: dict, collection_ops: list[EndpointDef], item_ops: list[EndpointDef]) -> str | None:
-    """Pointer to the schema an item is returned as."""
+def _parent(collection: str, sample: EndpointDef, names: dict[str, str], id_params: dict[str, str | None]) -> str | None:
+    """The collection whose item the path's last parameter before the items names: by position
+    (`/users/{}/orders`), else by that parameter's name (`/{workspace_id}/members` under
+    `/workspaces/{workspace_id}`, `/repositories/{username}` under `/users/{username}`)."""
+    scope = collection if collection.endswith("/{}") else collection.rsplit("/", 1)[0]
+    if not scope.endswith("/{}"):
+        return None
+    if scope.rsplit("/", 1)[0] in names:
+        return names[scope.rsplit("/", 1)[0]]
+    param = path_params(sample.path)[scope.count("{}") - 1]
+    owners = [c for c, name in id_params.items() if name == param and c != collection and c.count("{}") == 0]
+    return names[owners[0]] if len(owners) == 1 else None
+
+
+_ITEM_ENVELOPES = ("data", "item", "result", "resource")
+
+
+def _unwrap(document: dict, found: tuple[Any, str]) -> tuple[str, str | None]:
+    """An item answered inside an envelope (`{"data": {"id": ...}}`, JSON:API) is represented by
+    the inner object; returns its pointer and the envelope's name."""
+    schema, pointer = found
+    direct = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(direct, dict) or "id" in direct:
+        return pointer, None
+    for name in _ITEM_ENVELOPES:
+        if name in direct:
+            inner, inner_pointer = deref(document, direct[name], f"{pointer}/properties/{name}")
+            if isinstance(inner, dict) and inner.get("type") != "array" and properties(document, inner):
+                return inner_pointer, name
+    return pointer, None
+
+
+def _representation(document: dict, collection_ops: list[EndpointDef], item_ops: list[EndpointDef]) -> tuple[Any, str] | None:
+    """The schema an item is returned as, and its pointer."""
     def ok_schema(endpoint: EndpointDef) -> tuple[Any, str] | None:
         for response in endpoint.responses:
             if response.status.startswith("2") and response.schema_pointer:
@@ -115,21 +168,33 @@ def _representation(document: dict, collection_ops: list[EndpointDef], item_ops:
     for endpoint in candidates:
         found = ok_schema(endpoint)
         if found and _is_object(document, found[0]):
-            return found[1]
+            return found
     for endpoint in item_ops + collection_ops:
         if endpoint.method in ("put", "post", "patch") and endpoint.body and _is_object(document, endpoint.body.schema):
-            return deref(document, endpoint.body.schema, endpoint.body.schema_pointer)[1]
+            return deref(document, endpoint.body.schema, endpoint.body.schema_pointer)
+    # A collection only ever listed (or an item GET answering a list, as Netlify's
+    # `/submissions/{id}` does): the items of its array.
+    for endpoint in collection_ops + [e for e in item_ops if e.method == "get"]:
+        found = ok_schema(endpoint) if endpoint.method == "get" else None
+        if found and isinstance(found[0], dict) and found[0].get("type") == "array" and isinstance(found[0].get("items"), dict):
+            item, pointer = deref(document, found[0]["items"], found[1] + "/items")
+            if _is_object(document, item):
+                return item, pointer
     return None
 
 
 def properties(document: dict, schema: Any, depth: int = 0) -> dict[str, Any]:
-    """Properties of an object schema, merged through `allOf`."""
+    """Properties of an object schema, merged through `allOf`; of a `oneOf`/`anyOf`, those every branch has."""
     schema, _ = deref(document, schema, "")
     if not isinstance(schema, dict) or depth > 8:
         return {}
     merged: dict[str, Any] = {}
     for part in schema.get("allOf") or ():
         merged.update(properties(document, part, depth + 1))
+    for keyword in ("oneOf", "anyOf"):
+        branches = [properties(document, part, depth + 1) for part in schema.get(keyword) or ()]
+        if branches:
+            merged.update({name: value for name, value in branches[0].items() if all(name in b for b in branches[1:])})
     merged.update(schema.get("properties") or {})
     return merged
 

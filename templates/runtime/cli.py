@@ -1,4 +1,4 @@
-"""Command line of the generated package: `python -m <package> serve|tools`."""
+"""Command line of the generated package: `python -m <package> serve|sample|tools`."""
 
 from __future__ import annotations
 
@@ -7,10 +7,15 @@ import json
 import sys
 from importlib import resources
 
-import uvicorn
+from tqdm import tqdm
 
 from .app import load_sandbox
+from .datasets import FORMATS, DatasetContext, write_jsonl
 from .engine import SANDBOX_TOKEN
+from .server import run_server
+from .exploration import ExplorationOptions
+from .runs import RunConfig, collect, sampler_for
+from .summary import Summary
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -47,20 +52,39 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument(
         "--any-credential", action="store_true", help="accept any non-empty credential"
     )
+    serve.add_argument(
+        "--fixtures-file",
+        metavar="PATH",
+        help="JSON items every task starts with: {resource: [item, ...]} or a task state",
+    )
+    serve.add_argument(
+        "--store",
+        default="memory",
+        metavar="memory|sqlite:PATH",
+        help="where task state lives; sqlite:PATH survives restarts (default: memory)",
+    )
+    _add_sample(commands)
     commands.add_parser("tools", help="print the OpenAI function-calling tool schemas")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        sandbox = load_sandbox(
-            seed=args.seed,
-            fixtures=args.fixtures,
-            credentials=tuple(args.credential),
-            any_credential=args.any_credential,
-        )
+        try:
+            sandbox = load_sandbox(
+                seed=args.seed,
+                fixtures=args.fixtures,
+                fixtures_file=args.fixtures_file,
+                credentials=tuple(args.credential),
+                any_credential=args.any_credential,
+                store=args.store,
+            )
+        except ValueError as exc:  # a bad --store or --fixtures-file
+            serve.error(str(exc))
         print(
             f"serving {__package__} on http://{args.host}:{args.port} (Swagger UI: /ui/)",
             file=sys.stderr,
         )
-        uvicorn.run(sandbox.asgi(), host=args.host, port=args.port, log_level="warning")
+        run_server(sandbox, host=args.host, port=args.port)
+    elif args.command == "sample":
+        sample(args)
     elif args.command == "tools":
         text = (
             resources.files(__package__)
@@ -68,3 +92,79 @@ def main(argv: list[str] | None = None) -> None:
             .read_text(encoding="utf-8")
         )
         print(json.dumps(json.loads(text)["tools"], indent=2))
+
+
+def _add_sample(commands: argparse._SubParsersAction) -> None:
+    sample = commands.add_parser(
+        "sample",
+        help="write verified multi-step trajectories as JSONL training data",
+        description="Sample trajectories by walking the dependency graph (see sampler.py).",
+    )
+    sample.add_argument(
+        "-n", type=int, default=100, help="trajectories to write (default: 100)"
+    )
+    sample.add_argument("--seed", type=int, default=0, help="seed (default: 0)")
+    sample.add_argument(
+        "-o", "--output", default="-", help="JSONL file (default: stdout)"
+    )
+    sample.add_argument(
+        "--format", choices=FORMATS, default="openai", help="record format"
+    )
+    sample.add_argument(
+        "--workers", type=int, default=1, help="worker processes (default: 1)"
+    )
+    sample.add_argument(
+        "--engine", choices=("local", "ray"), default="local", help="where trees grow"
+    )
+    sample.add_argument("--min-depth", type=int, default=2)
+    sample.add_argument("--max-depth", type=int, default=5)
+    sample.add_argument("--branching-factor", type=int, default=2)
+    sample.add_argument(
+        "--depth-threshold", type=int, default=3, help="branch only above this depth"
+    )
+    sample.add_argument(
+        "--max-selected", type=int, default=3, help="trajectories kept per tree"
+    )
+    sample.add_argument("--similarity-threshold", type=float, default=0.7)
+    sample.add_argument(
+        "--fixtures", type=int, default=0, help="seeded items per resource at start"
+    )
+    sample.add_argument(
+        "--base-url", help="run calls against this served sandbox instead of in process"
+    )
+
+
+def sample(args: argparse.Namespace) -> None:
+    """Sample, write the records, print the summary to stderr."""
+    options = ExplorationOptions(
+        min_depth=args.min_depth,
+        max_depth=args.max_depth,
+        branching_factor=args.branching_factor,
+        depth_threshold=args.depth_threshold,
+        max_selected=args.max_selected,
+        similarity_threshold=args.similarity_threshold,
+    )
+    config = RunConfig(__package__, args.seed, args.fixtures, args.base_url, options)
+    with tqdm(
+        total=args.n, unit="traj", disable=not sys.stderr.isatty(), file=sys.stderr
+    ) as bar:
+        collection = collect(
+            config,
+            args.n,
+            workers=args.workers,
+            engine=args.engine,
+            on_tree=lambda tree: bar.update(
+                min(len(tree.trajectories), args.n - bar.n)
+            ),
+        )
+    sampler = sampler_for(config)
+    context = DatasetContext.of_package(
+        __package__, sampler.sandbox.engine.document, args.seed
+    )
+    if args.output == "-":
+        write_jsonl(sys.stdout, context, collection.trajectories, args.format)
+    else:
+        with open(args.output, "w", encoding="utf-8", newline="\n") as out:
+            write_jsonl(out, context, collection.trajectories, args.format)
+    summary = Summary.of_run(sampler, collection.trajectories, collection.trees)
+    print(summary.render(), file=sys.stderr)

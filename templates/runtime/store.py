@@ -1,4 +1,4 @@
-"""Per-task state: objects by resource, an id counter, snapshots.
+"""Per-task state, the registry of projects and tasks, and each task's trace.
 
 Every task is its own world. Item keys are strings (path parameters arrive
 as text over HTTP) made of the parent ids and the item's own id, so
@@ -7,6 +7,10 @@ per task serves every resource, so ids are unique across resource types
 and a wrong dependency can never be satisfied by a coincidental id. A task
 can start with a seeded population (`populate`), so read operations have
 something to find.
+
+`StateStore` keeps everything in memory; its `_persist_*` hooks are where a
+durable store (`sqlite_store.SqliteStore`) writes through before a request
+is acknowledged.
 """
 
 from __future__ import annotations
@@ -20,6 +24,18 @@ from typing import Any, Callable
 
 Key = tuple[str, ...]
 DEFAULT_TASK = "default"
+
+
+class UnknownError(KeyError):
+    """A project or task id the store does not hold."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"unknown {kind} {name!r}")
+        self.kind = kind
+        self.name = name
+
+    def __str__(self) -> str:
+        return self.args[0]
 
 
 @dataclass
@@ -62,7 +78,10 @@ class TaskState:
         return f"{number:06d}"
 
     def snapshot(self) -> dict[str, Any]:
-        """A JSON-ready copy of the task's state."""
+        """The task's state as JSON (empty collections left out).
+
+        Values are shared with the live state: serialise before it moves on.
+        """
         return {
             "seed": self.seed,
             "counter": self.counter,
@@ -71,21 +90,44 @@ class TaskState:
                     {"key": list(key), "value": value} for key, value in items.items()
                 ]
                 for name, items in sorted(self.objects.items())
+                if items
             },
         }
 
     @classmethod
-    def from_snapshot(cls, data: dict[str, Any]) -> "TaskState":
-        state = cls(seed=int(data["seed"]), counter=int(data["counter"]))
+    def from_snapshot(cls, data: Any) -> "TaskState":
+        """The state a snapshot describes; ValueError naming the first flaw."""
+        if not isinstance(data, dict) or not isinstance(data.get("objects"), dict):
+            raise ValueError(
+                "a snapshot is an object with 'seed', 'counter', 'objects'"
+            )
+        seed, counter = data.get("seed"), data.get("counter")
+        if not all(type(n) is int for n in (seed, counter)):
+            raise ValueError("'seed' and 'counter' must be integers")
+        state = cls(seed=seed, counter=counter)
         for name, items in data["objects"].items():
-            state.objects[name] = {
-                tuple(item["key"]): copy.deepcopy(item["value"]) for item in items
-            }
+            if not isinstance(items, list):
+                raise ValueError(f"objects[{name!r}] must be a list")
+            collection = state.collection(name)
+            for item in items:
+                collection[_key(name, item)] = copy.deepcopy(item["value"])
         return state
 
 
+def _key(resource: str, item: Any) -> Key:
+    if not (isinstance(item, dict) and isinstance(item.get("key"), list)):
+        raise ValueError(f"objects[{resource!r}] items are {{'key': [...], 'value'}}")
+    if "value" not in item or not all(isinstance(p, str) for p in item["key"]):
+        raise ValueError(f"objects[{resource!r}]: a key is a list of strings")
+    return tuple(item["key"])
+
+
 class StateStore:
-    """All tasks of one sandbox, created (and populated) on first use."""
+    """All tasks of one sandbox, the projects that group them, their traces.
+
+    `task(id)` creates (and populates) a task on first use, so a request
+    with a new `X-Envc-Task` simply starts a new world.
+    """
 
     def __init__(
         self, seed: int = 0, populate: Callable[[TaskState], None] | None = None
@@ -93,23 +135,118 @@ class StateStore:
         self.seed = seed
         self.populate = populate
         self.tasks: dict[str, TaskState] = {}
+        self.projects: dict[str, list[str]] = {}
+        self.owners: dict[str, str] = {}  # task id -> its project's id
+        self.traces: dict[str, list[dict[str, Any]]] = {}
+
+    # -- tasks --------------------------------------------------------------
+
+    def fresh(self) -> TaskState:
+        """A new, populated state that belongs to no task (yet)."""
+        state = TaskState(seed=self.seed)
+        if self.populate is not None:
+            self.populate(state)
+        return state
 
     def task(self, task_id: str = DEFAULT_TASK) -> TaskState:
         state = self.tasks.get(task_id)
         if state is None:
-            state = self.tasks[task_id] = TaskState(seed=self.seed)
-            if self.populate is not None:
-                self.populate(state)
+            state = self._install(task_id, self.fresh())
+        return state
+
+    def has(self, task_id: str) -> bool:
+        return task_id in self.tasks
+
+    def existing(self, task_id: str) -> TaskState:
+        """The task's state; `UnknownError` rather than creating it."""
+        state = self.tasks.get(task_id)
+        if state is None:
+            raise UnknownError("task", task_id)
         return state
 
     def snapshot(self, task_id: str = DEFAULT_TASK) -> dict[str, Any]:
         return self.task(task_id).snapshot()
 
-    def restore(self, task_id: str, snapshot: dict[str, Any]) -> None:
-        self.tasks[task_id] = TaskState.from_snapshot(snapshot)
+    def restore(self, task_id: str, snapshot: Any) -> None:
+        """Replace a task's state (creating the task); a bad snapshot changes nothing.
+
+        The trace keeps `snapshot` itself: the state holds copies of its values.
+        """
+        state = TaskState.from_snapshot(snapshot)
+        self._replace(task_id, state, {"admin": "restore", "state": snapshot})
 
     def reset(self, task_id: str = DEFAULT_TASK) -> None:
-        self.tasks.pop(task_id, None)
+        """Back to the task's initial (populated) state."""
+        self._replace(task_id, self.fresh(), {"admin": "reset"})
 
     def delete(self, task_id: str) -> None:
         self.tasks.pop(task_id, None)
+        self.traces.pop(task_id, None)
+        project_id = self.owners.pop(task_id, None)
+        if project_id is not None:
+            self.projects[project_id].remove(task_id)
+        self._persist_drop(task_id)
+
+    def _install(self, task_id: str, state: TaskState) -> TaskState:
+        self.tasks[task_id] = state
+        self.traces.setdefault(task_id, [])
+        self._persist_state(task_id)
+        return state
+
+    def _replace(self, task_id: str, state: TaskState, entry: dict) -> None:
+        """A new state and the trace entry saying why, persisted together."""
+        self.tasks[task_id] = state
+        self.record(task_id, entry, changed=True)
+
+    # -- projects -----------------------------------------------------------
+
+    def create_project(self) -> str:
+        project_id = f"project-{uuid.uuid4().hex[:12]}"
+        self.projects[project_id] = []
+        self._persist_project(project_id)
+        return project_id
+
+    def create_task(self, project_id: str, *, task_id: str | None = None) -> str:
+        self.list_tasks(project_id)  # the project must exist
+        task_id = task_id or f"{project_id}.task-{uuid.uuid4().hex[:12]}"
+        self.projects[project_id].append(task_id)
+        self.owners[task_id] = project_id
+        self._install(task_id, self.fresh())
+        return task_id
+
+    def list_tasks(self, project_id: str) -> list[str]:
+        if project_id not in self.projects:
+            raise UnknownError("project", project_id)
+        return list(self.projects[project_id])
+
+    def project_of(self, task_id: str) -> str | None:
+        return self.owners.get(task_id)
+
+    # -- traces ---------------------------------------------------------------
+
+    def trace(self, task_id: str) -> list[dict[str, Any]]:
+        self.existing(task_id)
+        return self.traces[task_id]
+
+    def record(
+        self, task_id: str, entry: dict[str, Any], *, changed: bool = True
+    ) -> None:
+        """Append to the task's trace; `changed` says the state moved too."""
+        trace = self.traces.setdefault(task_id, [])
+        entry["seq"] = len(trace) + 1
+        trace.append(entry)
+        self._persist_entry(task_id, entry, changed)
+
+    # -- where a durable store writes through ------------------------------
+
+    def _persist_state(self, task_id: str) -> None:
+        """A task's state (and project) was created or replaced."""
+
+    def _persist_entry(self, task_id: str, entry: dict, changed: bool) -> None:
+        """A trace entry was appended; with `changed`, the state moved too."""
+
+    def _persist_project(self, project_id: str) -> None:
+        """A project was created."""
+
+    def _persist_drop(self, task_id: str) -> None:
+        """A task was deleted."""

@@ -29,7 +29,9 @@ def petstore():
     return SchemaLoader().load(str(SPECS / "swagger-petstore-v3.yaml"))
 
 
+PET_ID_IN_BODY = {"source": "/id", "in": "body", "name": "petId", "field": "/petId", "evidence": ["test"], "confidence": 0.9}
 PETSTORE_EDGES = [
+    ("addPet", "placeOrder", PET_ID_IN_BODY),  # an order needs a pet that exists
     ("addPet", "getPetById", _binding("petId")),
     ("addPet", "deletePet", _binding("petId")),
     ("createUser", "getUserByName", _binding("username", "/username")),
@@ -43,9 +45,29 @@ def test_petstore_edges_are_confirmed_and_unrelated_ones_are_not(petstore) -> No
     verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
     dag = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES))
     assert sorted(dag.confirmed_edges()) == [
-        ("addPet", "deletePet"), ("addPet", "getPetById"), ("createUser", "getUserByName"), ("placeOrder", "getOrderById")]
+        ("addPet", "deletePet"), ("addPet", "getPetById"), ("addPet", "placeOrder"), ("createUser", "getUserByName"),
+        ("placeOrder", "getOrderById")]
     assert sorted(dag.unconfirmed_edges()) == [("addPet", "getOrderById"), ("placeOrder", "getPetById")]
     assert "404" in dag.reasons()[("placeOrder", "getPetById")]
+
+
+def test_body_reference_edges_are_confirmed_and_wrong_kinds_are_not(petstore) -> None:
+    edges = [
+        ("addPet", "placeOrder", PET_ID_IN_BODY),
+        ("createUser", "placeOrder", PET_ID_IN_BODY),  # false: a user's id is no pet's id
+        ("placeOrder", "deletePet", _binding("petId", "/petId")),  # an order names its pet
+    ]
+    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    dag = verifier.verify(petstore, _graph(petstore, edges))
+    assert sorted(dag.confirmed_edges()) == [("addPet", "placeOrder"), ("placeOrder", "deletePet")], dag.reasons()
+
+
+def test_seeded_items_stand_in_where_nothing_produces_an_id() -> None:
+    spec = SchemaLoader().load(str(SPECS / "swagger-petstore-v2.yaml"))
+    edges = [("getUserByName", "updateUser", _binding("username", "/username"))]  # no operation answers a username first
+    dag = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v2_env" / "swagger_petstore_v2_env").verify(
+        spec, _graph(spec, edges))
+    assert dag.confirmed_edges() == [("getUserByName", "updateUser")], dag.reasons()
 
 
 def test_nested_prerequisites_are_produced_first() -> None:
@@ -82,3 +104,15 @@ def test_verification_over_http_against_the_served_sandbox(petstore) -> None:
         dag = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES))
     assert ("addPet", "getPetById") in dag.confirmed_edges()
     assert ("placeOrder", "getPetById") in dag.unconfirmed_edges()
+
+
+def test_bindings_that_fail_together_are_tried_alone() -> None:
+    spec = SchemaLoader().load(str(SPECS / "bookstore.yaml"))
+    edges = [("create_author_book", "get_author_book", _binding("bookId"))]
+    graph = _graph(spec, edges)
+    graph.edges["create_author_book", "get_author_book"]["bindings"].append(_binding("authorId"))  # false: a book id
+    dag = EnvironmentVerifier.in_process(GENERATED / "bookstore_env" / "bookstore_env").verify(spec, graph)
+    (verdict,) = dag.verdicts
+    assert verdict.confirmed and [b["name"] for b in verdict.bindings] == ["bookId"]
+    assert [b["name"] for b in verdict.rejected] == ["authorId"] and "404" in verdict.rejected[0]["reason"]
+    assert VerifiedDAG.from_json(dag.to_json()).verdicts == dag.verdicts

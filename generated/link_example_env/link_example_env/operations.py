@@ -18,7 +18,7 @@ _TABLES = json.loads(
 )
 
 RESOURCES: dict[str, Resource] = {
-    name: Resource(**row) for name, row in _TABLES["resources"].items()
+    name: Resource.from_json(row) for name, row in _TABLES["resources"].items()
 }
 OPERATIONS: dict[str, Operation] = {
     name: Operation.from_json(row) for name, row in _TABLES["operations"].items()

@@ -4,8 +4,11 @@
 
 from .app import Sandbox, load_sandbox
 from .engine import Call, Engine, Outcome
+from .sampler import TrajectorySampler
 from .server import SandboxServer
+from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
+from .trajectory import Trajectory
 
 __version__ = "2.5.0"
 SPEC_SHA256 = "1c3695ccb2d6cde598949b8ef02b48b936d5900f605d7fbebb988c71db82db34"
@@ -17,7 +20,11 @@ __all__ = [
     "Outcome",
     "Sandbox",
     "SandboxServer",
+    "SessionStateManager",
     "StateStore",
     "TaskState",
+    "Trajectory",
+    "TrajectorySampler",
+    "UnresolvableParameterError",
     "load_sandbox",
 ]

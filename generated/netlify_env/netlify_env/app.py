@@ -7,10 +7,15 @@ spec; every operation resolves to one handler that hands the raw request to
 the engine, so spec names never become Python identifiers. Request errors
 found by Connexion are answered in the shape the operation documents for
 errors. Admin endpoints live under `/_sandbox/`, outside the API's paths.
+
+A request runs in the task its `X-Envc-Task` header names, in its worker's
+session (`X-Envc-Worker`, see `worker_sessions.py`), or in the default task, and
+is recorded in that task's trace before it is answered.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -19,24 +24,27 @@ from typing import Any
 
 import connexion
 from connexion import ConnexionMiddleware
+from connexion.context import scope as connexion_scope
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
-from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.responses import Response
 
+from .admin import Admin
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
-from .validation import VALIDATORS, register_formats
+from .fixtures import populator
 from .operations import CREDENTIALS, OPERATIONS, RESOURCES
-from .store import DEFAULT_TASK, StateStore
+from .sqlite_store import open_store
+from .store import StateStore
+from .trace import Redactor, answer, body_text
+from .validation import VALIDATORS, register_formats
+from .worker_sessions import WorkerSessions
 
-TASK_HEADER = "X-Envc-Task"
 SPEC_FILE = "openapi.json"
-_JSON_TYPES = ("application/json", "+json")
 
 
 class _OperationResolver(Resolver):
@@ -57,29 +65,70 @@ class Sandbox:
     def __init__(self, engine: Engine, store: StateStore) -> None:
         self.engine = engine
         self.store = store
+        self.sessions = WorkerSessions(store)
+        self.redactor = Redactor(engine.credentials)
         self.routes = _Routes(engine)
+        self._mutating = frozenset(
+            op.name
+            for op in engine.operations.values()
+            if op.role not in ("read", "list")
+        )
 
     def handler(self, name: str):
         async def handle(**kwargs: Any) -> ConnexionResponse:
-            request = connexion.request
-            call = Call(
-                operation=name,
-                path=dict(request.path_params),
-                query=_multi(request.query_params),
-                headers=dict(request.headers),
-                cookies=dict(request.cookies),
-                body=_body(kwargs),
-            )
-            task = self.store.task(request.headers.get(TASK_HEADER) or DEFAULT_TASK)
-            return _response(self.engine.execute(task, call))
+            request = Request(connexion_scope._get_current_object())
+            return _connexion_response(*self.execute(name, request, _body(kwargs)))
 
         handle.__name__ = "handle"
         return handle
+
+    def execute(self, name: str, request: Request, body: Any) -> tuple[Outcome, str]:
+        """Run a routed, validated request in its task and trace it: the outcome
+        and its body text."""
+        headers = request.headers
+        call = Call(
+            operation=name,
+            path=request.path_params,
+            query=_multi(request.query_params),
+            headers=headers,
+            cookies=request.cookies if "cookie" in headers else {},
+            body=body,
+        )
+        task_id = self.sessions.task_for(headers)
+        if task_id is None:  # a temporary session: a world for this call only
+            outcome = self.engine.execute(self.store.fresh(), call)
+            return outcome, body_text(outcome)
+        outcome = self.engine.execute(self.store.task(task_id), call)
+        text = body_text(outcome)
+        entry = self.redactor.entry(
+            call,
+            method=request.scope["method"],
+            path=request.scope["path"],
+            status=outcome.status,
+            response=answer(outcome, text),
+        )
+        changed = name in self._mutating and outcome.status < 400
+        self.store.record(task_id, entry, changed=changed)
+        return outcome, text
 
     async def problem(
         self, request: ConnexionRequest, exc: Exception
     ) -> ConnexionResponse:
         """Answer a request Connexion rejected, shaped as the operation documents."""
+        outcome, op = self._refusal(request, exc)
+        text = body_text(outcome)
+        task_id = self.sessions.task_for(request.headers)
+        if task_id is not None and self.store.has(task_id):
+            recorded = answer(outcome, text)
+            name = op.name if op is not None else None
+            entry = self.redactor.rejected(name, request, outcome.status, recorded)
+            self.store.record(task_id, entry, changed=False)
+        return _connexion_response(outcome, text)
+
+    def _refusal(
+        self, request: ConnexionRequest, exc: Exception
+    ) -> tuple[Outcome, Any]:
+        """The answer to a refused request, and the operation it meant (if any)."""
         status = (
             getattr(exc, "status", None) or getattr(exc, "status_code", None) or 400
         )
@@ -91,29 +140,24 @@ class Sandbox:
         ):  # a path param Connexion's router could not convert
             op = self.routes.operation(request.scope["path"], request.scope["method"])
             if op is not None:
-                return _response(
-                    self.engine.error(op, "not_found", "no item with that id")
-                )
+                return self.engine.error(op, "not_found", "no item with that id"), op
         if op is None or status >= 500:
             body = {
                 "title": getattr(exc, "title", "Error"),
                 "status": status,
                 "detail": detail,
             }
-            return ConnexionResponse(
-                status_code=status,
-                body=json.dumps(body),
-                content_type="application/problem+json",
-            )
-        return _response(self.engine.error(op, "invalid", detail))
+            return Outcome(status, body, "application/problem+json"), op
+        return self.engine.error(op, "invalid", detail), op
 
     def asgi(self) -> Any:
         """The whole app: admin routes, then the API."""
-        middlewares = [
-            m
-            for m in ConnexionMiddleware.default_middlewares
-            if m is not SecurityMiddleware
-        ]
+        middlewares = []
+        for middleware in ConnexionMiddleware.default_middlewares:
+            if middleware is ContextMiddleware:
+                middlewares.append(functools.partial(_Direct, sandbox=self))
+            if middleware is not SecurityMiddleware:
+                middlewares.append(middleware)
         api = connexion.AsyncApp(__name__, middlewares=middlewares)
         api.add_api(
             # A dict, not the file: Connexion renders spec *files* as Jinja
@@ -129,16 +173,7 @@ class Sandbox:
         api.add_error_handler(ProblemException, self.problem)
         api.add_error_handler(UnicodeDecodeError, self.problem)
         api.add_error_handler(404, self.problem)
-        admin = Starlette(
-            routes=[
-                Route("/_sandbox/tasks/{task}/state", self._state, methods=["GET"]),
-                Route("/_sandbox/tasks/{task}/snapshot", self._state, methods=["POST"]),
-                Route(
-                    "/_sandbox/tasks/{task}/restore", self._restore, methods=["POST"]
-                ),
-                Route("/_sandbox/tasks/{task}/reset", self._reset, methods=["POST"]),
-            ]
-        )
+        admin = Admin(self.store, self.sessions).app()
 
         async def outer(scope: dict, receive: Any, send: Any) -> None:
             # Connexion's router records the operation in scope["extensions"];
@@ -173,27 +208,37 @@ class Sandbox:
 
         return outer
 
-    async def _state(self, request: Request) -> Response:
-        return JSONResponse(self.store.snapshot(request.path_params["task"]))
 
-    async def _restore(self, request: Request) -> Response:
-        try:
-            snapshot = await request.json()
-            self.store.restore(request.path_params["task"], snapshot)
-        except (ValueError, KeyError, TypeError) as exc:
-            return JSONResponse(
-                {
-                    "title": "Bad Request",
-                    "status": 400,
-                    "detail": f"malformed snapshot: {exc}",
-                },
-                status_code=400,
-            )
-        return JSONResponse(self.store.snapshot(request.path_params["task"]))
+class _Direct:
+    """Answers operations that take no request body straight from the engine.
 
-    async def _reset(self, request: Request) -> Response:
-        self.store.reset(request.path_params["task"])
-        return Response(status_code=204)
+    Connexion's app layer builds its argument-binding decorators anew for
+    every request, which costs more than the engine itself; an operation
+    without a body has nothing to bind, so once Connexion has routed and
+    validated the request it goes to the engine here. The answer still
+    passes Connexion's response validation on its way out.
+    """
+
+    def __init__(self, app: Any, *, sandbox: Sandbox) -> None:
+        self.app = app
+        self.sandbox = sandbox
+        self.bodiless = frozenset(
+            op["operationId"]
+            for item in (sandbox.engine.document.get("paths") or {}).values()
+            for op in item.values()
+            if isinstance(op, dict) and "operationId" in op and "requestBody" not in op
+        )
+
+    async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
+        routing = scope.get("extensions", {}).get("connexion_routing") or {}
+        name = routing.get("operation_id")
+        if name not in self.bodiless:
+            await self.app(scope, receive, send)
+            return
+        outcome, text = self.sandbox.execute(name, Request(scope, receive), None)
+        content = text if outcome.content_type else b""
+        response = Response(content, outcome.status, media_type=outcome.content_type)
+        await response(scope, receive, send)
 
 
 class _Routes:
@@ -238,14 +283,18 @@ def load_sandbox(
     *,
     seed: int = 0,
     fixtures: int = 0,
+    fixtures_file: str | None = None,
     credentials: tuple[str, ...] = (),
     any_credential: bool = False,
+    store: str = "memory",
 ) -> Sandbox:
     """The package's sandbox: bundled spec, compiled tables, fresh state.
 
-    Every task starts with `fixtures` seeded items per resource (0: empty).
-    `credentials` are accepted secrets in addition to `SANDBOX_TOKEN`;
-    `any_credential` accepts any non-empty credential instead.
+    Every task starts with `fixtures` seeded items per resource (0: empty)
+    and the items of `fixtures_file` (see `fixtures.py`). `credentials` are
+    accepted secrets in addition to `SANDBOX_TOKEN`; `any_credential`
+    accepts any non-empty credential instead. `store` is `memory` or
+    `sqlite:PATH` (tasks survive a restart).
     """
     package_dir = Path(__file__).resolve().parent
     document = json.loads((package_dir / SPEC_FILE).read_text(encoding="utf-8"))
@@ -254,8 +303,16 @@ def load_sandbox(
     engine.accepted = (
         None if any_credential else frozenset({SANDBOX_TOKEN, *credentials})
     )
-    populate = (lambda task: engine.populate(task, fixtures)) if fixtures else None
-    return Sandbox(engine, StateStore(seed=seed, populate=populate))
+    populate = populator(engine, seed=seed, count=fixtures, path=fixtures_file)
+    return Sandbox(engine, open_store(store, seed=seed, populate=populate))
+
+
+def _connexion_response(outcome: Outcome, text: str) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=outcome.status,
+        body=text if outcome.content_type else b"",
+        content_type=outcome.content_type,
+    )
 
 
 def _multi(params: Any) -> dict[str, Any]:
@@ -289,17 +346,3 @@ def _filename(value: Any) -> Any:
     if isinstance(value, list):
         return [v.filename or "upload" for v in value]
     return value.filename or "upload"
-
-
-def _response(outcome: Outcome) -> ConnexionResponse:
-    if outcome.content_type is None:
-        return ConnexionResponse(status_code=outcome.status, body=b"")
-    if outcome.content_type.split(";")[0].endswith(_JSON_TYPES):
-        body = json.dumps(outcome.body)
-    elif isinstance(outcome.body, str):
-        body = outcome.body
-    else:
-        body = json.dumps(outcome.body)
-    return ConnexionResponse(
-        status_code=outcome.status, body=body, content_type=outcome.content_type
-    )

@@ -101,17 +101,21 @@ class Engine:
                 op, "unauthorized", "credentials are missing for this operation"
             )
         args = coerce(op.params, call)
-        missing = self._missing_scope(task, op, args)
+        missing = self._missing_scope(task, op, args) or self._dangling(
+            task, op, call.body
+        )
         if missing:
             return self.error(op, "not_found", missing)
         handler = getattr(self, "_" + op.role)
         return handler(task, op, args, call.body)
 
     def populate(self, task: TaskState, count: int) -> None:
-        """Seed a task: `count` items per top-level resource, one per parent for nested ones."""
-        for resource in sorted(
-            self.resources.values(), key=lambda r: (r.depth, r.name)
-        ):
+        """Seed a task: `count` items per top-level resource, one per parent for nested ones.
+
+        Seeded items hold their parent's id and, where they reference other
+        resources, ids of seeded items, so reads lead somewhere real."""
+        ordered = sorted(self.resources.values(), key=lambda r: (r.depth, r.name))
+        for resource in ordered:
             if resource.schema is None:
                 continue
             parents = (
@@ -133,9 +137,39 @@ class Engine:
                     )
                     if resource.id_field and isinstance(item, dict):
                         item[resource.id_field] = item_id
+                    if resource.parent_field and isinstance(item, dict) and parent:
+                        _assign(
+                            item,
+                            resource.parent_field,
+                            self._id_value(resource.parent, parent[-1]),
+                        )
                     task.collection(resource.name)[
                         tuple(parent) + (str(item_id),)
                     ] = item
+        for resource in ordered:
+            self._link_references(task, resource)
+
+    def _link_references(self, task: TaskState, resource: Resource) -> None:
+        """Point seeded items' reference fields at seeded items of the referenced resource."""
+        for field_name, target in resource.references:
+            keys = list(task.collection(target))
+            if not keys:
+                continue
+            items = task.collection(resource.name).values()
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    key = keys[index % len(keys)]
+                    _assign(item, field_name, self._id_value(target, key[-1]))
+
+    def _id_value(self, resource: str, text: str) -> Any:
+        """A stored key part (text) as the resource's id type."""
+        kind = self.resources[resource].id_schema.get("type")
+        try:
+            if kind == "integer":
+                return int(text)
+            return float(text) if kind == "number" else text
+        except ValueError:  # not a number after all: keep what was sent
+            return text
 
     def error(self, op: Operation, kind: str, detail: str) -> Outcome:
         """An error answer shaped like the operation's documented error."""
@@ -169,6 +203,8 @@ class Engine:
             item_id = task.new_id(resource.id_schema, task.collection(resource.name))
         if resource.id_field:
             fields[resource.id_field] = item_id
+        for param, name in op.parent_fields:
+            _assign(fields, name, args[param])
         stored = self._store(
             task,
             op,
@@ -180,9 +216,8 @@ class Engine:
 
     def _read(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
-        return self._ok(
-            task, op, task.collection(resource.name)[self._item_key(op, args)]
-        )
+        name, key = self._locate(task, resource.name, self._item_key(op, args))
+        return self._ok(task, op, task.collection(name)[key])
 
     def _update(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
@@ -191,21 +226,30 @@ class Engine:
             if self._has_item_scope(op)
             else self._body_key(op, resource, args, body)
         )
-        current = task.collection(resource.name).get(key) if key else None
+        wanted = key
+        name, key = self._locate(task, resource.name, key) if key else (None, None)
+        current = task.collection(name).get(key) if name else None
+        if current is None and op.upsert and wanted:
+            name, key, current = resource.name, wanted, {}
+            if resource.id_field:
+                current[resource.id_field] = self._id_value(resource.name, wanted[-1])
         if current is None:
             return self.error(op, "not_found", f"no {resource.name} item with that id")
         changes = dict(body) if isinstance(body, dict) else {}
         changes.update({name: args[name] for name in op.field_params if name in args})
+        for param, name in op.parent_fields:
+            _assign(changes, name, args[param])
         if resource.id_field:
             changes[resource.id_field] = current.get(
                 resource.id_field, changes.get(resource.id_field)
             )
-        stored = self._store(task, op, resource, key, {**current, **changes})
+        stored = self._store(task, op, resource, key, {**current, **changes}, name)
         return self._ok(task, op, stored)
 
     def _delete(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
-        removed = task.collection(resource.name).pop(self._item_key(op, args))
+        name, key = self._locate(task, resource.name, self._item_key(op, args))
+        removed = task.collection(name).pop(key)
         return self._ok(task, op, removed)
 
     def _list(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
@@ -254,14 +298,20 @@ class Engine:
     # -- helpers ------------------------------------------------------------
 
     def _store(
-        self, task: TaskState, op: Operation, resource: Resource, key: Key, fields: dict
+        self,
+        task: TaskState,
+        op: Operation,
+        resource: Resource,
+        key: Key,
+        fields: dict,
+        collection: str | None = None,
     ) -> dict:
         rng = random.Random(f"{task.seed}:{op.name}:{task.counter}")
         stored = fields
         if resource.schema:
             stored = self.data.conform(fields, self.schema(resource.schema), rng)
             stored.update({k: v for k, v in fields.items() if k not in stored})
-        task.collection(resource.name)[key] = stored
+        task.collection(collection or resource.name)[key] = stored
         return stored
 
     def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
@@ -281,6 +331,8 @@ class Engine:
         if reply is None or reply.schema is None:
             return _unshaped(code, reply)
         rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
+        if op.item_envelope:
+            value = {op.item_envelope: value}
         return Outcome(
             code,
             self.data.conform(value, self.schema(reply.schema), rng),
@@ -320,10 +372,45 @@ class Engine:
 
     def _missing_scope(self, task: TaskState, op: Operation, args: dict) -> str:
         for resource, params in op.scopes:
+            if op.upsert and resource == op.resource:
+                continue  # the item itself may be missing: the PUT creates it
             key = tuple(str(args.get(p)) for p in params)
-            if key not in task.collection(resource):
+            nested = (
+                len(key) <= self.resources[resource].depth
+            )  # named by its own id alone
+            if self._locate(task, resource, key, anywhere=nested)[0] is None:
                 return f"no {resource} item with id {key[-1]!r}"
         return ""
+
+    def _dangling(self, task: TaskState, op: Operation, body: Any) -> str:
+        """A body field that names an item no one made (`Order.petId` of a missing pet)."""
+        if not op.references or not isinstance(body, dict):
+            return ""
+        for name, resource in op.references:
+            value = body.get(name)
+            if value is None or isinstance(value, (dict, list)):
+                continue
+            wanted = str(value)
+            if self._locate(task, resource, (wanted,), anywhere=True)[0] is None:
+                return f"body field {name!r}: no {resource} item with id {wanted!r}"
+        return ""
+
+    def _locate(
+        self, task: TaskState, resource: str, key: Key, *, anywhere: bool = False
+    ) -> tuple[str | None, Key]:
+        """Where an item lives: its own collection, else a collection of the same
+        items at another path (`/deploys/{id}` reads what `/sites/{}/deploys` made).
+        `anywhere` matches the item's own id under any parent."""
+        names = (resource,) + self.resources[resource].aliases
+        for index, name in enumerate(names):
+            items = task.collection(name)
+            if index == 0 and not anywhere and key in items:
+                return name, key
+            if index > 0 or anywhere:
+                found = next((k for k in items if k[-1] == key[-1]), None)
+                if found is not None:
+                    return name, found
+        return None, key
 
     def _has_item_scope(self, op: Operation) -> bool:
         return any(resource == op.resource for resource, _ in op.scopes)
@@ -347,6 +434,16 @@ class Engine:
         ):
             return None
         return self._parent_key(op, resource, args) + (str(body[resource.id_field]),)
+
+
+def _assign(item: dict, field_path: str, value: Any) -> None:
+    """Set a field, or a field of an embedded object (`owner/username`)."""
+    *outer, name = field_path.split("/")
+    for part in outer:
+        inner = item.get(part)
+        item[part] = inner = dict(inner) if isinstance(inner, dict) else {}
+        item = inner
+    item[name] = value
 
 
 def _secret(value: str, prefix: str) -> str:
@@ -437,7 +534,15 @@ def _matches(actual: Any, wanted: Any) -> bool:
     actual_values = actual if isinstance(actual, list) else [actual]
     if not wanted_values:
         return True
-    return any(str(a) == str(w) for a in actual_values for w in wanted_values)
+    labels = [_label(a) for a in actual_values]
+    return any(str(a) == str(w) for a in labels for w in wanted_values)
+
+
+def _label(value: Any) -> Any:
+    """What a filter compares: an object (a tag) by its name, else its id."""
+    if isinstance(value, dict):
+        return value.get("name", value.get("id"))
+    return value
 
 
 def _page(items: list, args: dict, paging: Mapping[str, str]) -> list:

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, RootModel
+from pydantic import AwareDatetime, BaseModel, Field, RootModel
 from enum import StrEnum
+from typing import Any
 
 
 class Activity(BaseModel):
@@ -138,6 +139,160 @@ class EnvcProblem(BaseModel):
     detail: str | None = None
 
 
+class Attributes(BaseModel):
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:41.197Z"])
+    email: str = Field(..., examples=["branden@fisherschneider.net"])
+    name: str = Field(..., examples=["AnnisRutherfordV"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:41.197Z"])
+
+
+class Data(BaseModel):
+    attributes: Attributes
+    id: str = Field(..., examples=["16"])
+    type: str = Field(..., examples=["user"])
+
+
+class UserGetResponse(BaseModel):
+    data: Data
+
+
+class Attributes1(BaseModel):
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:54.697Z"])
+    name: str = Field(..., examples=["Fake Workspace"])
+    slug: str = Field(..., examples=["fake-workspace"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:54.711Z"])
+
+
+class Repositories(BaseModel):
+    data: list[Any]
+
+
+class Relationships(BaseModel):
+    repositories: Repositories
+
+
+class Datum(BaseModel):
+    attributes: Attributes1
+    id: str = Field(..., examples=["107"])
+    relationships: Relationships
+    type: str = Field(..., examples=["workspace"])
+
+
+class WorkspacesGetResponse(BaseModel):
+    data: list[Datum]
+    included: list[Any]
+
+
+class Attributes2(BaseModel):
+    activities_count: int = Field(..., examples=[1])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:54.793Z"])
+    members_count: int = Field(..., examples=[1])
+    name: str = Field(..., examples=["Fake Workspace"])
+    slug: str = Field(..., examples=["fake-workspace"])
+    tags: dict[str, Any]
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:55.004Z"])
+
+
+class Data2(BaseModel):
+    id: str = Field(..., examples=["38"])
+    type: str = Field(..., examples=["activity"])
+
+
+class LastActivity(BaseModel):
+    data: Data2
+
+
+class Data3(BaseModel):
+    id: str = Field(..., examples=["55"])
+    type: str = Field(..., examples=["member"])
+
+
+class LastMember(BaseModel):
+    data: Data3
+
+
+class Relationships1(BaseModel):
+    last_activity: LastActivity
+    last_member: LastMember
+    repositories: Repositories
+
+
+class Data1(BaseModel):
+    attributes: Attributes2
+    id: str = Field(..., examples=["108"])
+    relationships: Relationships1
+    type: str = Field(..., examples=["workspace"])
+
+
+class Attributes3(BaseModel):
+    activities_count: int = Field(..., examples=[1])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: Any | None = None
+    birthday: Any | None = None
+    company: Any | None = None
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:54.986Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: AwareDatetime = Field(
+        ..., examples=["2021-08-06T15:25:54.960Z"]
+    )
+    github: Any | None = None
+    github_followers: Any | None = None
+    id: int = Field(..., examples=[55])
+    languages: Any | None = None
+    last_activity_occurred_at: AwareDatetime = Field(
+        ..., examples=["2021-08-06T15:25:54.960Z"]
+    )
+    linkedin: Any | None = None
+    location: Any | None = None
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["ElianaLind"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/fake-workspace/members/elianalind"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[0])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["elianalind"])
+    source: str = Field(..., examples=["installation"])
+    tag_list: list[Any]
+    tags: list[Any]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: Any | None = None
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:55.002Z"])
+    url: Any | None = None
+
+
+class Identities(BaseModel):
+    data: list[Any]
+
+
+class Relationships2(BaseModel):
+    identities: Identities
+
+
+class IncludedItem(BaseModel):
+    attributes: Attributes3
+    id: str = Field(..., examples=["55"])
+    relationships: Relationships2
+    type: str = Field(..., examples=["member"])
+
+
+class WorkspacesWorkspaceIdGetResponse(BaseModel):
+    data: Data1
+    included: list[IncludedItem]
+
+
 class Affiliation(StrEnum):
     MEMBER = "member"
     TEAMMATE = "teammate"
@@ -218,6 +373,300 @@ class FieldWorkspaceIdActivitiesGetParametersQuery(BaseModel):
     type: str | None = None
 
 
+class Attributes4(BaseModel):
+    action: str = Field(..., examples=["spec_action"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.732Z"])
+    key: str = Field(..., examples=["spec_activity_key:2"])
+    occurred_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.730Z"])
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/yoshikolittel/activities/7"]
+    )
+    tags: list[str]
+    type: str = Field(..., examples=["SpecActivity"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.732Z"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class Data4(BaseModel):
+    id: str = Field(..., examples=["43"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class ActivityType2(BaseModel):
+    data: Data4
+
+
+class Data5(BaseModel):
+    id: str = Field(..., examples=["4"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member1(BaseModel):
+    data: Data5
+
+
+class Relationships3(BaseModel):
+    activity_type: ActivityType2
+    member: Member1
+
+
+class Datum1(BaseModel):
+    attributes: Attributes4
+    id: str = Field(..., examples=["7"])
+    relationships: Relationships3
+    type: str = Field(..., examples=["spec_activity"])
+
+
+class Attributes5(BaseModel):
+    channel: str = Field(..., examples=["spec_channel"])
+    key: str = Field(..., examples=["spec:activity"])
+    name: str = Field(..., examples=["Did spec activity"])
+    short_name: str = Field(..., examples=["Spec Channel"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class IncludedItem1(BaseModel):
+    attributes: Attributes5
+    id: str = Field(..., examples=["43"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class Links(BaseModel):
+    first: str = Field(
+        ...,
+        examples=[
+            "http://localhost:3000/api/v1/yoshikolittel/activities?activity_tags=&activity_type=spec%3Aactivity&affiliation=&company=&direction=DESC&end_date=&filters=true&identity=&items=10&location=&member_tags=&page=1&sort=occurred_at&start_date=&weight="
+        ],
+    )
+    next: Any | None = None
+    prev: Any | None = None
+
+
+class FieldWorkspaceIdActivitiesGetResponse(BaseModel):
+    data: list[Datum1]
+    included: list[IncludedItem1]
+    links: Links
+
+
+class Attributes6(BaseModel):
+    action: str = Field(..., examples=["happened"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:44.853Z"])
+    custom_description: str = Field(..., examples=["More info about the thing"])
+    custom_link: str = Field(..., examples=["http://link.com/"])
+    custom_link_text: str = Field(..., examples=["See the thing"])
+    custom_title: str = Field(..., examples=["Did a thing"])
+    custom_type: str = Field(..., examples=["custom-type"])
+    key: str = Field(..., examples=["thing-123"])
+    occurred_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:44.828Z"])
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/corinnaziemedvm/activities/13"]
+    )
+    tags: list[str]
+    type: str = Field(..., examples=["CustomActivity"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:44.853Z"])
+    weight: str = Field(..., examples=["0.2"])
+
+
+class Data7(BaseModel):
+    id: str = Field(..., examples=["8"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class ActivityType3(BaseModel):
+    data: Data7
+
+
+class Data8(BaseModel):
+    id: str = Field(..., examples=["9"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member2(BaseModel):
+    data: Data8
+
+
+class Data9(BaseModel):
+    id: str = Field(..., examples=["47"])
+    type: str = Field(..., examples=["user"])
+
+
+class User(BaseModel):
+    data: Data9
+
+
+class Relationships4(BaseModel):
+    activity_type: ActivityType3
+    member: Member2
+    user: User
+
+
+class Data6(BaseModel):
+    attributes: Attributes6
+    id: str = Field(..., examples=["13"])
+    relationships: Relationships4
+    type: str = Field(..., examples=["custom_activity"])
+
+
+class Attributes7(BaseModel):
+    channel: str = Field(..., examples=["custom"])
+    key: str = Field(..., examples=["custom:happened"])
+    name: str = Field(..., examples=["Something happened"])
+    short_name: str = Field(..., examples=["Custom"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class IncludedItem2(BaseModel):
+    attributes: Attributes7
+    id: str = Field(..., examples=["8"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class FieldWorkspaceIdActivitiesPostResponse(BaseModel):
+    data: Data6
+    included: list[IncludedItem2]
+
+
+class Errors(BaseModel):
+    base: list[str]
+    email: list[str]
+    name: list[str]
+    workspace: list[str]
+
+
+class FieldWorkspaceIdActivitiesPostResponse1(BaseModel):
+    errors: Errors
+
+
+class Attributes8(BaseModel):
+    action: str = Field(..., examples=["spec_action"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.952Z"])
+    key: str = Field(..., examples=["clé"])
+    occurred_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.941Z"])
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/kayewillms/activities/9"]
+    )
+    tags: list[str]
+    type: str = Field(..., examples=["SpecActivity"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.952Z"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class Data11(BaseModel):
+    id: str = Field(..., examples=["45"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class ActivityType4(BaseModel):
+    data: Data11
+
+
+class Data12(BaseModel):
+    id: str = Field(..., examples=["5"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member3(BaseModel):
+    data: Data12
+
+
+class Data13(BaseModel):
+    id: str = Field(..., examples=["6"])
+    type: str = Field(..., examples=["repository"])
+
+
+class Repository(BaseModel):
+    data: Data13
+
+
+class Data14(BaseModel):
+    id: str = Field(..., examples=["35"])
+    type: str = Field(..., examples=["user"])
+
+
+class User1(BaseModel):
+    data: Data14
+
+
+class Relationships5(BaseModel):
+    activity_type: ActivityType4
+    member: Member3
+    repository: Repository
+    user: User1
+
+
+class Data10(BaseModel):
+    attributes: Attributes8
+    id: str = Field(..., examples=["9"])
+    relationships: Relationships5
+    type: str = Field(..., examples=["spec_activity"])
+
+
+class Attributes9(BaseModel):
+    channel: str = Field(..., examples=["spec_channel"])
+    key: str = Field(..., examples=["spec:happened:21"])
+    name: str = Field(..., examples=["Did spec activity"])
+    short_name: str = Field(..., examples=["Spec Channel"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class IncludedItem3(BaseModel):
+    attributes: Attributes9
+    id: str = Field(..., examples=["45"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class FieldWorkspaceIdActivitiesIdGetResponse(BaseModel):
+    data: Data10
+    included: list[IncludedItem3]
+
+
+class Attributes10(BaseModel):
+    channel: str = Field(..., examples=["content"])
+    key: str = Field(..., examples=["post_created"])
+    name: str = Field(..., examples=["Created content"])
+    short_name: str = Field(..., examples=["Content created"])
+    weight: str = Field(..., examples=["7.0"])
+
+
+class Datum2(BaseModel):
+    attributes: Attributes10
+    id: str = Field(..., examples=["46"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class Links1(BaseModel):
+    first: str = Field(..., examples=["/louannswaniawski/activity_types?page=1"])
+    last: str = Field(..., examples=["/louannswaniawski/activity_types?page=1"])
+    next: Any | None = None
+    prev: Any | None = None
+
+
+class FieldWorkspaceIdActivityTypesGetResponse(BaseModel):
+    data: list[Datum2]
+    links: Links1
+
+
+class ActivityType5(StrEnum):
+    DISCORD_MESSAGE_SENT = "discord:message:sent"
+    SLACK_THREAD_REPLIED = "slack:thread:replied"
+    DISCORD_MESSAGE_REPLIED = "discord:message:replied"
+    TWEET_SENT = "tweet:sent"
+    TWITTER_FOLLOWED = "twitter:followed"
+    DISCORD_SERVER_JOINED = "discord:server:joined"
+    DISCOURSE_TOPIC_CREATED = "discourse:topic:created"
+    DISCOURSE_POST_CREATED = "discourse:post:created"
+    SLACK_MESSAGE_SENT = "slack:message:sent"
+    NOTE_CREATED = "note:created"
+    POST_CREATED = "post:created"
+    ISSUES_OPENED = "issues:opened"
+    ISSUE_COMMENT_CREATED = "issue_comment:created"
+    PULL_REQUESTS_OPENED = "pull_requests:opened"
+    PULL_REQUESTS_MERGED = "pull_requests:merged"
+    CUSTOM_HAPPENED = "custom:happened"
+    SLACK_CHANNEL_JOINED = "slack:channel:joined"
+    STAR_CREATED = "star:created"
+
+
 class Sort1(StrEnum):
     ACTIVITIES_COUNT = "activities_count"
     COMPANY = "company"
@@ -241,7 +690,7 @@ class FieldWorkspaceIdMembersGetParametersQuery(BaseModel):
     affiliation: Affiliation | None = None
     member_tags: str | None = None
     orbit_level: OrbitLevel | None = None
-    activity_type: ActivityType1 | None = None
+    activity_type: ActivityType5 | None = None
     weight: str | None = None
     identity: Identity1 | None = None
     location: str | None = None
@@ -258,6 +707,286 @@ class FieldWorkspaceIdMembersGetParametersQuery(BaseModel):
     type: str | None = None
 
 
+class Attributes11(BaseModel):
+    activities_count: int = Field(..., examples=[1])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: Any | None = None
+    birthday: Any | None = None
+    company: Any | None = None
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:48.477Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: AwareDatetime = Field(
+        ..., examples=["2021-08-05T15:25:48.513Z"]
+    )
+    github: Any | None = None
+    github_followers: Any | None = None
+    id: int = Field(..., examples=[30])
+    languages: Any | None = None
+    last_activity_occurred_at: AwareDatetime = Field(
+        ..., examples=["2021-08-05T15:25:48.513Z"]
+    )
+    linkedin: Any | None = None
+    location: Any | None = None
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["Josh"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/mimidietrich/members/josh"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[0])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["josh"])
+    source: str = Field(..., examples=["installation"])
+    tag_list: list[str]
+    tags: list[str]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: Any | None = None
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:48.542Z"])
+    url: Any | None = None
+
+
+class Datum4(BaseModel):
+    id: str = Field(..., examples=["19"])
+    type: str = Field(..., examples=["spec_identity"])
+
+
+class Identities1(BaseModel):
+    data: list[Datum4]
+
+
+class Relationships6(BaseModel):
+    identities: Identities1
+
+
+class Datum3(BaseModel):
+    attributes: Attributes11
+    id: str = Field(..., examples=["30"])
+    relationships: Relationships6
+    type: str = Field(..., examples=["member"])
+
+
+class IncludedItem4(BaseModel):
+    id: str = Field(..., examples=["19"])
+    type: str = Field(..., examples=["spec_identity"])
+
+
+class Links2(BaseModel):
+    first: str = Field(
+        ...,
+        examples=[
+            "http://localhost:3000/api/v1/mimidietrich/members?activities_count_max=99&activities_count_min=1&activity_tags=&activity_type=&affiliation=&company=&direction=&end_date=&filters=true&identity=&items=10&location=&member_tags=&page=1&query=Josh&sort=&start_date=&weight="
+        ],
+    )
+    next: Any | None = None
+    prev: Any | None = None
+
+
+class FieldWorkspaceIdMembersGetResponse(BaseModel):
+    data: list[Datum3]
+    included: list[IncludedItem4]
+    links: Links2
+
+
+class Attributes12(BaseModel):
+    activities_count: int = Field(..., examples=[0])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: str = Field(
+        ...,
+        examples=[
+            "Co-founder & CTO @orbit-love · Developer Advocate · formerly @algolia and @keen"
+        ],
+    )
+    birthday: Any | None = None
+    company: str = Field(..., examples=["@orbit-love"])
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:51.018Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: Any | None = None
+    github: str = Field(..., examples=["dzello"])
+    github_followers: int = Field(..., examples=[171])
+    id: int = Field(..., examples=[41])
+    languages: Any | None = None
+    last_activity_occurred_at: Any | None = None
+    linkedin: Any | None = None
+    location: str = Field(..., examples=["Paris"])
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["BruceStroman"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/caseybechtelar/members/brucestroman"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[8])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["brucestroman"])
+    source: str = Field(..., examples=["api"])
+    tag_list: list[str]
+    tags: list[str]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: str = Field(..., examples=["dzello"])
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:51.250Z"])
+    url: str = Field(..., examples=["https://dzello.com/"])
+
+
+class Datum5(BaseModel):
+    id: str = Field(..., examples=["28"])
+    type: str = Field(..., examples=["twitter_identity"])
+
+
+class Identities2(BaseModel):
+    data: list[Datum5]
+
+
+class Relationships7(BaseModel):
+    identities: Identities2
+
+
+class Data15(BaseModel):
+    attributes: Attributes12
+    id: str = Field(..., examples=["41"])
+    relationships: Relationships7
+    type: str = Field(..., examples=["member"])
+
+
+class Attributes13(BaseModel):
+    email: Any | None = None
+    name: Any | None = None
+    source: str = Field(..., examples=["twitter"])
+    source_host: str = Field(..., examples=["twitter.com"])
+    uid: str = Field(..., examples=["uid-14"])
+    username: str = Field(..., examples=["dzello"])
+
+
+class IncludedItem5(BaseModel):
+    attributes: Attributes13
+    id: str = Field(..., examples=["28"])
+    type: str = Field(..., examples=["twitter_identity"])
+
+
+class FieldWorkspaceIdMembersPostResponse(BaseModel):
+    data: Data15
+    included: list[IncludedItem5]
+
+
+class Attributes14(BaseModel):
+    activities_count: int = Field(..., examples=[0])
+    avatar_url: str = Field(
+        ...,
+        examples=[
+            "https://avatars2.githubusercontent.com/u/174777?u=79e423dd07c19122115f52a1c97727ca193e6253&v=4"
+        ],
+    )
+    bio: str = Field(
+        ...,
+        examples=[
+            "Co-founder & CTO @orbit-love · Developer Advocate · formerly @algolia and @keen"
+        ],
+    )
+    birthday: Any | None = None
+    company: str = Field(..., examples=["@orbit-love"])
+    created: bool = Field(..., examples=[True])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:53.197Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: str = Field(..., examples=["josh@orbit.love"])
+    first_activity_occurred_at: Any | None = None
+    github: str = Field(..., examples=["dzello"])
+    github_followers: int = Field(..., examples=[171])
+    id: int = Field(..., examples=[50])
+    languages: Any | None = None
+    last_activity_occurred_at: Any | None = None
+    linkedin: Any | None = None
+    location: str = Field(..., examples=["Paris"])
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["Josh Dzielak"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/senanader/members/dzello"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[8])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["dzello"])
+    source: str = Field(..., examples=["api"])
+    tag_list: list[Any]
+    tags: list[Any]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: str = Field(..., examples=["dzello"])
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:53.250Z"])
+    url: str = Field(..., examples=["https://dzello.com/"])
+
+
+class Datum6(BaseModel):
+    id: str = Field(..., examples=["49"])
+    type: str = Field(..., examples=["github_identity"])
+
+
+class Identities3(BaseModel):
+    data: list[Datum6]
+
+
+class Relationships8(BaseModel):
+    identities: Identities3
+
+
+class Data16(BaseModel):
+    attributes: Attributes14
+    id: str = Field(..., examples=["50"])
+    relationships: Relationships8
+    type: str = Field(..., examples=["member"])
+
+
+class Attributes15(BaseModel):
+    email: Any | None = None
+    name: str = Field(..., examples=["Josh Dzielak"])
+    source: str = Field(..., examples=["github"])
+    source_host: str = Field(..., examples=["github.com"])
+    uid: str = Field(..., examples=["174777"])
+    username: str = Field(..., examples=["dzello"])
+
+
+class IncludedItem6(BaseModel):
+    attributes: Attributes15
+    id: str = Field(..., examples=["49"])
+    type: str = Field(..., examples=["github_identity"])
+
+
+class FieldWorkspaceIdMembersPostResponse1(BaseModel):
+    data: Data16
+    included: list[IncludedItem6]
+
+
+class FieldWorkspaceIdMembersPostResponse2(BaseModel):
+    errors: Errors
+
+
 class FieldWorkspaceIdMembersFindGetParametersQuery(BaseModel):
     source: str | None = None
     source_host: str | None = None
@@ -265,6 +994,170 @@ class FieldWorkspaceIdMembersFindGetParametersQuery(BaseModel):
     username: str | None = None
     email: str | None = None
     github: str | None = None
+
+
+class Attributes16(BaseModel):
+    activities_count: int = Field(..., examples=[0])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: Any | None = None
+    birthday: Any | None = None
+    company: Any | None = None
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:53.707Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: Any | None = None
+    github: str = Field(..., examples=["dzello"])
+    github_followers: Any | None = None
+    id: int = Field(..., examples=[52])
+    languages: Any | None = None
+    last_activity_occurred_at: Any | None = None
+    linkedin: Any | None = None
+    location: Any | None = None
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["MsSalvadorFranecki"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/dorianjohnson/members/mssalvadorfranecki"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[0])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["mssalvadorfranecki"])
+    source: str = Field(..., examples=["installation"])
+    tag_list: list[Any]
+    tags: list[Any]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: Any | None = None
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:53.707Z"])
+    url: Any | None = None
+
+
+class Datum7(BaseModel):
+    id: str = Field(..., examples=["54"])
+    type: str = Field(..., examples=["github_identity"])
+
+
+class Identities4(BaseModel):
+    data: list[Datum7]
+
+
+class Relationships9(BaseModel):
+    identities: Identities4
+
+
+class Data17(BaseModel):
+    attributes: Attributes16
+    id: str = Field(..., examples=["52"])
+    relationships: Relationships9
+    type: str = Field(..., examples=["member"])
+
+
+class Attributes17(BaseModel):
+    email: Any | None = None
+    name: Any | None = None
+    source: str = Field(..., examples=["github"])
+    source_host: str = Field(..., examples=["github.com"])
+    uid: str = Field(..., examples=["uid-18"])
+    username: str = Field(..., examples=["dzello"])
+
+
+class IncludedItem7(BaseModel):
+    attributes: Attributes17
+    id: str = Field(..., examples=["54"])
+    type: str = Field(..., examples=["github_identity"])
+
+
+class FieldWorkspaceIdMembersFindGetResponse(BaseModel):
+    data: Data17
+    included: list[IncludedItem7]
+
+
+class FieldWorkspaceIdMembersFindGetResponse1(BaseModel):
+    errors: str = Field(..., examples=["No member matching this identity was found"])
+
+
+class Attributes18(BaseModel):
+    activities_count: int = Field(..., examples=[0])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: Any | None = None
+    birthday: Any | None = None
+    company: Any | None = None
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:48.735Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: Any | None = None
+    github: Any | None = None
+    github_followers: Any | None = None
+    id: int = Field(..., examples=[32])
+    languages: Any | None = None
+    last_activity_occurred_at: Any | None = None
+    linkedin: Any | None = None
+    location: Any | None = None
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["Josh"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/perlahagenes/members/josh"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[0])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["josh"])
+    source: str = Field(..., examples=["installation"])
+    tag_list: list[Any]
+    tags: list[Any]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: Any | None = None
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:48.735Z"])
+    url: Any | None = None
+
+
+class Datum8(BaseModel):
+    id: str = Field(..., examples=["21"])
+    type: str = Field(..., examples=["spec_identity"])
+
+
+class Identities5(BaseModel):
+    data: list[Datum8]
+
+
+class Relationships10(BaseModel):
+    identities: Identities5
+
+
+class Data18(BaseModel):
+    attributes: Attributes18
+    id: str = Field(..., examples=["32"])
+    relationships: Relationships10
+    type: str = Field(..., examples=["member"])
+
+
+class IncludedItem8(BaseModel):
+    id: str = Field(..., examples=["21"])
+    type: str = Field(..., examples=["spec_identity"])
+
+
+class FieldWorkspaceIdMembersIdGetResponse(BaseModel):
+    data: Data18
+    included: list[IncludedItem8]
 
 
 class Sort2(StrEnum):
@@ -281,8 +1174,365 @@ class FieldWorkspaceIdMembersMemberIdActivitiesGetParametersQuery(BaseModel):
     type: str | None = None
 
 
+class Attributes19(BaseModel):
+    action: str = Field(..., examples=["spec_action"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.407Z"])
+    key: str = Field(..., examples=["spec_activity_key:6"])
+    occurred_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.405Z"])
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/alvarobel/activities/18"]
+    )
+    tags: list[str]
+    type: str = Field(..., examples=["SpecActivity"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.407Z"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class Data19(BaseModel):
+    id: str = Field(..., examples=["52"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class ActivityType6(BaseModel):
+    data: Data19
+
+
+class Data20(BaseModel):
+    id: str = Field(..., examples=["11"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member4(BaseModel):
+    data: Data20
+
+
+class Relationships11(BaseModel):
+    activity_type: ActivityType6
+    member: Member4
+
+
+class Datum9(BaseModel):
+    attributes: Attributes19
+    id: str = Field(..., examples=["18"])
+    relationships: Relationships11
+    type: str = Field(..., examples=["spec_activity"])
+
+
+class Attributes20(BaseModel):
+    channel: str = Field(..., examples=["spec_channel"])
+    key: str = Field(..., examples=["bar:activity"])
+    name: str = Field(..., examples=["Did spec activity"])
+    short_name: str = Field(..., examples=["Spec Channel"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class IncludedItem9(BaseModel):
+    attributes: Attributes20
+    id: str = Field(..., examples=["52"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class Links3(BaseModel):
+    first: str = Field(
+        ...,
+        examples=[
+            "/alvarobel/members/pearlierowedds/activities?page=1&direction=DESC&items=10&sort=occurred_at&activity_type=bar%3Aactivity"
+        ],
+    )
+    last: str = Field(
+        ...,
+        examples=[
+            "/alvarobel/members/pearlierowedds/activities?page=1&direction=DESC&items=10&sort=occurred_at&activity_type=bar%3Aactivity"
+        ],
+    )
+    next: Any | None = None
+    prev: Any | None = None
+
+
+class FieldWorkspaceIdMembersMemberIdActivitiesGetResponse(BaseModel):
+    data: list[Datum9]
+    included: list[IncludedItem9]
+    links: Links3
+
+
+class Attributes21(BaseModel):
+    action: str = Field(..., examples=["happened"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.566Z"])
+    custom_description: str = Field(..., examples=["More info about the thing"])
+    custom_link: str = Field(..., examples=["http://link.com/"])
+    custom_link_text: str = Field(..., examples=["See the thing"])
+    custom_title: str = Field(..., examples=["Did a thing"])
+    custom_type: str = Field(..., examples=["custom-type"])
+    key: str = Field(..., examples=["thing-123"])
+    occurred_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.563Z"])
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/katikassulkeii/activities/19"]
+    )
+    tags: list[str]
+    type: str = Field(..., examples=["CustomActivity"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.566Z"])
+    weight: str = Field(..., examples=["8.0"])
+
+
+class Data22(BaseModel):
+    id: str = Field(..., examples=["8"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class ActivityType7(BaseModel):
+    data: Data22
+
+
+class Data23(BaseModel):
+    id: str = Field(..., examples=["12"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member5(BaseModel):
+    data: Data23
+
+
+class Data24(BaseModel):
+    id: str = Field(..., examples=["56"])
+    type: str = Field(..., examples=["user"])
+
+
+class User2(BaseModel):
+    data: Data24
+
+
+class Relationships12(BaseModel):
+    activity_type: ActivityType7
+    member: Member5
+    user: User2
+
+
+class Data21(BaseModel):
+    attributes: Attributes21
+    id: str = Field(..., examples=["19"])
+    relationships: Relationships12
+    type: str = Field(..., examples=["custom_activity"])
+
+
+class Attributes22(BaseModel):
+    channel: str = Field(..., examples=["custom"])
+    key: str = Field(..., examples=["custom:happened"])
+    name: str = Field(..., examples=["Something happened"])
+    short_name: str = Field(..., examples=["Custom"])
+    weight: str = Field(..., examples=["1.0"])
+
+
+class IncludedItem10(BaseModel):
+    attributes: Attributes22
+    id: str = Field(..., examples=["8"])
+    type: str = Field(..., examples=["activity_type"])
+
+
+class FieldWorkspaceIdMembersMemberIdActivitiesPostResponse(BaseModel):
+    data: Data21
+    included: list[IncludedItem10]
+
+
+class Errors2(BaseModel):
+    custom_title: list[str]
+
+
+class FieldWorkspaceIdMembersMemberIdActivitiesPostResponse1(BaseModel):
+    errors: Errors2
+
+
+class Errors3(BaseModel):
+    identity: list[str]
+
+
+class FieldWorkspaceIdMembersMemberIdIdentitiesDeleteResponse(BaseModel):
+    errors: Errors3
+
+
+class Attributes23(BaseModel):
+    email: str = Field(..., examples=["josh@orbit.love"])
+    name: str = Field(..., examples=["Josh"])
+    source: str = Field(..., examples=["twitch"])
+    source_host: str = Field(..., examples=["twitch.tv"])
+    uid: str = Field(..., examples=["12345"])
+    username: str = Field(..., examples=["dzello1"])
+
+
+class Data25(BaseModel):
+    attributes: Attributes23
+    id: str = Field(..., examples=["12"])
+    type: str = Field(..., examples=["other_identity"])
+
+
+class FieldWorkspaceIdMembersMemberIdIdentitiesPostResponse(BaseModel):
+    data: Data25
+
+
+class Errors4(BaseModel):
+    identity_id: list[str]
+    source: list[str]
+    username_or_email: list[str]
+
+
+class FieldWorkspaceIdMembersMemberIdIdentitiesPostResponse1(BaseModel):
+    errors: Errors4
+
+
 class FieldWorkspaceIdMembersMemberIdNotesGetParametersQuery(BaseModel):
     page: str | None = None
+
+
+class Attributes24(BaseModel):
+    body: str = Field(..., examples=["heyo"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.502Z"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.502Z"])
+
+
+class Data26(BaseModel):
+    id: str = Field(..., examples=["24"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member6(BaseModel):
+    data: Data26
+
+
+class Data27(BaseModel):
+    id: str = Field(..., examples=["73"])
+    type: str = Field(..., examples=["user"])
+
+
+class User3(BaseModel):
+    data: Data27
+
+
+class Relationships13(BaseModel):
+    member: Member6
+    user: User3
+
+
+class Datum10(BaseModel):
+    attributes: Attributes24
+    id: str = Field(..., examples=["2"])
+    relationships: Relationships13
+    type: str = Field(..., examples=["note"])
+
+
+class Attributes25(BaseModel):
+    activities_count: int = Field(..., examples=[1])
+    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
+    bio: Any | None = None
+    birthday: Any | None = None
+    company: Any | None = None
+    created: bool = Field(..., examples=[False])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.469Z"])
+    deleted_at: Any | None = None
+    devto: Any | None = None
+    discord: Any | None = None
+    discourse: Any | None = None
+    email: Any | None = None
+    first_activity_occurred_at: Any | None = None
+    github: Any | None = None
+    github_followers: Any | None = None
+    id: int = Field(..., examples=[24])
+    languages: Any | None = None
+    last_activity_occurred_at: Any | None = None
+    linkedin: Any | None = None
+    location: Any | None = None
+    love: Any | None = None
+    merged_at: Any | None = None
+    name: str = Field(..., examples=["SebastianGutmann"])
+    orbit_level: Any | None = None
+    orbit_url: str = Field(
+        ..., examples=["http://localhost:3000/estellazieme/members/sebastiangutmann"]
+    )
+    pronouns: Any | None = None
+    reach: int = Field(..., examples=[0])
+    shipping_address: Any | None = None
+    slug: str = Field(..., examples=["sebastiangutmann"])
+    source: str = Field(..., examples=["installation"])
+    tag_list: list[Any]
+    tags: list[Any]
+    teammate: bool = Field(..., examples=[False])
+    title: Any | None = None
+    topics: Any | None = None
+    tshirt: Any | None = None
+    twitter: Any | None = None
+    twitter_followers: Any | None = None
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.469Z"])
+    url: Any | None = None
+
+
+class Identities6(BaseModel):
+    data: list[Any]
+
+
+class Relationships14(BaseModel):
+    identities: Identities6
+
+
+class IncludedItem11(BaseModel):
+    attributes: Attributes25
+    id: str = Field(..., examples=["24"])
+    relationships: Relationships14
+    type: str = Field(..., examples=["member"])
+
+
+class Links4(BaseModel):
+    first: str = Field(
+        ..., examples=["/estellazieme/members/sebastiangutmann/notes?page=1"]
+    )
+    last: str = Field(
+        ..., examples=["/estellazieme/members/sebastiangutmann/notes?page=1"]
+    )
+    next: Any | None = None
+    prev: Any | None = None
+
+
+class FieldWorkspaceIdMembersMemberIdNotesGetResponse(BaseModel):
+    data: list[Datum10]
+    included: list[IncludedItem11]
+    links: Links4
+
+
+class Attributes26(BaseModel):
+    body: str = Field(..., examples=["heyo"])
+    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.249Z"])
+    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.249Z"])
+
+
+class Data29(BaseModel):
+    id: str = Field(..., examples=["23"])
+    type: str = Field(..., examples=["member"])
+
+
+class Member7(BaseModel):
+    data: Data29
+
+
+class Data30(BaseModel):
+    id: str = Field(..., examples=["71"])
+    type: str = Field(..., examples=["user"])
+
+
+class User4(BaseModel):
+    data: Data30
+
+
+class Relationships15(BaseModel):
+    member: Member7
+    user: User4
+
+
+class Data28(BaseModel):
+    attributes: Attributes26
+    id: str = Field(..., examples=["1"])
+    relationships: Relationships15
+    type: str = Field(..., examples=["note"])
+
+
+class FieldWorkspaceIdMembersMemberIdNotesPostResponse(BaseModel):
+    data: Data28
 
 
 class FieldWorkspaceIdReportsGetParametersQuery(BaseModel):
@@ -291,6 +1541,88 @@ class FieldWorkspaceIdReportsGetParametersQuery(BaseModel):
     group: str | None = None
     activity_type: str | None = None
     type: str | None = None
+
+
+class Members(BaseModel):
+    active_count: int = Field(..., examples=[1])
+    active_delta: int = Field(..., examples=[1])
+    new_count: int = Field(..., examples=[1])
+    new_delta: int = Field(..., examples=[1])
+    returning_count: int = Field(..., examples=[0])
+    returning_delta: int = Field(..., examples=[0])
+
+
+class FooActivity(BaseModel):
+    channel: str = Field(..., examples=["spec_channel"])
+    count: int = Field(..., examples=[1])
+    delta: int = Field(..., examples=[1])
+    members: Members
+
+
+class Members1(BaseModel):
+    active_count: int = Field(..., examples=[0])
+    active_delta: int = Field(..., examples=[0])
+    new_count: int = Field(..., examples=[0])
+    new_delta: int = Field(..., examples=[0])
+    returning_count: int = Field(..., examples=[0])
+    returning_delta: int = Field(..., examples=[0])
+
+
+class SpecActivity(BaseModel):
+    channel: str = Field(..., examples=["spec_channel"])
+    count: int = Field(..., examples=[0])
+    delta: int = Field(..., examples=[0])
+    members: Members1
+
+
+class Activities(BaseModel):
+    foo_activity: FooActivity = Field(..., alias="foo:activity")
+    spec_activity: SpecActivity = Field(..., alias="spec:activity")
+    total_count: int = Field(..., examples=[1])
+    total_delta: int = Field(..., examples=[1])
+
+
+class Members2(BaseModel):
+    active_count: int = Field(..., examples=[1])
+    active_delta: int = Field(..., examples=[1])
+    new_count: int = Field(..., examples=[1])
+    new_delta: int = Field(..., examples=[1])
+    returning_count: int = Field(..., examples=[0])
+    returning_delta: int = Field(..., examples=[0])
+
+
+class Overview(BaseModel):
+    members_on_orbit_level_1_count: int = Field(..., examples=[0])
+    members_on_orbit_level_2_count: int = Field(..., examples=[0])
+    members_on_orbit_level_3_count: int = Field(..., examples=[0])
+    members_on_orbit_level_4_count: int = Field(..., examples=[0])
+    members_on_orbit_level_none_count: int = Field(..., examples=[1])
+    total_members_count: int = Field(..., examples=[1])
+
+
+class Timeframe(BaseModel):
+    end_date: str = Field(..., examples=["2021-08-06"])
+    end_date_last: str = Field(..., examples=["2021-07-06"])
+    start_date: str = Field(..., examples=["2021-07-06"])
+    start_date_last: str = Field(..., examples=["2021-06-05"])
+
+
+class Attributes27(BaseModel):
+    activities: Activities
+    members: Members2
+    overview: Overview
+    timeframe: Timeframe
+    workspace_id: int = Field(..., examples=[103])
+
+
+class Data31(BaseModel):
+    attributes: Attributes27
+    id: str = Field(..., examples=["103"])
+    type: str = Field(..., examples=["statistics"])
+
+
+class FieldWorkspaceIdReportsGetResponse(BaseModel):
+    data: Data31
 
 
 class ActivityWithMember(Activity):

@@ -43,6 +43,15 @@ class Resource:
     id_schema: dict = field(default_factory=lambda: {"type": "string"})
     parent: str | None = None
     depth: int = 0  # number of parent ids that scope an item's key
+    parent_field: str | None = None  # the item's copy of its parent's id
+    references: tuple[tuple[str, str], ...] = ()  # (field, resource) naming other items
+    aliases: tuple[str, ...] = ()  # resources holding the same items at other paths
+
+    @classmethod
+    def from_json(cls, row: dict[str, Any]) -> "Resource":
+        references = tuple(tuple(pair) for pair in row.get("references", ()))
+        aliases = tuple(row.get("aliases", ()))
+        return cls(**{**row, "references": references, "aliases": aliases})
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,12 @@ class Operation:
     parent_params: tuple[
         str, ...
     ] = ()  # params holding the parent ids of a nested item
+    parent_fields: tuple[
+        tuple[str, str], ...
+    ] = ()  # (parent param, item field): the item's copy of its parent's id
+    references: tuple[
+        tuple[str, str], ...
+    ] = ()  # (body field, resource): must name an existing item
     field_params: tuple[str, ...] = ()  # params that set fields on update
     filters: tuple[
         tuple[str, str], ...
@@ -72,6 +87,10 @@ class Operation:
         default_factory=dict
     )  # limit/offset/page -> param name
     envelope: str | None = None  # property of a list answer that holds the items
+    item_envelope: str | None = None  # property an item answer wraps the item in
+    upsert: bool = (
+        False  # a PUT that creates a missing item (nothing else creates them)
+    )
     produces: str | None = None  # resource whose item an action answers with
 
     @classmethod
@@ -84,7 +103,8 @@ class Operation:
         }
         fields["security"] = tuple(tuple(a) for a in row.get("security", ()))
         fields["scopes"] = tuple((r, tuple(p)) for r, p in row.get("scopes", ()))
-        fields["filters"] = tuple(tuple(f) for f in row.get("filters", ()))
+        for name in ("filters", "parent_fields", "references"):
+            fields[name] = tuple(tuple(pair) for pair in row.get(name, ()))
         for name in ("parent_params", "field_params"):
             fields[name] = tuple(row.get(name, ()))
         return cls(**fields)

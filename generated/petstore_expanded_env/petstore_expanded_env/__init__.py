@@ -4,8 +4,11 @@
 
 from .app import Sandbox, load_sandbox
 from .engine import Call, Engine, Outcome
+from .sampler import TrajectorySampler
 from .server import SandboxServer
+from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
+from .trajectory import Trajectory
 
 __version__ = "1.0.0"
 SPEC_SHA256 = "b1633b6309c065c43d56be7c659b0f2c4be03be5a4013b7c3f74b32bd33f62eb"
@@ -17,7 +20,11 @@ __all__ = [
     "Outcome",
     "Sandbox",
     "SandboxServer",
+    "SessionStateManager",
     "StateStore",
     "TaskState",
+    "Trajectory",
+    "TrajectorySampler",
+    "UnresolvableParameterError",
     "load_sandbox",
 ]

@@ -4,8 +4,11 @@
 
 from .app import Sandbox, load_sandbox
 from .engine import Call, Engine, Outcome
+from .sampler import TrajectorySampler
 from .server import SandboxServer
+from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
+from .trajectory import Trajectory
 
 __version__ = "1.0.0"
 SPEC_SHA256 = "9fdb0fc3767861fcd86811901165a930c2c3102edbbcc20e4efb13064bfc44c7"
@@ -17,7 +20,11 @@ __all__ = [
     "Outcome",
     "Sandbox",
     "SandboxServer",
+    "SessionStateManager",
     "StateStore",
     "TaskState",
+    "Trajectory",
+    "TrajectorySampler",
+    "UnresolvableParameterError",
     "load_sandbox",
 ]

@@ -4,8 +4,11 @@
 
 from .app import Sandbox, load_sandbox
 from .engine import Call, Engine, Outcome
+from .sampler import TrajectorySampler
 from .server import SandboxServer
+from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
+from .trajectory import Trajectory
 
 __version__ = "1.0.0"
 SPEC_SHA256 = "7f3653283d7a175231f1c3ad7c9e51cdf37a542d5ec3dfad08e940365ce578c7"
@@ -17,7 +20,11 @@ __all__ = [
     "Outcome",
     "Sandbox",
     "SandboxServer",
+    "SessionStateManager",
     "StateStore",
     "TaskState",
+    "Trajectory",
+    "TrajectorySampler",
+    "UnresolvableParameterError",
     "load_sandbox",
 ]

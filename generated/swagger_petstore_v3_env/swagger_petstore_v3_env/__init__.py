@@ -4,8 +4,11 @@
 
 from .app import Sandbox, load_sandbox
 from .engine import Call, Engine, Outcome
+from .sampler import TrajectorySampler
 from .server import SandboxServer
+from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
+from .trajectory import Trajectory
 
 __version__ = "1.0.27-SNAPSHOT"
 SPEC_SHA256 = "7c1315ff7d191c2470e1f5fc9c9f7de1c7aacd162f24eaaf0174f88e1b7d9b1d"
@@ -17,7 +20,11 @@ __all__ = [
     "Outcome",
     "Sandbox",
     "SandboxServer",
+    "SessionStateManager",
     "StateStore",
     "TaskState",
+    "Trajectory",
+    "TrajectorySampler",
+    "UnresolvableParameterError",
     "load_sandbox",
 ]

@@ -22,6 +22,7 @@ from typing import Any, Iterator
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.utils import is_null, is_nullable
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -29,6 +30,7 @@ from connexion.validators import (
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
     MultiPartFormDataValidator,
+    ParameterValidator,
     TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator, ValidationError, validators
@@ -195,16 +197,47 @@ class MultipartBody(_FormBody, MultiPartFormDataValidator):
     pass
 
 
+_VALIDATORS: dict[tuple[int, Any], tuple[dict, Any]] = {}
+
+
+def _validator_for(schema: dict, kind: Any) -> Any:
+    """One validator per schema object, for the life of the app: Connexion
+    builds one per request, which costs more than validating."""
+    key = (id(schema), kind)
+    cached = _VALIDATORS.get(key)
+    if cached is None or cached[0] is not schema:
+        validator = kind(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        cached = _VALIDATORS[key] = (schema, validator)
+    return cached[1]
+
+
 class JSONResponse(JSONResponseBodyValidator):
-    @cached_property
+    @property
     def validator(self) -> Any:
-        return _ResponseSchema(
-            self._schema, format_checker=Draft4Validator.FORMAT_CHECKER
-        )
+        return _validator_for(self._schema, _ResponseSchema)
+
+
+class Parameters(ParameterValidator):
+    """Connexion's parameter checks with validators built once, not per request."""
+
+    @staticmethod
+    def validate_parameter(
+        parameter_type: str, value: Any, param: dict, param_name: Any = None
+    ) -> str | None:
+        if value is None or (is_nullable(param) and is_null(value)):
+            return ParameterValidator.validate_parameter(
+                parameter_type, value, param, param_name
+            )
+        try:
+            _validator_for(param.get("schema", param), Draft4Validator).validate(value)
+        except ValidationError as exception:
+            return str(exception)
+        return None
 
 
 VALIDATORS = {
     **VALIDATOR_MAP,
+    "parameter": Parameters,
     "body": MediaTypeDict(
         {
             "*/*json": JSONBody,

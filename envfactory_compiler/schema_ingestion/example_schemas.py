@@ -1,0 +1,83 @@
+"""Response schemas read off examples, for responses documented by an example alone.
+
+Many real specs (Orbit's, most hand-written ones) give a response an
+`example` and no `schema`. Without a schema the sandbox could only answer
+an empty body, the dependency inference would have nothing to walk and the
+models nothing to generate. The example is the documentation, so its shape
+becomes the schema: objects with their keys (those not null are required),
+arrays of their first item's shape, scalars typed, each leaf keeping the
+example's value as its own `example` so generated answers look like the
+real ones. Every derived schema is marked `x-envc-from-example: true`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..diagnostics import pointer_join
+from .normalization import METHODS
+
+MARK = "x-envc-from-example"
+_MAX_DEPTH = 32
+_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
+_JSON = re.compile(r"^application/([\w.+-]+\+)?json")
+
+
+def derive_example_schemas(document: dict) -> list[str]:
+    """Give every JSON response media with an example and no schema a schema; returns their pointers."""
+    added = []
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        for method in METHODS:
+            operation = item.get(method)
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            for status, response in (responses or {}).items() if isinstance(responses, dict) else ():
+                content = response.get("content") if isinstance(response, dict) else None
+                for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
+                    example = _example(media) if _JSON.match(str(media_type)) else None
+                    if example is not None:
+                        media["schema"] = {**schema_of(example), MARK: True}
+                        added.append(pointer_join("paths", path, method, "responses", str(status), "content", media_type, "schema"))
+    return added
+
+
+def _example(media: Any) -> Any:
+    """The media's example (or its first inline `examples` value) when it has no schema."""
+    if not isinstance(media, dict) or "schema" in media:
+        return None
+    if "example" in media:
+        return media["example"]
+    for example in (media.get("examples") or {}).values():
+        if isinstance(example, dict) and "value" in example:
+            return example["value"]
+    return None
+
+
+def schema_of(value: Any, depth: int = 0) -> dict:
+    """The schema an example value documents."""
+    if depth > _MAX_DEPTH:
+        return {}
+    if value is None:
+        return {"nullable": True}
+    if isinstance(value, bool):
+        return {"type": "boolean", "example": value}
+    if isinstance(value, int):
+        return {"type": "integer", "example": value}
+    if isinstance(value, float):
+        return {"type": "number", "example": value}
+    if isinstance(value, str):
+        schema = {"type": "string", "example": value}
+        if _DATE_TIME.match(value):
+            schema["format"] = "date-time"
+        return schema
+    if isinstance(value, list):
+        return {"type": "array", "items": schema_of(value[0], depth + 1) if value else {}}
+    if isinstance(value, dict):
+        schema: dict[str, Any] = {"type": "object", "properties": {str(k): schema_of(v, depth + 1) for k, v in value.items()}}
+        required = [str(k) for k, v in value.items() if v is not None]
+        if required:
+            schema["required"] = required
+        return schema
+    return {}

@@ -1,0 +1,202 @@
+"""Concrete requests: resolved values where the session has them, seeded
+schema-valid values everywhere else.
+
+A request is what an agent would send (its tool-call `arguments`: the
+parameters by name, the body under `body`) plus the sandbox credential,
+which the environment adds and the agent never sees.
+"""
+
+from __future__ import annotations
+
+import base64
+import random
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+from .catalog import Operation, Param
+from .engine import SANDBOX_TOKEN, Engine
+
+OPTIONAL_P = 0.3  # chance to send an optional parameter nobody produced
+_LOCATIONS = ("path", "query", "header", "cookie")
+
+
+@dataclass
+class Request:
+    """One call as the agent makes it, and the credentials that go with it."""
+
+    operation: str
+    method: str
+    path: str  # the path template filled in, without the server's base path
+    arguments: dict[str, Any]
+    params: dict[str, dict[str, Any]]  # location -> name -> value
+    body: Any = None
+    credentials: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def sent(self, location: str) -> dict[str, Any]:
+        """Parameters of a location with the credentials merged in."""
+        return {**self.params.get(location, {}), **self.credentials.get(location, {})}
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What building a request for one operation needs, looked up once."""
+
+    operation: Operation
+    params: tuple[tuple[Param, dict], ...]
+    body_schema: dict | None
+    body_key: str
+    credentials: dict[str, dict[str, str]]
+
+
+class RequestBuilder:
+    """Builds requests for the operations of one engine."""
+
+    def __init__(self, engine: Engine, *, token: str = SANDBOX_TOKEN) -> None:
+        self.engine = engine
+        self.token = token
+        self._plans: dict[str, _Plan] = {}
+
+    def build(
+        self,
+        name: str,
+        resolved: dict[tuple[str, str], Any],
+        rng: random.Random,
+        *,
+        unbound: tuple[str, ...] = (),
+    ) -> Request:
+        """A request for `name`: `resolved` values first, then the schemas.
+
+        `unbound` lists body fields (JSON pointers) that an edge binds but
+        nothing resolved: they are left out unless the schema requires them,
+        so the agent never sends an id nobody gave it.
+        """
+        plan = self._plan(name)
+        op = plan.operation
+        params: dict[str, dict[str, Any]] = {}
+        arguments: dict[str, Any] = {}
+        for param, schema in plan.params:
+            key = (param.location, param.name)
+            if key in resolved:
+                value = resolved[key]
+            elif param.required or (
+                param.location != "path" and rng.random() < OPTIONAL_P
+            ):
+                value = self.engine.data.generate(
+                    schema, rng, hint=param.name, direction="request"
+                )
+            else:
+                continue
+            params.setdefault(param.location, {})[param.name] = value
+            arguments[param.name] = value
+        body = None
+        if plan.body_schema is not None:
+            body = self.engine.data.generate(
+                plan.body_schema, rng, hint="body", direction="request"
+            )
+            optional = [p for p in unbound if not self._required(plan.body_schema, p)]
+            body = _bind_body(body, resolved, optional)
+            arguments[plan.body_key] = body
+        path = op.path
+        for name_, value in params.get("path", {}).items():
+            path = path.replace("{" + name_ + "}", quote(str(value), safe=""))
+        return Request(
+            op.name, op.method, path, arguments, params, body, plan.credentials
+        )
+
+    def body_key(self, name: str) -> str:
+        return self._plan(name).body_key
+
+    def _required(self, schema: dict, pointer: str) -> bool:
+        """Whether the body schema requires the field at `pointer`."""
+        *parents, last = _parts(pointer)
+        node = self.engine.data.resolve(schema)
+        for part in parents:
+            node = self.engine.data.resolve(
+                (node.get("properties") or {}).get(part, {})
+            )
+        return last in (node.get("required") or ())
+
+    def _plan(self, name: str) -> _Plan:
+        plan = self._plans.get(name)
+        if plan is None:
+            plan = self._plans[name] = self._make_plan(self.engine.operations[name])
+        return plan
+
+    def _make_plan(self, op: Operation) -> _Plan:
+        declared = _declared_params(self.engine, op)
+        params = tuple(
+            (p, declared.get((p.location, p.name), {}))
+            for p in op.params
+            if p.location in _LOCATIONS
+        )
+        body_key = "body"
+        while body_key in {p.name for p in op.params}:
+            body_key = "request_" + body_key
+        body_schema = self.engine.schema(op.body) if op.body else None
+        return _Plan(op, params, body_schema, body_key, self._credentials(op))
+
+    def _credentials(self, op: Operation) -> dict[str, dict[str, str]]:
+        """The sandbox credential for every scheme of the operation's first alternative."""
+        placed: dict[str, dict[str, str]] = {}
+        for scheme in op.security[0] if op.security else ():
+            credential = self.engine.credentials.get(scheme)
+            if credential is None:
+                continue
+            secret = self.token
+            if credential.prefix.strip().lower() == "basic":
+                secret = base64.b64encode(f"envc:{self.token}".encode()).decode()
+            placed.setdefault(credential.location, {})[credential.name] = (
+                credential.prefix + secret
+            )
+        return placed
+
+
+def _declared_params(engine: Engine, op: Operation) -> dict[tuple[str, str], dict]:
+    """Parameter schemas from the document (path-level ones, then the operation's)."""
+    item = engine.data.resolve(engine.document["paths"][op.path])
+    schemas: dict[tuple[str, str], dict] = {}
+    for raw in [*item.get("parameters", ()), *item[op.method].get("parameters", ())]:
+        param = engine.data.resolve(raw)
+        schema = param.get("schema")
+        if schema is None:  # `content` instead of `schema`: its one media type
+            media = next(iter((param.get("content") or {}).values()), {})
+            schema = media.get("schema", {})
+        schemas[(param.get("in"), param.get("name"))] = engine.data.resolve(schema)
+    return schemas
+
+
+def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:
+    """Put resolved values into the body's fields; drop bound fields left unresolved."""
+    if not isinstance(body, dict):
+        return body
+    for (location, pointer), value in resolved.items():
+        if location == "body":
+            _set(body, pointer, value)
+    for pointer in unbound:
+        _drop(body, pointer)
+    return body
+
+
+def _parts(pointer: str) -> list[str]:
+    return [
+        p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")
+    ]
+
+
+def _set(body: dict, pointer: str, value: Any) -> None:
+    *parents, last = _parts(pointer)
+    node: Any = body
+    for part in parents:
+        node = node.setdefault(part, {}) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node[last] = value
+
+
+def _drop(body: dict, pointer: str) -> None:
+    *parents, last = _parts(pointer)
+    node: Any = body
+    for part in parents:
+        node = node.get(part) if isinstance(node, dict) else None
+    if isinstance(node, dict):
+        node.pop(last, None)

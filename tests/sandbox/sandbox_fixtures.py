@@ -1,0 +1,37 @@
+"""Fixtures of these tests: swagger-petstore-v3 as committed in generated/, in process."""
+
+from __future__ import annotations
+
+import sys
+import warnings
+import pytest
+
+from conftest import GENERATED, ROOT, import_package  # tests/conftest.py
+
+PROJECT = GENERATED / "swagger_petstore_v3_env"
+AUTH = {"Authorization": "Bearer envc-sandbox-token"}
+sys.path.insert(0, str(ROOT / "bench"))  # the load and fault tests drive bench/'s clients
+
+
+@pytest.fixture(scope="session")
+def package():
+    return import_package(PROJECT)
+
+
+@pytest.fixture
+def client(package):
+    """An in-process HTTP client of a fresh sandbox (two seeded items per resource)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+    sandbox = package.load_sandbox(fixtures=2)
+    with TestClient(sandbox.asgi()) as test_client:
+        test_client.sandbox = sandbox
+        yield test_client
+
+
+def add_pet(client, task: str, name: str, **headers: str) -> dict:
+    reply = client.post("/api/v3/pet", json={"name": name, "photoUrls": []},
+                        headers={**AUTH, "X-Envc-Task": task, **headers})
+    assert reply.status_code == 200, reply.text
+    return reply.json()
