@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SPECS := $(wildcard specs/*.yaml specs/*.json)
 
-.PHONY: demo test regen bench bench-sandbox clean
+.PHONY: demo test regen bench bench-sandbox corpus clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/build_bench.py
+
+# Every spec in specs/corpus built, served to Schemathesis (--checks all) and
+# sampled -> docs/corpus.md/.json; then a 1,000-operation spec -> docs/corpus-large.md/.json.
+corpus: $(STAMP)
+	$(BIN)/envc corpus specs/corpus --jobs 2 $(CORPUS_ARGS); status=$$?; $(BIN)/python bench/large_spec.py && exit $$status
 
 # One served sandbox under load (needs wrk and Node.js for the Prism comparison).
 bench-sandbox: $(STAMP)

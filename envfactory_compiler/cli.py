@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from . import corpus as corpus_runner
 from .diagnostics import SpecError
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .graph_formats import FORMATS
@@ -34,7 +35,7 @@ def main() -> None:
               type=click.Path(file_okay=False, path_type=Path), help="Directory that receives <name>_env/.")
 @click.option("--name", help="Package name (default: a slug of info.title); '_env' is appended.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching the spec or its $refs over HTTP(S).")
-@click.option("--max-bytes", type=int, default=None, help="Largest spec file accepted (default 64 MiB).")
+@click.option("--max-bytes", type=int, default=None, help="Largest spec file accepted (default 32 MiB).")
 @click.option("--fail-on-warning", is_flag=True, help="Exit 1 when the build has warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning, not just the first few.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
@@ -148,11 +149,32 @@ def verify(package: Path, base_url: str | None, seed: int) -> None:
 def sample(package: Path, args: tuple[str, ...]) -> None:
     """Sample training trajectories from a built PACKAGE (runs `python -m <package> sample ARGS`).
 
-    ARGS: -n N --seed S -o out.jsonl [--format openai|sharegpt|raw] [--workers K]
+    ARGS: -n N --seed S -o out.jsonl [--format openai|sharegpt|raw|hf] [--workers K]
     [--engine local|ray] [--min-depth D] [--max-depth D] [--fixtures N] [--base-url URL];
     `envc sample PACKAGE --help` lists them all.
     """
     _package_module(package, "cli").main(["sample", *args])
+
+
+def _forwarded(command: str, summary: str) -> None:
+    """Register `envc COMMAND PACKAGE ARGS`: runs `python -m <package> COMMAND ARGS`."""
+
+    def forward(package: Path, args: tuple[str, ...]) -> None:
+        _package_module(package, "cli").main([command, *args])
+
+    forward.__doc__ = f"{summary} (runs `python -m <package> {command} ARGS`; `--help` after PACKAGE lists ARGS)."
+    main.command(command, context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
+                                            "help_option_names": []})(
+        click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))(
+            click.argument("args", nargs=-1, type=click.UNPROCESSED)(forward)))
+
+
+_forwarded("blueprints", "Verified task blueprints from a built PACKAGE: -n N --seed S -o blueprints.jsonl "
+                         "[--best-of N] [--max-attempts N] [--committee --min-correctness X] [--recombine] [--policies FILE]")
+_forwarded("rollout", "Replay or natural rollouts of blueprints: --in blueprints.jsonl --agent replay|natural "
+                      "[-k TRIALS] [--format openai|sharegpt] [-o out.jsonl] [--serve | --base-url URL]")
+_forwarded("evaluate", "Score rollout answers with AgentFlow's metrics: --in rollouts.jsonl [--metric NAME]")
+_forwarded("qa", "Multi-hop QA pairs from blueprints: --in blueprints.jsonl -o qa.jsonl")
 
 
 def _package_module(package: Path, module: str):
@@ -167,3 +189,41 @@ def _package_module(package: Path, module: str):
     if str(module_dir.parent) not in sys.path:
         sys.path.insert(0, str(module_dir.parent))
     return importlib.import_module(f"{name}.{module}")
+
+
+@main.command()
+@click.argument("spec_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--markdown", "markdown_path", default="docs/corpus.md", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where the markdown table goes.")
+@click.option("--json", "json_path", default="docs/corpus.json", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path), help="Where the JSON table goes.")
+@click.option("--work", "work_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Keep the packages, logs and reports here (default: a temporary directory).")
+@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Specs processed at a time.")
+@click.option("--max-examples", type=int, default=10, show_default=True, help="Schemathesis examples per operation.")
+@click.option("--samples", type=int, default=100, show_default=True, help="Trajectories sampled per spec.")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--stages", default=",".join(corpus_runner.STAGES), show_default=True,
+              help="Comma-separated stages to run after the build: conformance, sample.")
+def corpus(spec_dir: Path, markdown_path: Path, json_path: Path, work_dir: Path | None, jobs: int,
+           max_examples: int, samples: int, seed: int, stages: str) -> None:
+    """Build, serve (Schemathesis --checks all) and sample every spec in DIR; write one table.
+
+    Exits 1 when a spec fails to build or Schemathesis reports a failure.
+    """
+    wanted = tuple(s for s in ("build", *stages.split(",")) if s in corpus_runner.STAGES)
+    settings = corpus_runner.CorpusSettings(max_examples=max_examples, samples=samples, seed=seed,
+                                            stages=tuple(dict.fromkeys(wanted)))
+    specs = corpus_runner.spec_files(spec_dir)
+    with tempfile.TemporaryDirectory(prefix="envc-corpus-") as scratch:
+        rows = corpus_runner.run_corpus(specs, work_dir or Path(scratch), settings, jobs=jobs)
+    command = f"envc corpus {spec_dir}"
+    for path, text in ((markdown_path, corpus_runner.to_markdown(rows, settings.describe(), command)),
+                       (json_path, corpus_runner.to_json(rows, settings.describe()))):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    totals = corpus_runner.table.totals(rows)
+    click.echo(f"{totals['built']}/{totals['specs']} built, {sum(totals['failures'].values())} Schemathesis failures, "
+               f"coverage {totals['covered']}/{totals['sampled_operations']} -> {markdown_path}, {json_path}")
+    if totals["built"] < totals["specs"] or totals["failures"]:
+        sys.exit(1)

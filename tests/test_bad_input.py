@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build, run_envc, tree_digest
+from envfactory_compiler.corpus import processes
 
 BAD = ROOT / "tests" / "bad_specs"
 sys.path.insert(0, str(BAD))
@@ -53,11 +54,28 @@ def test_bad_spec_is_rejected_without_writing(case: dict[str, str], existing: Pa
 
 def test_oversized_spec_is_refused_quickly(tmp_path: Path) -> None:
     spec = tmp_path / "large.yaml"
-    write_large_spec(spec, megabytes=70)
+    write_large_spec(spec, megabytes=50)
+    started = time.monotonic()
     result = run_envc("build", str(spec), "-o", str(tmp_path / "out"))
+    assert time.monotonic() - started < 10
     assert result.exit_code == 1
     assert EXPECTED_MESSAGE in result.output
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+MEMORY_CASES = ["alias_bomb.yaml", "ref_cycle.yaml", "truncated.yaml", "non_utf8.yaml", "wrong_types.yaml"]
+
+
+def test_bad_specs_stay_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    """The real process: one paragraph on stderr, exit 1, under 30 s and 1 GiB each."""
+    spec = write_large_spec(tmp_path / "large.yaml", megabytes=50)
+    for path in [spec, *(BAD / name for name in MEMORY_CASES)]:
+        finished = processes.run([sys.executable, "-m", "envfactory_compiler", "build", str(path), "-o", str(tmp_path / "out")],
+                                 log=tmp_path / "build.log", timeout=60)
+        assert finished.returncode == 1, finished.output
+        assert finished.seconds < 30 and finished.peak_mib < 1024, (path.name, finished.seconds, finished.peak_mib)
+        assert "Traceback" not in finished.output and path.name in finished.output
+        assert not (tmp_path / "out").exists()
 
 
 def test_cli_process_prints_no_traceback(tmp_path: Path) -> None:

@@ -8,19 +8,18 @@ scheme, as a user would configure them, so auth checks are meaningful.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 from conftest import package_dirs
+from envfactory_compiler.corpus.conformance import base_path, credentials
 
 MAX_EXAMPLES = int(os.environ.get("ENVC_ST_EXAMPLES", "15"))
 
@@ -31,27 +30,6 @@ def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def _base_path(document: dict) -> str:
-    url = ((document.get("servers") or [{}])[0] or {}).get("url", "/")
-    return (urlparse(url).path if "//" in url else url).rstrip("/")
-
-
-TOKEN = "envc-sandbox-token"
-
-
-def _credentials(document: dict) -> list[str]:
-    """The sandbox's credential for every header scheme, as a user would configure it."""
-    headers = {}
-    for scheme in ((document.get("components") or {}).get("securitySchemes") or {}).values():
-        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            headers[scheme["name"]] = TOKEN
-        elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            headers["Authorization"] = "Basic " + base64.b64encode(f"envc:{TOKEN}".encode()).decode()
-        elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
-            headers.setdefault("Authorization", f"Bearer {TOKEN}")
-    return [arg for name, value in headers.items() for arg in ("-H", f"{name}: {value}")]
 
 
 def _serve(project: Path, port: int, log_path: Path) -> subprocess.Popen:
@@ -84,9 +62,9 @@ def test_schemathesis_finds_no_failures(project: Path, tmp_path: Path) -> None:
     try:
         proc = subprocess.run(
             [sys.executable, "-m", "schemathesis.cli", "run", str(spec),
-             "--url", f"http://127.0.0.1:{port}{_base_path(document)}",
+             "--url", f"http://127.0.0.1:{port}{base_path(document)}",
              "--checks", "all", "--max-examples", str(MAX_EXAMPLES), "--seed", "1",
-             "--request-timeout", "10", *_credentials(document)],
+             "--request-timeout", "10", *credentials(document)],
             capture_output=True, text=True, timeout=900, cwd=tmp_path,
         )
     finally:

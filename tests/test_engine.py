@@ -200,3 +200,46 @@ def test_missing_or_wrong_credentials_are_refused(petstore) -> None:
     lenient = petstore.load_sandbox(any_credential=True)
     assert run(petstore, lenient, lenient.store.task("t"), "addPet", body=body,
                headers={"Authorization": "Bearer anything"}).status == 200
+
+
+def _session(package, **kwargs):
+    sandbox = package.load_sandbox(**kwargs)
+    task = sandbox.store.task("t")
+    return lambda name, **call: sandbox.engine.execute(
+        task, package.Call(name, headers={"Authorization": call.pop("auth", "Bearer envc-sandbox-token")}, **call))
+
+
+def test_one_item_is_readable_at_each_of_its_paths_and_puts_create_what_nothing_else_can() -> None:
+    call = _session(import_package(GENERATED / "netlify_env"))
+    site = call("createSite", body={"name": "docs"}).body
+    deploy = call("createSiteDeploy", path={"site_id": site["id"]}, body={"title": "first"}).body
+    read = call("getDeploy", path={"deploy_id": deploy["id"]})  # /deploys/{id} reads /sites/{site}/deploys items
+    assert read.status == 200 and read.body["id"] == deploy["id"]
+    assert call("getDeploy", path={"deploy_id": "nope"}).status == 404
+    path = {"deploy_id": deploy["id"], "path": "index.html"}
+    assert call("uploadDeployFile", path=path, body=b"<html/>").status == 200  # files have no create: PUT makes one
+    assert call("uploadDeployFile", path={**path, "deploy_id": "nope"}).status == 404  # but only under a real deploy
+
+
+def test_json_api_answers_sideload_stored_items() -> None:
+    call = _session(import_package(GENERATED / "orbit_love_env"), fixtures=1)
+    workspace = call("get__workspaces", auth="envc-sandbox-token").body["data"][0]["id"]
+    answer = call("get__workspace_id_activities", path={"workspace_id": workspace}, auth="envc-sandbox-token").body
+    members = [item for item in answer["included"] if item.get("type") == "member"]
+    assert members, answer["included"]
+    for member in members:  # a sideloaded member is one the workspace holds
+        found = call("get__workspace_id_members_id", path={"workspace_id": workspace, "id": member["id"]},
+                     auth="envc-sandbox-token")
+        assert found.status == 200 and found.body["data"]["id"] == member["id"]
+
+
+def test_owner_scoped_collections() -> None:
+    call = _session(import_package(GENERATED / "link_example_env"), fixtures=1)
+    package = import_package(GENERATED / "link_example_env")
+    users = package.load_sandbox(fixtures=1).store.task("u").collection("users")
+    username = next(iter(users))[0]
+    repositories = call("getRepositoriesByOwner", path={"username": username}).body
+    assert repositories and all(r["owner"]["username"] == username for r in repositories)
+    slug = repositories[0]["slug"]
+    assert call("getRepository", path={"username": username, "slug": slug}).status == 200
+    assert call("getRepository", path={"username": "someone-else", "slug": slug}).status == 404

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dependency_inference.examples import response_example
 from ..dependency_inference.references import body_references
 from ..frozen import thaw
 from ..ir import EndpointDef, NormalizedSpec, Resource, Role
@@ -44,7 +45,9 @@ def tables(spec: NormalizedSpec) -> dict[str, Any]:
 
 def operations(spec: NormalizedSpec, references: dict[str, tuple]) -> dict[str, dict]:
     resources = {r.name: r for r in spec.resources}
-    return {e.name: _operation(spec, e, resources, references.get(e.name, ())) for e in spec.endpoints}
+    kinds = _kinds(spec)
+    return {e.name: {**_operation(spec, e, resources, references.get(e.name, ())), **_included(spec, e, kinds)}
+            for e in spec.endpoints}
 
 
 def resources(spec: NormalizedSpec, references: dict[str, tuple]) -> dict[str, dict]:
@@ -135,7 +138,7 @@ def _resource_parent_field(spec: NormalizedSpec, resource: Resource) -> str | No
 
 
 def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
-    keep = ("type", "format", "minimum", "maximum", "pattern", "minLength", "maxLength")
+    keep = ("type", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "minLength", "maxLength")
     plain = {k: thaw(v) for k, v in (schema or {}).items() if k in keep}
     return plain or ({"type": "string"} if default else {})
 
@@ -321,6 +324,31 @@ def _envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | 
             items_pointer = deref(spec.document, value.get("items") or {}, "")[1]
             arrays.append((items_pointer != (resource.schema_pointer if resource else None), name))
     return sorted(arrays)[0][1] if arrays else None
+
+
+def _kinds(spec: NormalizedSpec) -> dict[str, str]:
+    """JSON:API type -> resource, from the `type` each representation documents (`"member"`)."""
+    kinds: dict[str, str] = {}
+    for resource in spec.resources:
+        if resource.schema_pointer:
+            kind = properties(spec.document, resolve_pointer(spec.document, resource.schema_pointer)).get("type")
+            example = deref(spec.document, kind, "")[0].get("example") if isinstance(kind, dict) else None
+            if isinstance(example, str):
+                kinds.setdefault(example, resource.name)
+    return kinds
+
+
+def _included(spec: NormalizedSpec, endpoint: EndpointDef, kinds: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """A JSON:API answer's `included` list as documented, by position: the resource whose stored
+    item belongs there ("" where none does), so sideloaded ids are real ones."""
+    status = _success(endpoint, [r.status for r in endpoint.responses])
+    response = endpoint.response(status)
+    example = response_example(spec.document, endpoint, response) if response else None
+    listed = example.get("included") if isinstance(example, dict) else None
+    if not isinstance(listed, (list, tuple)) or "included" not in properties(spec.document, response.schema or {}):
+        return {}
+    positions = tuple(kinds.get(str(entry.get("type")), "") if isinstance(entry, dict) else "" for entry in listed)
+    return {"included": positions} if any(positions) else {}
 
 
 def _upserts(spec: NormalizedSpec, endpoint: EndpointDef) -> bool:

@@ -1,6 +1,7 @@
 """Stage 1: a spec file (or URL) to the frozen IR, `NormalizedSpec`.
 
-read -> parse -> bundle external $refs -> check local $refs -> validate ->
+read -> parse -> bundle external $refs -> check local $refs -> repair what is
+invalid but unambiguous (with warnings) -> validate ->
 convert to OpenAPI 3.0.3 -> add the sandbox's error responses -> freeze ->
 endpoints -> resources and roles. Every failure is a `SpecError` carrying
 diagnostics; nothing here prints or exits.
@@ -18,16 +19,33 @@ from ..frozen import freeze
 from ..ir import NormalizedSpec, SecurityScheme, SpecSource
 from . import openapi31, swagger2
 from .example_schemas import derive_example_schemas
-from .contract import add_sandbox_responses, drop_unparsed_media
+from .contract import (add_sandbox_responses, authorization_parameters_to_security, drop_unparsed_media,
+                       type_parameter_schemas)
 from .normalization import GENERATED_ID, METHODS, ORIGINAL_ID, read_endpoints
 from .reading import MAX_BYTES, parse, read_source
 from .references import bundle, check_local_refs
+from .repairs import repair
 from .resources import infer_resources
 from .validation import detect_version, validate
 
 __all__ = ["ParsedSpec", "SchemaLoader", "validate_parsed"]
 
 _CONVERTERS = {"2.0": swagger2.to_openapi30, "3.1": openapi31.to_openapi30}
+
+
+# In-place changes that make a spec servable, each reported once (count, first pointer).
+_ADAPTATIONS = (
+    (drop_unparsed_media, "{count} request media types the sandbox cannot validate were dropped from the bundled "
+     "spec (listed in x-envc-dropped-media-types)", "offer request bodies as JSON or forms to have them validated"),
+    (authorization_parameters_to_security, "{count} operations take a required Authorization header parameter; it is "
+     "read as a credential (security scheme EnvcAuthorizationHeader)",
+     "declare credentials as securitySchemes rather than header parameters"),
+    (type_parameter_schemas, "{count} parameter schemas without a 'type' were given one (their branches' common type, "
+     "else string; the original kept in x-envc-untyped-schema)",
+     "give parameter schemas a type so URL text can be read unambiguously"),
+    (derive_example_schemas, "{count} responses documented only by an example got a schema read off that example "
+     "(marked x-envc-from-example: true)", "give these responses schemas to control what the sandbox answers"),
+)
 
 
 class SchemaLoader:
@@ -44,7 +62,7 @@ class SchemaLoader:
         return self.normalize(parsed)
 
     def read(self, path_or_url: str) -> "ParsedSpec":
-        """Read, parse and bundle a spec; its `$ref`s are checked, not yet its structure."""
+        """Read, parse, bundle and repair a spec; its `$ref`s are checked, not yet its structure."""
         location = str(path_or_url)
         text, sha256 = read_source(location, allow_remote=self.allow_remote, max_bytes=self.max_bytes)
         raw = parse(text, location)
@@ -53,13 +71,14 @@ class SchemaLoader:
             raise SpecError(problems)
         raw = bundle(raw, location, allow_remote=self.allow_remote)
         _raise_if(check_local_refs(raw, location))
+        repairs = tuple(repair(raw, family, location))
         source = SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger")))
-        return ParsedSpec(raw, family, source)
+        return ParsedSpec(raw, family, source, repairs)
 
     def normalize(self, parsed: "ParsedSpec") -> NormalizedSpec:
         """The IR of a parsed spec (which `validate_parsed` should have passed)."""
         document, notes = self._to_openapi30(parsed.document, parsed.family, parsed.source.path)
-        return self._build(document, parsed.source, notes)
+        return self._build(document, parsed.source, [*parsed.repairs, *notes])
 
     def _to_openapi30(self, raw: dict, family: str, location: str) -> tuple[dict, list[Diagnostic]]:
         converter = _CONVERTERS.get(family)
@@ -71,16 +90,10 @@ class SchemaLoader:
     def _build(self, document: dict, source: SpecSource, notes: list[Diagnostic]) -> NormalizedSpec:
         document["openapi"] = "3.0.3"
         notes = _name_operations(document, source.path) + notes
-        dropped = drop_unparsed_media(document)
-        if dropped:
-            notes.append(warning(source.path, dropped[0], f"{len(dropped)} request media types the sandbox cannot validate "
-                                 "were dropped from the bundled spec (listed in x-envc-dropped-media-types)",
-                                 "offer request bodies as JSON or forms to have them validated"))
-        derived = derive_example_schemas(document)
-        if derived:
-            notes.append(warning(source.path, derived[0], f"{len(derived)} responses documented only by an example got a schema "
-                                 "read off that example (marked x-envc-from-example: true)",
-                                 "give these responses schemas to control what the sandbox answers"))
+        for adapt, message, hint in _ADAPTATIONS:
+            pointers = adapt(document)
+            if pointers:
+                notes.append(warning(source.path, pointers[0], message.format(count=len(pointers)), hint))
         endpoints, _ = read_endpoints(document, source.path)
         resources, endpoints = infer_resources(document, endpoints)
         added = add_sandbox_responses(document, endpoints, resources)
@@ -114,6 +127,7 @@ class ParsedSpec:
     document: dict
     family: str
     source: SpecSource
+    repairs: tuple[Diagnostic, ...] = ()  # what `repairs.repair` fixed, as warnings
 
 
 def validate_parsed(parsed: ParsedSpec) -> list[Diagnostic]:

@@ -11,6 +11,14 @@ range (`4XX`) or a `default` response.
 Likewise a request body offered in media types the sandbox cannot parse and
 validate (XML, say) next to ones it can (JSON, forms) keeps only the latter,
 so the contract never promises validation the sandbox cannot perform.
+
+A required `Authorization` header parameter is a credential in disguise:
+it becomes an API-key security scheme (`EnvcAuthorizationHeader`), so a
+request without one is answered 401, as clients expect.
+
+A parameter schema without a `type` (a `oneOf` of an integer and a uuid,
+say) is given one, since the sandbox must know how to read the text of a
+URL: the branches' common type, or `string` when they differ.
 """
 
 from __future__ import annotations
@@ -107,8 +115,9 @@ _FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 def drop_unparsed_media(document: dict) -> list[str]:
     """Remove request media types the sandbox cannot validate, where JSON or another one remains.
 
-    Forms count as unvalidatable when their fields are arrays or objects: a
-    form cannot tell a one-item array from a string.
+    Forms count as unvalidatable when their fields are arrays or objects (a
+    form cannot tell a one-item array from a string) or when the form as a
+    whole is meant to be an array or a scalar.
     """
     dropped = []
     for path, item in (document.get("paths") or {}).items():
@@ -133,5 +142,84 @@ def drop_unparsed_media(document: dict) -> list[str]:
 def _structured_form(document: dict, media_type: str, media: dict) -> bool:
     if media_type.split(";")[0].strip().lower() not in _FORMS:
         return False
+    schema = deref(document, (media or {}).get("schema") or {}, "")[0]
+    if isinstance(schema, dict) and schema.get("type") not in (None, "object"):
+        return True  # an array or a scalar as a whole form: nothing a form can carry
     fields = properties(document, (media or {}).get("schema") or {})
     return any(deref(document, f, "")[0].get("type") in ("array", "object") for f in fields.values() if isinstance(f, dict))
+
+
+def type_parameter_schemas(document: dict) -> list[str]:
+    """Give every parameter schema a `type`; the pointers of the parameters changed."""
+    changed = []
+    for pointer, parameter in _parameters(document):
+        schema = parameter.get("schema")
+        if not isinstance(schema, dict) or "content" in parameter:
+            continue
+        resolved = deref(document, schema, "")[0]
+        if not isinstance(resolved, dict) or "type" in resolved:
+            continue
+        branches = [deref(document, b, "")[0] for b in (resolved.get("oneOf") or resolved.get("anyOf") or [])]
+        kinds = {b.get("type") for b in branches if isinstance(b, dict)}
+        common = kinds.pop() if len(kinds) == 1 and None not in kinds else None
+        parameter["schema"] = {**resolved, "type": common} if common else {
+            "type": "string", "x-envc-untyped-schema": schema,
+            **({"description": resolved["description"]} if "description" in resolved else {})}
+        changed.append(pointer_join(*pointer, "schema"))
+    return changed
+
+
+def _parameters(document: dict):
+    """(pointer parts, parameter) for every parameter object defined in the document."""
+    for name, parameter in ((document.get("components") or {}).get("parameters") or {}).items():
+        if isinstance(parameter, dict) and "$ref" not in parameter:
+            yield ("components", "parameters", name), parameter
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        owners = [((path,), item)] + [((path, m), op) for m, op in item.items() if isinstance(op, dict) and m != "parameters"]
+        for parts, owner in owners:
+            for index, parameter in enumerate(owner.get("parameters") or []):
+                if isinstance(parameter, dict) and "$ref" not in parameter:
+                    yield ("paths", *parts, "parameters", index), parameter
+
+
+AUTHORIZATION_SCHEME = "EnvcAuthorizationHeader"
+
+
+def authorization_parameters_to_security(document: dict) -> list[str]:
+    """Required `Authorization` header parameters become a security requirement; the pointers moved."""
+    moved = []
+    for path, item in (document.get("paths") or {}).items():
+        if not isinstance(item, dict):
+            continue
+        inherited = _authorization(document, item.get("parameters") or [])
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or method == "parameters" or "responses" not in operation:
+                continue
+            own = _authorization(document, operation.get("parameters") or [])
+            if not (own or inherited) or operation.get("security", document.get("security")):
+                continue
+            operation["parameters"] = [p for p in operation.get("parameters") or [] if p not in own]
+            operation["security"] = [{AUTHORIZATION_SCHEME: []}]
+            moved.append(pointer_join("paths", path, method))
+    if moved:
+        schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
+        schemes[AUTHORIZATION_SCHEME] = {"type": "apiKey", "in": "header", "name": "Authorization",
+                                         "description": "The spec's required Authorization header parameter (x-envc-added).",
+                                         "x-envc-added": True}
+        for item in (document.get("paths") or {}).values():
+            if isinstance(item, dict) and item.get("parameters"):
+                item["parameters"] = [p for p in item["parameters"] if p not in _authorization(document, item["parameters"])]
+    return moved
+
+
+def _authorization(document: dict, parameters: list) -> list:
+    """The required `Authorization` header parameters among `parameters` (as written, refs included)."""
+    found = []
+    for parameter in parameters:
+        resolved = deref(document, parameter, "")[0] if isinstance(parameter, dict) else None
+        if (isinstance(resolved, dict) and resolved.get("in") == "header" and resolved.get("required")
+                and str(resolved.get("name", "")).lower() == "authorization"):
+            found.append(parameter)
+    return found

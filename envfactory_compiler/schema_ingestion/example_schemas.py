@@ -55,6 +55,28 @@ def _example(media: Any) -> Any:
     return None
 
 
+def _items_schema(values: list, depth: int) -> dict:
+    """The first element's shape; for a mixed list (a JSON:API `included` with several
+    `type`s) only the scalar keys every element shares, so each kind stays valid."""
+    if not values:
+        return {}
+    first = schema_of(values[0], depth)
+    objects = [v for v in values if isinstance(v, dict)]
+    key_sets = {tuple(sorted(o)) for o in objects}
+    kinds = {str(o["type"]) for o in objects if "type" in o}
+    if len(objects) != len(values) or (len(key_sets) <= 1 and len(kinds) <= 1):
+        return first
+    shared = [k for k in objects[0] if all(k in o and _scalar(o[k]) and type(o[k]) is type(objects[0][k]) for o in objects)]
+    schema: dict[str, Any] = {"type": "object", "properties": {k: schema_of(objects[0][k], depth + 1) for k in shared}}
+    if shared:
+        schema["required"] = shared
+    return schema
+
+
+def _scalar(value: Any) -> bool:
+    return isinstance(value, (str, int, float, bool))
+
+
 def schema_of(value: Any, depth: int = 0) -> dict:
     """The schema an example value documents."""
     if depth > _MAX_DEPTH:
@@ -73,7 +95,7 @@ def schema_of(value: Any, depth: int = 0) -> dict:
             schema["format"] = "date-time"
         return schema
     if isinstance(value, list):
-        return {"type": "array", "items": schema_of(value[0], depth + 1) if value else {}}
+        return {"type": "array", "items": _items_schema(value, depth + 1)}
     if isinstance(value, dict):
         schema: dict[str, Any] = {"type": "object", "properties": {str(k): schema_of(v, depth + 1) for k, v in value.items()}}
         required = [str(k) for k, v in value.items() if v is not None]

@@ -18,7 +18,7 @@ import yaml
 
 from ..diagnostics import SpecError, error
 
-MAX_BYTES = 64 * 1024 * 1024
+MAX_BYTES = 32 * 1024 * 1024  # the largest public specs (GitHub, Stripe) are under 16 MiB
 MAX_NODES = 2_000_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

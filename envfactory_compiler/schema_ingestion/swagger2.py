@@ -933,8 +933,16 @@ def _required_keyword(
         out[key] = copy.deepcopy(value)
 
 
+def _repaired_any_of(
+    out: dict[str, Any], _key: str, value: Any, pointer: str, ctx: _Context
+) -> None:
+    """`x-envc-any-of`: where repairs put a tuple `items` (2.0 has no anyOf)."""
+    _schema_list(out, "anyOf", value, pointer, ctx)
+
+
 _SCHEMA_HANDLERS: dict[str, _Handler] = {
     "items": _sub_schema,
+    "x-envc-any-of": _repaired_any_of,
     "additionalProperties": _sub_schema,
     "not": _sub_schema,
     "allOf": _schema_list,

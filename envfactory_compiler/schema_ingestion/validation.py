@@ -7,7 +7,7 @@ is malformed enough; whatever it found before that is what we report.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Callable
 
 from ..diagnostics import Diagnostic, error, pointer_join
 
@@ -48,7 +48,7 @@ def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
         for exc in validator(document).iter_errors():
             if type(exc).__name__ == "DuplicateOperationIDError":
                 continue  # repaired later: every operation gets a unique name
-            problems.append(error(file, _pointer(exc), _message(exc), hint))
+            problems.append(error(file, _pointer(exc, document) or _locate(document, exc), _message(exc), hint))
             if len(problems) >= MAX_REPORTED:
                 break
     except Exception as exc:  # noqa: BLE001 - the validator crashes on some malformed input
@@ -74,12 +74,61 @@ def _duplicate_templates(document: dict, file: str) -> list[Diagnostic]:
 _OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)' operation in '([^']+)'")
 
 
-def _pointer(exc: Exception) -> str:
-    path = getattr(exc, "absolute_path", None)
+def _pointer(exc: Exception, document: dict) -> str:
+    path = list(getattr(exc, "absolute_path", None) or [])
     if path:
-        return pointer_join(*path)
+        if not hasattr(exc, "instance") or _at(document, path) == exc.instance:
+            return pointer_join(*path)
+        # a schema's own meta-check: the path is relative to that schema, wherever it is
+        return _find(document, lambda v: isinstance(v, dict) and _at(v, path) == exc.instance, *path) or pointer_join(*path)
     named = _OPERATION_IN_MESSAGE.search(str(exc))  # semantic checks name the operation in words
     return pointer_join("paths", named.group(2), named.group(1)) if named else ""
+
+
+_NOT_A_SCHEMA = re.compile(r"^(.*) is not of type 'object', 'boolean'$", re.S)
+_UNDEFINED_REQUIRED = re.compile(r"^Required list has not defined properties: (\[.*\])$", re.S)
+
+
+def _locate(document: dict, exc: Exception) -> str:
+    """Where a semantic check's error is: these come without a path, so find what they name."""
+    message = str(getattr(exc, "message", None) or exc)
+    not_schema = _NOT_A_SCHEMA.match(message)
+    if not_schema:
+        return _find(document, lambda v: not isinstance(v, dict) and repr(v) == not_schema.group(1))
+    undefined = _UNDEFINED_REQUIRED.match(message)
+    if undefined:
+        names = set(re.findall(r"'([^']*)'", undefined.group(1)))
+        return _find(document, lambda v: isinstance(v, dict) and "allOf" in v
+                     and names <= set(v.get("required") or []), "required")
+    if hasattr(exc, "instance") and not getattr(exc, "absolute_path", None):
+        instance = exc.instance
+        return _find(document, lambda v: isinstance(v, dict) and "default" in v and v["default"] == instance, "default")
+    return ""
+
+
+def _at(node: Any, path: list) -> Any:
+    """The value at `path` below `node`, or a sentinel when there is none."""
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return node
+
+
+_MISSING = object()
+
+
+def _find(document: Any, matches: Callable[[Any], bool], *suffix: object) -> str:
+    """The pointer of the first value (depth-first, document order) that `matches`."""
+    stack: list[tuple[tuple, Any]] = [((), document)]
+    while stack:
+        parts, node = stack.pop()
+        if parts and matches(node):
+            return pointer_join(*parts, *suffix)
+        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        stack.extend((parts + (k,), v) for k, v in reversed(list(children)))
+    return ""
 
 
 def _message(exc: Exception) -> str:

@@ -1,4 +1,5 @@
-"""Command line of the generated package: `python -m <package> serve|sample|tools`."""
+"""Command line of the generated package: `python -m <package> serve|sample|tools`
+(and `blueprints|rollout|evaluate|qa`, see `task_cli.py`)."""
 
 from __future__ import annotations
 
@@ -10,12 +11,17 @@ from importlib import resources
 from tqdm import tqdm
 
 from .app import load_sandbox
-from .datasets import FORMATS, DatasetContext, write_jsonl
+from .datasets import FORMATS, RECORDS, DatasetContext, write_jsonl
 from .engine import SANDBOX_TOKEN
 from .server import run_server
 from .exploration import ExplorationOptions
 from .runs import RunConfig, collect, sampler_for
 from .summary import Summary
+from .task_cli import COMMANDS as TASK_COMMANDS
+from .task_cli import add_commands as add_task_commands
+from .agent_cli import COMMANDS as AGENT_COMMANDS
+from .agent_cli import add_commands as add_agent_commands
+from .hf_export import with_hf, write_hf
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -64,6 +70,8 @@ def main(argv: list[str] | None = None) -> None:
         help="where task state lives; sqlite:PATH survives restarts (default: memory)",
     )
     _add_sample(commands)
+    add_task_commands(commands)
+    add_agent_commands(commands)
     commands.add_parser("tools", help="print the OpenAI function-calling tool schemas")
     args = parser.parse_args(argv)
     if args.command == "serve":
@@ -85,6 +93,10 @@ def main(argv: list[str] | None = None) -> None:
         run_server(sandbox, host=args.host, port=args.port)
     elif args.command == "sample":
         sample(args)
+    elif args.command in TASK_COMMANDS:
+        with_hf(TASK_COMMANDS[args.command], args)
+    elif args.command in AGENT_COMMANDS:
+        AGENT_COMMANDS[args.command](args)
     elif args.command == "tools":
         text = (
             resources.files(__package__)
@@ -108,7 +120,10 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
         "-o", "--output", default="-", help="JSONL file (default: stdout)"
     )
     sample.add_argument(
-        "--format", choices=FORMATS, default="openai", help="record format"
+        "--format",
+        choices=(*FORMATS, "hf"),
+        default="openai",
+        help="record format (hf: the openai records as a Hugging Face dataset in -o DIR)",
     )
     sample.add_argument(
         "--workers", type=int, default=1, help="worker processes (default: 1)"
@@ -136,6 +151,8 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
 
 def sample(args: argparse.Namespace) -> None:
     """Sample, write the records, print the summary to stderr."""
+    if args.format == "hf" and args.output == "-":
+        sys.exit("--format hf writes a dataset directory: give -o DIR")
     options = ExplorationOptions(
         min_depth=args.min_depth,
         max_depth=args.max_depth,
@@ -161,7 +178,13 @@ def sample(args: argparse.Namespace) -> None:
     context = DatasetContext.of_package(
         __package__, sampler.sandbox.engine.document, args.seed
     )
-    if args.output == "-":
+    if args.format == "hf":
+        records = [
+            RECORDS["openai"](context, t, i)
+            for i, t in enumerate(collection.trajectories)
+        ]
+        write_hf(records, args.output)
+    elif args.output == "-":
         write_jsonl(sys.stdout, context, collection.trajectories, args.format)
     else:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:

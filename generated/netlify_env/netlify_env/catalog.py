@@ -88,9 +88,8 @@ class Operation:
     )  # limit/offset/page -> param name
     envelope: str | None = None  # property of a list answer that holds the items
     item_envelope: str | None = None  # property an item answer wraps the item in
-    upsert: bool = (
-        False  # a PUT that creates a missing item (nothing else creates them)
-    )
+    upsert: bool = False  # a PUT creates the missing item (nothing else can)
+    included: tuple[str, ...] = ()  # per JSON:API `included` position: resource or ""
     produces: str | None = None  # resource whose item an action answers with
 
     @classmethod
@@ -105,7 +104,7 @@ class Operation:
         fields["scopes"] = tuple((r, tuple(p)) for r, p in row.get("scopes", ()))
         for name in ("filters", "parent_fields", "references"):
             fields[name] = tuple(tuple(pair) for pair in row.get(name, ()))
-        for name in ("parent_params", "field_params"):
+        for name in ("parent_params", "field_params", "included"):
             fields[name] = tuple(row.get(name, ()))
         return cls(**fields)
 

@@ -224,67 +224,8 @@ class Data1(BaseModel):
     type: str = Field(..., examples=["workspace"])
 
 
-class Attributes3(BaseModel):
-    activities_count: int = Field(..., examples=[1])
-    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
-    bio: Any | None = None
-    birthday: Any | None = None
-    company: Any | None = None
-    created: bool = Field(..., examples=[False])
-    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:54.986Z"])
-    deleted_at: Any | None = None
-    devto: Any | None = None
-    discord: Any | None = None
-    discourse: Any | None = None
-    email: Any | None = None
-    first_activity_occurred_at: AwareDatetime = Field(
-        ..., examples=["2021-08-06T15:25:54.960Z"]
-    )
-    github: Any | None = None
-    github_followers: Any | None = None
-    id: int = Field(..., examples=[55])
-    languages: Any | None = None
-    last_activity_occurred_at: AwareDatetime = Field(
-        ..., examples=["2021-08-06T15:25:54.960Z"]
-    )
-    linkedin: Any | None = None
-    location: Any | None = None
-    love: Any | None = None
-    merged_at: Any | None = None
-    name: str = Field(..., examples=["ElianaLind"])
-    orbit_level: Any | None = None
-    orbit_url: str = Field(
-        ..., examples=["http://localhost:3000/fake-workspace/members/elianalind"]
-    )
-    pronouns: Any | None = None
-    reach: int = Field(..., examples=[0])
-    shipping_address: Any | None = None
-    slug: str = Field(..., examples=["elianalind"])
-    source: str = Field(..., examples=["installation"])
-    tag_list: list[Any]
-    tags: list[Any]
-    teammate: bool = Field(..., examples=[False])
-    title: Any | None = None
-    topics: Any | None = None
-    tshirt: Any | None = None
-    twitter: Any | None = None
-    twitter_followers: Any | None = None
-    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:55.002Z"])
-    url: Any | None = None
-
-
-class Identities(BaseModel):
-    data: list[Any]
-
-
-class Relationships2(BaseModel):
-    identities: Identities
-
-
 class IncludedItem(BaseModel):
-    attributes: Attributes3
     id: str = Field(..., examples=["55"])
-    relationships: Relationships2
     type: str = Field(..., examples=["member"])
 
 
@@ -373,7 +314,7 @@ class FieldWorkspaceIdActivitiesGetParametersQuery(BaseModel):
     type: str | None = None
 
 
-class Attributes4(BaseModel):
+class Attributes3(BaseModel):
     action: str = Field(..., examples=["spec_action"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.732Z"])
     key: str = Field(..., examples=["spec_activity_key:2"])
@@ -405,28 +346,19 @@ class Member1(BaseModel):
     data: Data5
 
 
-class Relationships3(BaseModel):
+class Relationships2(BaseModel):
     activity_type: ActivityType2
     member: Member1
 
 
 class Datum1(BaseModel):
-    attributes: Attributes4
+    attributes: Attributes3
     id: str = Field(..., examples=["7"])
-    relationships: Relationships3
+    relationships: Relationships2
     type: str = Field(..., examples=["spec_activity"])
 
 
-class Attributes5(BaseModel):
-    channel: str = Field(..., examples=["spec_channel"])
-    key: str = Field(..., examples=["spec:activity"])
-    name: str = Field(..., examples=["Did spec activity"])
-    short_name: str = Field(..., examples=["Spec Channel"])
-    weight: str = Field(..., examples=["1.0"])
-
-
 class IncludedItem1(BaseModel):
-    attributes: Attributes5
     id: str = Field(..., examples=["43"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -448,7 +380,7 @@ class FieldWorkspaceIdActivitiesGetResponse(BaseModel):
     links: Links
 
 
-class Attributes6(BaseModel):
+class Attributes4(BaseModel):
     action: str = Field(..., examples=["happened"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:44.853Z"])
     custom_description: str = Field(..., examples=["More info about the thing"])
@@ -494,29 +426,20 @@ class User(BaseModel):
     data: Data9
 
 
-class Relationships4(BaseModel):
+class Relationships3(BaseModel):
     activity_type: ActivityType3
     member: Member2
     user: User
 
 
 class Data6(BaseModel):
-    attributes: Attributes6
+    attributes: Attributes4
     id: str = Field(..., examples=["13"])
-    relationships: Relationships4
+    relationships: Relationships3
     type: str = Field(..., examples=["custom_activity"])
 
 
-class Attributes7(BaseModel):
-    channel: str = Field(..., examples=["custom"])
-    key: str = Field(..., examples=["custom:happened"])
-    name: str = Field(..., examples=["Something happened"])
-    short_name: str = Field(..., examples=["Custom"])
-    weight: str = Field(..., examples=["1.0"])
-
-
 class IncludedItem2(BaseModel):
-    attributes: Attributes7
     id: str = Field(..., examples=["8"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -537,7 +460,7 @@ class FieldWorkspaceIdActivitiesPostResponse1(BaseModel):
     errors: Errors
 
 
-class Attributes8(BaseModel):
+class Attributes5(BaseModel):
     action: str = Field(..., examples=["spec_action"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:42.952Z"])
     key: str = Field(..., examples=["clé"])
@@ -587,7 +510,7 @@ class User1(BaseModel):
     data: Data14
 
 
-class Relationships5(BaseModel):
+class Relationships4(BaseModel):
     activity_type: ActivityType4
     member: Member3
     repository: Repository
@@ -595,22 +518,13 @@ class Relationships5(BaseModel):
 
 
 class Data10(BaseModel):
-    attributes: Attributes8
+    attributes: Attributes5
     id: str = Field(..., examples=["9"])
-    relationships: Relationships5
+    relationships: Relationships4
     type: str = Field(..., examples=["spec_activity"])
 
 
-class Attributes9(BaseModel):
-    channel: str = Field(..., examples=["spec_channel"])
-    key: str = Field(..., examples=["spec:happened:21"])
-    name: str = Field(..., examples=["Did spec activity"])
-    short_name: str = Field(..., examples=["Spec Channel"])
-    weight: str = Field(..., examples=["1.0"])
-
-
 class IncludedItem3(BaseModel):
-    attributes: Attributes9
     id: str = Field(..., examples=["45"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -620,7 +534,7 @@ class FieldWorkspaceIdActivitiesIdGetResponse(BaseModel):
     included: list[IncludedItem3]
 
 
-class Attributes10(BaseModel):
+class Attributes6(BaseModel):
     channel: str = Field(..., examples=["content"])
     key: str = Field(..., examples=["post_created"])
     name: str = Field(..., examples=["Created content"])
@@ -629,7 +543,7 @@ class Attributes10(BaseModel):
 
 
 class Datum2(BaseModel):
-    attributes: Attributes10
+    attributes: Attributes6
     id: str = Field(..., examples=["46"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -707,7 +621,7 @@ class FieldWorkspaceIdMembersGetParametersQuery(BaseModel):
     type: str | None = None
 
 
-class Attributes11(BaseModel):
+class Attributes7(BaseModel):
     activities_count: int = Field(..., examples=[1])
     avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
     bio: Any | None = None
@@ -761,18 +675,18 @@ class Datum4(BaseModel):
     type: str = Field(..., examples=["spec_identity"])
 
 
-class Identities1(BaseModel):
+class Identities(BaseModel):
     data: list[Datum4]
 
 
-class Relationships6(BaseModel):
-    identities: Identities1
+class Relationships5(BaseModel):
+    identities: Identities
 
 
 class Datum3(BaseModel):
-    attributes: Attributes11
+    attributes: Attributes7
     id: str = Field(..., examples=["30"])
-    relationships: Relationships6
+    relationships: Relationships5
     type: str = Field(..., examples=["member"])
 
 
@@ -798,7 +712,7 @@ class FieldWorkspaceIdMembersGetResponse(BaseModel):
     links: Links2
 
 
-class Attributes12(BaseModel):
+class Attributes8(BaseModel):
     activities_count: int = Field(..., examples=[0])
     avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
     bio: str = Field(
@@ -853,32 +767,22 @@ class Datum5(BaseModel):
     type: str = Field(..., examples=["twitter_identity"])
 
 
-class Identities2(BaseModel):
+class Identities1(BaseModel):
     data: list[Datum5]
 
 
-class Relationships7(BaseModel):
-    identities: Identities2
+class Relationships6(BaseModel):
+    identities: Identities1
 
 
 class Data15(BaseModel):
-    attributes: Attributes12
+    attributes: Attributes8
     id: str = Field(..., examples=["41"])
-    relationships: Relationships7
+    relationships: Relationships6
     type: str = Field(..., examples=["member"])
 
 
-class Attributes13(BaseModel):
-    email: Any | None = None
-    name: Any | None = None
-    source: str = Field(..., examples=["twitter"])
-    source_host: str = Field(..., examples=["twitter.com"])
-    uid: str = Field(..., examples=["uid-14"])
-    username: str = Field(..., examples=["dzello"])
-
-
 class IncludedItem5(BaseModel):
-    attributes: Attributes13
     id: str = Field(..., examples=["28"])
     type: str = Field(..., examples=["twitter_identity"])
 
@@ -888,7 +792,7 @@ class FieldWorkspaceIdMembersPostResponse(BaseModel):
     included: list[IncludedItem5]
 
 
-class Attributes14(BaseModel):
+class Attributes9(BaseModel):
     activities_count: int = Field(..., examples=[0])
     avatar_url: str = Field(
         ...,
@@ -948,32 +852,22 @@ class Datum6(BaseModel):
     type: str = Field(..., examples=["github_identity"])
 
 
-class Identities3(BaseModel):
+class Identities2(BaseModel):
     data: list[Datum6]
 
 
-class Relationships8(BaseModel):
-    identities: Identities3
+class Relationships7(BaseModel):
+    identities: Identities2
 
 
 class Data16(BaseModel):
-    attributes: Attributes14
+    attributes: Attributes9
     id: str = Field(..., examples=["50"])
-    relationships: Relationships8
+    relationships: Relationships7
     type: str = Field(..., examples=["member"])
 
 
-class Attributes15(BaseModel):
-    email: Any | None = None
-    name: str = Field(..., examples=["Josh Dzielak"])
-    source: str = Field(..., examples=["github"])
-    source_host: str = Field(..., examples=["github.com"])
-    uid: str = Field(..., examples=["174777"])
-    username: str = Field(..., examples=["dzello"])
-
-
 class IncludedItem6(BaseModel):
-    attributes: Attributes15
     id: str = Field(..., examples=["49"])
     type: str = Field(..., examples=["github_identity"])
 
@@ -996,7 +890,7 @@ class FieldWorkspaceIdMembersFindGetParametersQuery(BaseModel):
     github: str | None = None
 
 
-class Attributes16(BaseModel):
+class Attributes10(BaseModel):
     activities_count: int = Field(..., examples=[0])
     avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
     bio: Any | None = None
@@ -1046,22 +940,22 @@ class Datum7(BaseModel):
     type: str = Field(..., examples=["github_identity"])
 
 
-class Identities4(BaseModel):
+class Identities3(BaseModel):
     data: list[Datum7]
 
 
-class Relationships9(BaseModel):
-    identities: Identities4
+class Relationships8(BaseModel):
+    identities: Identities3
 
 
 class Data17(BaseModel):
-    attributes: Attributes16
+    attributes: Attributes10
     id: str = Field(..., examples=["52"])
-    relationships: Relationships9
+    relationships: Relationships8
     type: str = Field(..., examples=["member"])
 
 
-class Attributes17(BaseModel):
+class Attributes11(BaseModel):
     email: Any | None = None
     name: Any | None = None
     source: str = Field(..., examples=["github"])
@@ -1071,7 +965,7 @@ class Attributes17(BaseModel):
 
 
 class IncludedItem7(BaseModel):
-    attributes: Attributes17
+    attributes: Attributes11
     id: str = Field(..., examples=["54"])
     type: str = Field(..., examples=["github_identity"])
 
@@ -1085,7 +979,7 @@ class FieldWorkspaceIdMembersFindGetResponse1(BaseModel):
     errors: str = Field(..., examples=["No member matching this identity was found"])
 
 
-class Attributes18(BaseModel):
+class Attributes12(BaseModel):
     activities_count: int = Field(..., examples=[0])
     avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
     bio: Any | None = None
@@ -1135,18 +1029,18 @@ class Datum8(BaseModel):
     type: str = Field(..., examples=["spec_identity"])
 
 
-class Identities5(BaseModel):
+class Identities4(BaseModel):
     data: list[Datum8]
 
 
-class Relationships10(BaseModel):
-    identities: Identities5
+class Relationships9(BaseModel):
+    identities: Identities4
 
 
 class Data18(BaseModel):
-    attributes: Attributes18
+    attributes: Attributes12
     id: str = Field(..., examples=["32"])
-    relationships: Relationships10
+    relationships: Relationships9
     type: str = Field(..., examples=["member"])
 
 
@@ -1174,7 +1068,7 @@ class FieldWorkspaceIdMembersMemberIdActivitiesGetParametersQuery(BaseModel):
     type: str | None = None
 
 
-class Attributes19(BaseModel):
+class Attributes13(BaseModel):
     action: str = Field(..., examples=["spec_action"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.407Z"])
     key: str = Field(..., examples=["spec_activity_key:6"])
@@ -1206,28 +1100,19 @@ class Member4(BaseModel):
     data: Data20
 
 
-class Relationships11(BaseModel):
+class Relationships10(BaseModel):
     activity_type: ActivityType6
     member: Member4
 
 
 class Datum9(BaseModel):
-    attributes: Attributes19
+    attributes: Attributes13
     id: str = Field(..., examples=["18"])
-    relationships: Relationships11
+    relationships: Relationships10
     type: str = Field(..., examples=["spec_activity"])
 
 
-class Attributes20(BaseModel):
-    channel: str = Field(..., examples=["spec_channel"])
-    key: str = Field(..., examples=["bar:activity"])
-    name: str = Field(..., examples=["Did spec activity"])
-    short_name: str = Field(..., examples=["Spec Channel"])
-    weight: str = Field(..., examples=["1.0"])
-
-
 class IncludedItem9(BaseModel):
-    attributes: Attributes20
     id: str = Field(..., examples=["52"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -1255,7 +1140,7 @@ class FieldWorkspaceIdMembersMemberIdActivitiesGetResponse(BaseModel):
     links: Links3
 
 
-class Attributes21(BaseModel):
+class Attributes14(BaseModel):
     action: str = Field(..., examples=["happened"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:45.566Z"])
     custom_description: str = Field(..., examples=["More info about the thing"])
@@ -1301,29 +1186,20 @@ class User2(BaseModel):
     data: Data24
 
 
-class Relationships12(BaseModel):
+class Relationships11(BaseModel):
     activity_type: ActivityType7
     member: Member5
     user: User2
 
 
 class Data21(BaseModel):
-    attributes: Attributes21
+    attributes: Attributes14
     id: str = Field(..., examples=["19"])
-    relationships: Relationships12
+    relationships: Relationships11
     type: str = Field(..., examples=["custom_activity"])
 
 
-class Attributes22(BaseModel):
-    channel: str = Field(..., examples=["custom"])
-    key: str = Field(..., examples=["custom:happened"])
-    name: str = Field(..., examples=["Something happened"])
-    short_name: str = Field(..., examples=["Custom"])
-    weight: str = Field(..., examples=["1.0"])
-
-
 class IncludedItem10(BaseModel):
-    attributes: Attributes22
     id: str = Field(..., examples=["8"])
     type: str = Field(..., examples=["activity_type"])
 
@@ -1349,7 +1225,7 @@ class FieldWorkspaceIdMembersMemberIdIdentitiesDeleteResponse(BaseModel):
     errors: Errors3
 
 
-class Attributes23(BaseModel):
+class Attributes15(BaseModel):
     email: str = Field(..., examples=["josh@orbit.love"])
     name: str = Field(..., examples=["Josh"])
     source: str = Field(..., examples=["twitch"])
@@ -1359,7 +1235,7 @@ class Attributes23(BaseModel):
 
 
 class Data25(BaseModel):
-    attributes: Attributes23
+    attributes: Attributes15
     id: str = Field(..., examples=["12"])
     type: str = Field(..., examples=["other_identity"])
 
@@ -1382,7 +1258,7 @@ class FieldWorkspaceIdMembersMemberIdNotesGetParametersQuery(BaseModel):
     page: str | None = None
 
 
-class Attributes24(BaseModel):
+class Attributes16(BaseModel):
     body: str = Field(..., examples=["heyo"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.502Z"])
     updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.502Z"])
@@ -1406,75 +1282,20 @@ class User3(BaseModel):
     data: Data27
 
 
-class Relationships13(BaseModel):
+class Relationships12(BaseModel):
     member: Member6
     user: User3
 
 
 class Datum10(BaseModel):
-    attributes: Attributes24
+    attributes: Attributes16
     id: str = Field(..., examples=["2"])
-    relationships: Relationships13
+    relationships: Relationships12
     type: str = Field(..., examples=["note"])
 
 
-class Attributes25(BaseModel):
-    activities_count: int = Field(..., examples=[1])
-    avatar_url: str = Field(..., examples=["http://github.com/avatar.png"])
-    bio: Any | None = None
-    birthday: Any | None = None
-    company: Any | None = None
-    created: bool = Field(..., examples=[False])
-    created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.469Z"])
-    deleted_at: Any | None = None
-    devto: Any | None = None
-    discord: Any | None = None
-    discourse: Any | None = None
-    email: Any | None = None
-    first_activity_occurred_at: Any | None = None
-    github: Any | None = None
-    github_followers: Any | None = None
-    id: int = Field(..., examples=[24])
-    languages: Any | None = None
-    last_activity_occurred_at: Any | None = None
-    linkedin: Any | None = None
-    location: Any | None = None
-    love: Any | None = None
-    merged_at: Any | None = None
-    name: str = Field(..., examples=["SebastianGutmann"])
-    orbit_level: Any | None = None
-    orbit_url: str = Field(
-        ..., examples=["http://localhost:3000/estellazieme/members/sebastiangutmann"]
-    )
-    pronouns: Any | None = None
-    reach: int = Field(..., examples=[0])
-    shipping_address: Any | None = None
-    slug: str = Field(..., examples=["sebastiangutmann"])
-    source: str = Field(..., examples=["installation"])
-    tag_list: list[Any]
-    tags: list[Any]
-    teammate: bool = Field(..., examples=[False])
-    title: Any | None = None
-    topics: Any | None = None
-    tshirt: Any | None = None
-    twitter: Any | None = None
-    twitter_followers: Any | None = None
-    updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.469Z"])
-    url: Any | None = None
-
-
-class Identities6(BaseModel):
-    data: list[Any]
-
-
-class Relationships14(BaseModel):
-    identities: Identities6
-
-
 class IncludedItem11(BaseModel):
-    attributes: Attributes25
     id: str = Field(..., examples=["24"])
-    relationships: Relationships14
     type: str = Field(..., examples=["member"])
 
 
@@ -1495,7 +1316,7 @@ class FieldWorkspaceIdMembersMemberIdNotesGetResponse(BaseModel):
     links: Links4
 
 
-class Attributes26(BaseModel):
+class Attributes17(BaseModel):
     body: str = Field(..., examples=["heyo"])
     created_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.249Z"])
     updated_at: AwareDatetime = Field(..., examples=["2021-08-06T15:25:47.249Z"])
@@ -1519,15 +1340,15 @@ class User4(BaseModel):
     data: Data30
 
 
-class Relationships15(BaseModel):
+class Relationships13(BaseModel):
     member: Member7
     user: User4
 
 
 class Data28(BaseModel):
-    attributes: Attributes26
+    attributes: Attributes17
     id: str = Field(..., examples=["1"])
-    relationships: Relationships15
+    relationships: Relationships13
     type: str = Field(..., examples=["note"])
 
 
@@ -1607,7 +1428,7 @@ class Timeframe(BaseModel):
     start_date_last: str = Field(..., examples=["2021-06-05"])
 
 
-class Attributes27(BaseModel):
+class Attributes18(BaseModel):
     activities: Activities
     members: Members2
     overview: Overview
@@ -1616,7 +1437,7 @@ class Attributes27(BaseModel):
 
 
 class Data31(BaseModel):
-    attributes: Attributes27
+    attributes: Attributes18
     id: str = Field(..., examples=["103"])
     type: str = Field(..., examples=["statistics"])
 

@@ -144,11 +144,23 @@ class JSONBody(_RequestBody, JSONRequestBodyValidator):
 
 
 class _FormBody(_RequestBody):
-    """Forms cannot carry an empty array: a missing required array means [].
+    """Forms cannot carry an empty array: a missing required array means [],
+    and an empty body is the empty form.
 
     A body the form parser chokes on (no boundary, no content type) is a
     bad request, not a server error.
     """
+
+    async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
+        """An empty form is a valid one when no field is required."""
+        absent = not int(Headers(scope=scope).get("content-length", 0) or 0)
+        if (
+            absent
+            and not self._schema.get("required")
+            and self._schema.get("default") is None
+        ):
+            return receive, scope
+        return await super().wrap_receive(receive, scope=scope)
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
         try:
@@ -228,6 +240,8 @@ class Parameters(ParameterValidator):
             return ParameterValidator.validate_parameter(
                 parameter_type, value, param, param_name
             )
+        if isinstance(value, list) and value and all(item == "" for item in value):
+            value = []  # `ids=`: how a form-style, non-exploded empty array is sent
         try:
             _validator_for(param.get("schema", param), Draft4Validator).validate(value)
         except ValidationError as exception:

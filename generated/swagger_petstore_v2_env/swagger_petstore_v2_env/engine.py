@@ -333,11 +333,41 @@ class Engine:
         rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
         if op.item_envelope:
             value = {op.item_envelope: value}
-        return Outcome(
-            code,
-            self.data.conform(value, self.schema(reply.schema), rng),
-            reply.content_type,
+        schema = self.schema(reply.schema)
+        body = self.data.conform(value, schema, rng)
+        if op.included and isinstance(body, dict):
+            body["included"] = self._included(
+                task, op, schema, body.get("included"), rng
+            )
+        return Outcome(code, body, reply.content_type)
+
+    def _included(
+        self, task: TaskState, op: Operation, schema: dict, current: Any, rng: Any
+    ) -> list:
+        """A JSON:API `included` list laid out as documented: stored items where the
+        documentation sideloads a resource's item, schema-valid stand-ins elsewhere."""
+        items = self.data.resolve(
+            (schema.get("properties") or {}).get("included", {}).get("items", {})
         )
+        current = current if isinstance(current, list) else []
+        answer = []
+        for index, resource in enumerate(op.included):
+            item = self._first_item(task, resource) if resource else None
+            if item is None:
+                item = (
+                    current[index]
+                    if index < len(current)
+                    else self.data.generate(items, rng)
+                )
+            answer.append(item)
+        return answer
+
+    def _first_item(self, task: TaskState, resource: str) -> Any:
+        for name in (resource,) + self.resources[resource].aliases:
+            stored = task.collection(name)
+            if stored:
+                return dict(stored[min(stored)])
+        return None
 
     def _authorized(self, op: Operation, call: Call) -> bool:
         if not op.security:

@@ -2,29 +2,86 @@
 # Do not edit: rebuild with `envc build`; customise through x-envc-* extensions in the spec.
 """Uber API: a stateful sandbox compiled from uber.yaml by envfactory-compiler."""
 
+import importlib
+
+from .acceptance import Validator
+from .actions import TaskWorld
+from .agents import AssistantAgent, OracleAssistant, ReplayAgent
 from .app import Sandbox, load_sandbox
+from .blueprints import (
+    Blueprint,
+    BlueprintGenerator,
+    TaskBuilder,
+    make_builder,
+    make_generator,
+    read_blueprints,
+    write_blueprints,
+)
+from .diffs import state_diff, state_hash
 from .engine import Call, Engine, Outcome
+from .llm import LLM, LLMError
+from .metrics import METRICS, Evaluator
+from .policies import PolicySuite, default_suite, load_suite
+from .qa import synthesize as synthesize_qa
+from .recombine import recombine
+from .rollouts import Rollout, RolloutRunner, pass_hat_k
 from .sampler import TrajectorySampler
 from .server import SandboxServer
 from .session import SessionStateManager, UnresolvableParameterError
 from .store import StateStore, TaskState
 from .trajectory import Trajectory
+from .user_sim import HumanDriver
 
 __version__ = "1.0.0"
 SPEC_SHA256 = "d5e1168897e321109d89d1a6233e2c88cd6af7018618d0401069a33dd0f9880f"
 COMPILER_VERSION = "0.1.0"
+OPTIONAL_MODULES = ("gym", "hf_export", "mcp_server")  # need the gym/hf/mcp extras
 
 __all__ = [
+    "AssistantAgent",
+    "Blueprint",
+    "BlueprintGenerator",
     "Call",
     "Engine",
+    "Evaluator",
+    "HumanDriver",
+    "LLM",
+    "LLMError",
+    "METRICS",
+    "OracleAssistant",
     "Outcome",
+    "PolicySuite",
+    "ReplayAgent",
+    "Rollout",
+    "RolloutRunner",
     "Sandbox",
     "SandboxServer",
     "SessionStateManager",
     "StateStore",
+    "TaskBuilder",
     "TaskState",
+    "TaskWorld",
     "Trajectory",
     "TrajectorySampler",
     "UnresolvableParameterError",
+    "Validator",
+    "default_suite",
     "load_sandbox",
+    "load_suite",
+    "make_builder",
+    "make_generator",
+    "pass_hat_k",
+    "read_blueprints",
+    "recombine",
+    "state_diff",
+    "state_hash",
+    "synthesize_qa",
+    "write_blueprints",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """`<package>.gym`, `.hf_export`, `.mcp_server`: imported on first use."""
+    if name in OPTIONAL_MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -65,6 +65,8 @@ class TaskState:
         kind = schema.get("type")
         if kind in ("integer", "number"):
             low = int(math.ceil(schema.get("minimum", 1)))
+            if schema.get("exclusiveMinimum") is True and low == schema.get("minimum"):
+                low += 1  # `minimum: 0, exclusiveMinimum: true`: ids start at 1
             value = low + number - 1
             high = schema.get("maximum")
             if high is not None and value > high:

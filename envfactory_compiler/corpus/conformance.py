@@ -1,0 +1,109 @@
+"""Serve a built package and run Schemathesis (`--checks all`) against it.
+
+The sandbox runs as `python -m <package> serve` on 127.0.0.1; Schemathesis
+reads the bundled spec, sends the sandbox's credential for every header
+security scheme (as a user would configure it) and writes its JSON report,
+from which the failures by check are read.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import socket
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+import httpx
+
+from . import processes
+
+TOKEN = "envc-sandbox-token"
+
+
+@dataclass(frozen=True)
+class ConformanceOutcome:
+    ran: bool
+    served: int = 0  # operations Schemathesis exercised without an error of its own
+    failures: dict[str, int] = field(default_factory=dict)  # check title -> unique failures
+    note: str = ""  # why it did not run or did not complete
+
+
+def check(project: Path, work: Path, *, max_examples: int, seed: int, timeout: float) -> ConformanceOutcome:
+    """Serve `project` and test it; the server is stopped whatever happens."""
+    spec = project / project.name / "openapi.json"
+    document = json.loads(spec.read_text(encoding="utf-8"))
+    port = _free_port()
+    server = processes.start([processes.python(), "-m", project.name, "serve", "--port", str(port)],
+                             log=work / "serve.log", env={"PYTHONPATH": str(project)})
+    try:
+        if not _ready(port, server, deadline=60):
+            return ConformanceOutcome(False, note="the sandbox did not start: " + _tail(work / "serve.log"))
+        report = work / "schemathesis.json"
+        finished = processes.run(
+            [processes.python(), "-m", "schemathesis.cli", "run", str(spec),
+             "--url", f"http://127.0.0.1:{port}{base_path(document)}", "--checks", "all",
+             "--max-examples", str(max_examples), "--seed", str(seed), "--request-timeout", "10",
+             "--report", "json", "--report-json-path", str(report), *credentials(document)],
+            log=work / "schemathesis.log", timeout=timeout, cwd=work,
+        )
+    finally:
+        processes.stop(server)
+    if not report.is_file():
+        why = f"timed out after {timeout:.0f} s" if finished.timed_out else _tail(work / "schemathesis.log")
+        return ConformanceOutcome(False, note="schemathesis wrote no report: " + why)
+    return _outcome(json.loads(report.read_text(encoding="utf-8")))
+
+
+def _outcome(report: dict) -> ConformanceOutcome:
+    operations = report.get("operations") or {}
+    failures = {f["title"]: int(f.get("count", 1)) for f in report.get("failures") or []}
+    errors = len(report.get("errors") or [])
+    if errors:
+        failures["Schemathesis errors"] = errors
+    note = "" if report.get("complete", True) else f"incomplete: {report.get('stop_reason')}"
+    return ConformanceOutcome(True, int(operations.get("tested", 0)) - int(operations.get("errored", 0)), failures, note)
+
+
+def base_path(document: dict) -> str:
+    url = ((document.get("servers") or [{}])[0] or {}).get("url", "/")
+    return (urlparse(url).path if "//" in url else url).rstrip("/")
+
+
+def credentials(document: dict) -> list[str]:
+    """`-H` options carrying the sandbox's credential for every header security scheme."""
+    headers: dict[str, str] = {}
+    for scheme in ((document.get("components") or {}).get("securitySchemes") or {}).values():
+        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
+            headers[scheme["name"]] = TOKEN
+        elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
+            headers["Authorization"] = "Basic " + base64.b64encode(f"envc:{TOKEN}".encode()).decode()
+        elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
+            headers.setdefault("Authorization", f"Bearer {TOKEN}")
+    return [arg for name, value in sorted(headers.items()) for arg in ("-H", f"{name}: {value}")]
+
+
+def _ready(port: int, server, *, deadline: float) -> bool:
+    stop_at = time.monotonic() + deadline
+    while time.monotonic() < stop_at:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/_sandbox/tasks/probe/state", timeout=1)
+            return True
+        except httpx.TransportError:
+            if server.poll() is not None:
+                return False
+            time.sleep(0.2)
+    return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _tail(log: Path, chars: int = 400) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace").strip() if log.is_file() else ""
+    return " ".join(text[-chars:].splitlines())

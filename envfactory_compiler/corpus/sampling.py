@@ -1,0 +1,35 @@
+"""Sample trajectories from a built package; read operation coverage off its summary."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import processes
+
+_COVERAGE = re.compile(r"operation coverage: (\d+)/(\d+)")
+
+
+@dataclass(frozen=True)
+class SamplingOutcome:
+    ran: bool
+    covered: int = 0  # operations answering 2xx in some sampled trajectory
+    operations: int = 0
+    trajectories: int = 0
+    note: str = ""
+
+
+def sample(project: Path, work: Path, *, count: int, seed: int, timeout: float) -> SamplingOutcome:
+    """`python -m <package> sample -n COUNT --seed SEED`, its coverage line parsed."""
+    out = work / "trajectories.jsonl"
+    finished = processes.run(
+        [processes.python(), "-m", project.name, "sample", "-n", str(count), "--seed", str(seed), "-o", str(out)],
+        log=work / "sample.log", timeout=timeout, env={"PYTHONPATH": str(project)},
+    )
+    coverage = _COVERAGE.search(finished.output)
+    if finished.returncode != 0 or coverage is None:
+        why = f"timed out after {timeout:.0f} s" if finished.timed_out else " ".join(finished.output.strip().splitlines()[-3:])
+        return SamplingOutcome(False, note=why[:400])
+    lines = out.read_text(encoding="utf-8").count("\n") if out.is_file() else 0
+    return SamplingOutcome(True, int(coverage[1]), int(coverage[2]), lines)

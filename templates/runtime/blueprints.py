@@ -1,0 +1,378 @@
+"""Verified task blueprints (APIGen-MT phase 1), proposed from sampled trajectories.
+
+A blueprint is an instruction, the ground-truth actions (tool calls), the
+expected outputs (values the assistant must report: a step, a JSON pointer
+into its answer, the value) and the expected state diff (final minus
+initial state of the task, and the final state's canonical hash). Its task
+starts from `initial` (the state seed and fixtures the sampler used), so
+replaying the actions reproduces every answer.
+
+Proposals come from the sampler's trajectories: every id in them was
+returned by an earlier call, none is invented. `BlueprintGenerator` draws
+`best_of` proposals per attempt, validates them (`acceptance.Validator`:
+replay, policies, optional committee), keeps the best valid one (highest
+review score, then fewest writes, then fewest steps) and tries up to
+`max_attempts` times per blueprint. Same package and seed, same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, TextIO
+
+import networkx as nx
+
+from .acceptance import Validator
+from .actions import Result, TaskWorld, fresh_state, is_read
+from .app import Sandbox, load_sandbox
+from .datasets import DatasetContext
+from .dependencies import load_dag
+from .diffs import canonical, state_diff, state_hash
+from .exploration import ExplorationOptions
+from .llm import LLM
+from .phrasing import Phraser
+from .policies import body_key, id_arguments, load_suite, scalars
+from .sampler import TrajectorySampler
+from .session import SessionStateManager
+from .trajectory import Trajectory
+
+OUTPUT_KEYS = ("id", "name", "status", "username", "title", "state", "quantity")
+MAX_OUTPUTS = 2
+MAX_OUTPUT_CHARS = 40
+
+
+@dataclass
+class Blueprint:
+    """One verified task; `to_json` is its JSONL record."""
+
+    id: str
+    instruction: str
+    actions: list[dict[str, Any]]
+    outputs: list[dict[str, Any]]
+    diff: dict[str, Any]
+    final_hash: str
+    initial: dict[str, int]
+    user: dict[str, Any]
+    tools: list[str]
+    metadata: dict[str, Any] = field(default_factory=dict)
+    review: dict[str, Any] | None = None
+
+    def to_json(self) -> str:
+        return canonical(asdict(self))
+
+    @classmethod
+    def from_dict(cls, row: dict[str, Any]) -> "Blueprint":
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__ if k in row})
+
+    @property
+    def given(self) -> list[str]:
+        """Every value the user supplies, as text (what policies call `given`)."""
+        return sorted(
+            {v for fact in self.user["facts"] for v in scalars(fact["values"])}
+        )
+
+    def writes(self) -> int:
+        return sum(1 for a in self.actions if a.get("write"))
+
+
+def read_blueprints(lines: Iterable[str]) -> list[Blueprint]:
+    return [Blueprint.from_dict(json.loads(line)) for line in lines if line.strip()]
+
+
+def write_blueprints(out: TextIO, blueprints: Iterable[Blueprint]) -> None:
+    for blueprint in blueprints:
+        out.write(blueprint.to_json() + "\n")
+
+
+def task_seed(trajectory: Trajectory) -> int:
+    """The state seed the sampler's tree started from (its first draw)."""
+    return random.Random(trajectory.seed).getrandbits(32)
+
+
+class TaskBuilder:
+    """Blueprints of one package from executed actions."""
+
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        dag: nx.DiGraph,
+        context: DatasetContext,
+        phraser: Phraser,
+        *,
+        base_url: str | None = None,
+    ) -> None:
+        self.sandbox = sandbox
+        self.engine = sandbox.engine
+        self.dag = dag
+        self.context = context
+        self.phraser = phraser
+        self.base_url = base_url
+
+    def world(self, initial: dict[str, int]) -> TaskWorld:
+        state = fresh_state(self.engine, initial["seed"], initial.get("fixtures", 0))
+        return TaskWorld(self.engine, state, base_url=self.base_url)
+
+    def execute(
+        self, initial: dict[str, int], actions: list[dict]
+    ) -> tuple[TaskWorld, list[Result]]:
+        world = self.world(initial)
+        results = [world.run(a["name"], a["arguments"]) for a in actions]
+        world.close()
+        return world, results
+
+    def build(
+        self, ident: str, initial: dict[str, int], world: TaskWorld, source: dict
+    ) -> Blueprint:
+        """The blueprint of what `world` executed, phrased."""
+        results = world.results
+        actions = [self.action(r.name, r.arguments) for r in results]
+        facts = [self.facts(r.name, r.arguments) for r in results]
+        outputs = choose_outputs(results)
+        instruction = self.phraser.instruction(actions, facts, outputs)
+        user = {
+            "goal": self.phraser.goal(actions, outputs),
+            "persona": persona(ident),
+            "facts": facts,
+        }
+        return Blueprint(
+            id=ident,
+            instruction=instruction,
+            actions=actions,
+            outputs=outputs,
+            diff=state_diff(world.initial.objects, world.state.objects),
+            final_hash=state_hash(world.state),
+            initial=dict(initial),
+            user=user,
+            tools=sorted({a["name"] for a in actions}),
+            metadata={**self.context.metadata, "source": source},
+        )
+
+    def action(self, name: str, arguments: dict) -> dict[str, Any]:
+        return {
+            "name": name,
+            "arguments": arguments,
+            "write": not is_read(self.engine, name),
+        }
+
+    def facts(self, name: str, arguments: dict) -> dict[str, Any]:
+        """What the user must tell the assistant for one action: its arguments
+        less the ids an earlier answer provides (edge-bound ones; a path
+        parameter no edge binds is the user's to give)."""
+        op = self.engine.operations[name]
+        targets = SessionStateManager().targets(op, self.dag)
+        given_paths = {p.name for p in op.params if p.location == "path"}
+        given_paths -= {t.name for t in targets if t.location == "path"}
+        bound = set(id_arguments(self.engine, self.dag, name, arguments)) - given_paths
+        values = {k: v for k, v in arguments.items() if k not in bound}
+        key = body_key(op)
+        if isinstance(values.get(key), dict):
+            values[key] = _without(values[key], [b for b in bound if b.startswith("/")])
+        return {"step": name, "values": values}
+
+
+def choose_outputs(
+    results: list[Result], limit: int = MAX_OUTPUTS
+) -> list[dict[str, Any]]:
+    """What the assistant must report: short scalars of the last answer that
+    has any (ids, names, statuses first)."""
+    for number in range(len(results) - 1, -1, -1):
+        body = results[number].output
+        item = body[0] if isinstance(body, list) and body else body
+        if not isinstance(item, dict):
+            continue
+        prefix = "/0" if item is not body else ""
+        keys = [k for k in OUTPUT_KEYS if k in item] + sorted(
+            k for k in item if k not in OUTPUT_KEYS
+        )
+        chosen = [
+            {"step": number, "pointer": f"{prefix}/{k}", "value": item[k]}
+            for k in keys
+            if _reportable(item[k])
+        ][:limit]
+        if chosen:
+            return chosen
+    return []
+
+
+def persona(ident: str) -> str:
+    rng = random.Random(f"persona:{ident}")
+    mood = rng.choice(("busy", "patient", "precise", "chatty", "cautious"))
+    role = rng.choice(("shop owner", "developer", "support agent", "customer"))
+    return f"a {mood} {role} who answers only what is asked"
+
+
+def _reportable(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return False
+    return len(str(value)) <= MAX_OUTPUT_CHARS and str(value) != ""
+
+
+def _without(body: dict, pointers: list[str]) -> dict:
+    """A copy of a body without the fields at `pointers`."""
+    body = json.loads(json.dumps(body))
+    for pointer in pointers:
+        *parents, last = pointer.strip("/").split("/")
+        node: Any = body
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return body
+
+
+@dataclass
+class GenerationReport:
+    """Accepted blueprints and why the others were turned down."""
+
+    accepted: list[Blueprint]
+    rejected: Counter
+    proposals: int = 0
+    attempts: int = 0
+
+
+class BlueprintGenerator:
+    """Proposes, validates and selects blueprints (see the module docstring)."""
+
+    def __init__(
+        self,
+        builder: TaskBuilder,
+        validator: Any,
+        *,
+        seed: int = 0,
+        fixtures: int = 0,
+        options: ExplorationOptions | None = None,
+        best_of: int = 3,
+        max_attempts: int = 5,
+    ) -> None:
+        self.builder = builder
+        self.validator = validator
+        self.seed = seed
+        self.fixtures = fixtures
+        self.best_of = best_of
+        self.max_attempts = max_attempts
+        self.sampler = TrajectorySampler(
+            builder.sandbox, builder.dag, seed=seed, fixtures=fixtures, options=options
+        )
+        self._seen: set[str] = set()
+
+    def generate(self, n: int) -> GenerationReport:
+        report = GenerationReport([], Counter())
+        while len(report.accepted) < n:
+            chosen = self._one(len(report.accepted), report)
+            if chosen is None:
+                break
+            report.accepted.append(chosen)
+        return report
+
+    def propose(self, trajectory: Trajectory, ident: str) -> Blueprint | str:
+        """A blueprint from a sampled trajectory, or why it has none."""
+        initial = {"seed": task_seed(trajectory), "fixtures": self.fixtures}
+        actions = [
+            {"name": s.operation, "arguments": s.arguments} for s in trajectory.steps
+        ]
+        world, results = self.builder.execute(initial, actions)
+        for step, result in zip(trajectory.steps, results):
+            if (step.status, step.response) != (result.status, result.output):
+                return f"sampled {step.operation} does not reproduce"
+        source = {"tree": trajectory.tree, "tree_seed": trajectory.seed}
+        return self.builder.build(ident, initial, world, source)
+
+    def _one(self, index: int, report: GenerationReport) -> Blueprint | None:
+        ident = f"{self.builder.context.metadata['package']}-{self.seed}-{index:04d}"
+        for _ in range(self.max_attempts):
+            report.attempts += 1
+            valid = []
+            for _ in range(self.best_of):
+                proposal = self._proposal(ident, report)
+                if proposal is None:
+                    continue
+                reasons = self.validator.validate(proposal)
+                if reasons:
+                    report.rejected[_kind(reasons[0])] += 1
+                else:
+                    valid.append(proposal)
+            if valid:
+                best = min(valid, key=_rank)
+                self._seen.add(signature(best.actions))
+                return best
+        return None
+
+    def _proposal(self, ident: str, report: GenerationReport) -> Blueprint | None:
+        trajectory = self.sampler.sample()
+        report.proposals += 1
+        actions = [
+            {"name": s.operation, "arguments": s.arguments} for s in trajectory.steps
+        ]
+        if signature(actions) in self._seen:
+            report.rejected["duplicate of an accepted blueprint"] += 1
+            return None
+        proposal = self.propose(trajectory, ident)
+        if isinstance(proposal, str):
+            report.rejected[proposal] += 1
+            return None
+        return proposal
+
+
+def signature(actions: list[dict]) -> str:
+    """What makes two tasks the same: their calls and arguments."""
+    return canonical([[a["name"], a["arguments"]] for a in actions])
+
+
+def _rank(blueprint: Blueprint) -> tuple:
+    score = (blueprint.review or {}).get("score", 0)
+    return (-score, blueprint.writes(), len(blueprint.actions))
+
+
+def _kind(reason: str) -> str:
+    """A rejection reason without its particulars, for counting."""
+    return reason.split(":")[0] if ":" in reason else reason
+
+
+def make_builder(
+    package: str,
+    *,
+    seed: int = 0,
+    base_url: str | None = None,
+    sandbox: Sandbox | None = None,
+) -> TaskBuilder:
+    """The task builder of a package: its sandbox, dag, tools and phrasing
+    (through the environment's LLM, if one is configured)."""
+    sandbox = sandbox or load_sandbox(seed=seed)
+    context = DatasetContext.of_package(package, sandbox.engine.document, seed)
+    phraser = Phraser(context, LLM.from_env())
+    return TaskBuilder(sandbox, load_dag(package), context, phraser, base_url=base_url)
+
+
+def make_generator(
+    builder: TaskBuilder,
+    *,
+    seed: int = 0,
+    fixtures: int = 0,
+    options: ExplorationOptions | None = None,
+    best_of: int = 3,
+    max_attempts: int = 5,
+    policies: tuple[str, ...] = (),
+    committee: bool = False,
+    min_correctness: float = 3.0,
+) -> BlueprintGenerator:
+    """A generator over `builder`, validating with the package's policy suite
+    (plus the user's `policies` files)."""
+    validator = Validator(
+        builder,
+        load_suite(policies, name=builder.context.metadata["package"]),
+        committee=committee,
+        min_correctness=min_correctness,
+        llm=builder.phraser.llm,
+    )
+    return BlueprintGenerator(
+        builder,
+        validator,
+        seed=seed,
+        fixtures=fixtures,
+        options=options,
+        best_of=best_of,
+        max_attempts=max_attempts,
+    )

@@ -1,0 +1,65 @@
+"""Invalid but unambiguous specs are repaired, each repair a warning naming its JSON pointer
+(`schema_ingestion.repairs`); fixtures in tests/tolerated_specs/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from envfactory_compiler.schema_ingestion import SchemaLoader
+
+TOLERATED = Path(__file__).resolve().parents[1] / "tolerated_specs"
+
+
+def _load(name: str):
+    spec = SchemaLoader().load(str(TOLERATED / name))
+    return spec, {w.pointer: w.message for w in spec.warnings}
+
+
+def _schema(spec, path: str, method: str = "get") -> dict:
+    return spec.document["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+
+
+@pytest.mark.parametrize("name", ["items_tuple.yaml", "items_tuple_swagger2.yaml"])
+def test_tuple_items_become_any_of(name: str) -> None:
+    spec, warnings = _load(name)
+    path = "/pets" if "swagger2" not in name else "/stats"
+    items = _schema(spec, path)["items"]
+    assert [s["$ref"].rsplit("/", 1)[1] for s in items["anyOf"]] in (["Cat", "Dog"], ["Counter", "Gauge"])
+    pointer = ("/paths/~1pets/get/responses/200/content/application~1json/schema/items" if "swagger2" not in name
+               else "/paths/~1stats/get/responses/200/schema/items")
+    assert "'items' is a list" in warnings[pointer]
+
+
+def test_path_parameter_is_made_required() -> None:
+    spec, warnings = _load("path_param_not_required.yaml")
+    assert spec.document["paths"]["/foods/{foodId}"]["get"]["parameters"][0]["required"] is True
+    assert "foodId" in warnings["/paths/~1foods~1{foodId}/get/parameters/0/required"]
+
+
+def test_missing_responses_get_a_default() -> None:
+    spec, warnings = _load("missing_responses.yaml")
+    assert "default" in spec.document["paths"]["/ping"]["post"]["responses"]
+    assert "no 'responses'" in warnings["/paths/~1ping/post/responses"]
+
+
+def test_component_path_items_in_30_are_inlined() -> None:
+    spec, warnings = _load("component_path_items_30.yaml")
+    assert [e.name for e in spec.endpoints] == ["listPets"]
+    assert "pathItems" not in spec.document.get("components", {})
+    assert "inlined" in warnings["/components/pathItems"]
+
+
+def test_wrong_type_defaults_are_split_or_dropped() -> None:
+    spec, warnings = _load("wrong_type_defaults.yaml")
+    access, limit = spec.document["paths"]["/tracks"]["get"]["parameters"][:2]
+    assert list(access["schema"]["default"]) == ["playable", "preview"]
+    assert "default" not in limit["schema"]
+    assert "not an array" in warnings["/paths/~1tracks/get/parameters/0/schema/default"]
+    assert "dropped" in warnings["/paths/~1tracks/get/parameters/1/schema/default"]
+
+
+def test_a_valid_spec_needs_no_repair() -> None:
+    spec = SchemaLoader().load(str(Path(__file__).resolve().parents[2] / "specs" / "petstore.yaml"))
+    assert not [w for w in spec.warnings if "validates without repairs" in w.hint]

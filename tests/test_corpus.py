@@ -1,0 +1,49 @@
+"""The corpus runner (`envc corpus DIR`) on two small specs of specs/corpus:
+each is built (timed, peak memory measured), served to Schemathesis and sampled,
+and the table is written as markdown and JSON. The full corpus is `make corpus`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from conftest import ROOT, run_envc
+
+CORPUS = ROOT / "specs" / "corpus"
+SMALL = ["oai__v3-petstore.yaml", "datamodel-code-generator__enum-models.yaml"]  # the second needs a repair
+
+
+def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in SMALL:
+        shutil.copy(CORPUS / name, specs / name)
+    markdown, table = tmp_path / "corpus.md", tmp_path / "corpus.json"
+    result = run_envc("corpus", str(specs), "--markdown", str(markdown), "--json", str(table), "--jobs", "2",
+                      "--max-examples", "3", "--samples", "20", "--work", str(tmp_path / "work"))
+    assert result.exit_code == 0, result.output + markdown.read_text(encoding="utf-8")
+    report = json.loads(table.read_text(encoding="utf-8"))
+    rows = {row["spec"]: row for row in report["specs"]}
+    assert sorted(rows) == sorted(SMALL)
+    for row in rows.values():
+        assert row["build_ok"] and row["failures"] == {}
+        assert 0 < row["build_seconds"] < 60 and 0 < row["peak_mib"] < 2048
+        assert row["served"] == row["operations"] and row["sampled_operations"] == row["operations"]
+        assert row["covered"] is not None and row["trajectories"] > 0
+    assert rows["oai__v3-petstore.yaml"]["openapi"] == "3.0.0"
+    assert rows["datamodel-code-generator__enum-models.yaml"]["warnings"] >= 1  # the repair
+    assert report["totals"]["built"] == 2
+    text = markdown.read_text(encoding="utf-8")
+    assert "specs built: **2/2**" in text and "`oai__v3-petstore.yaml`" in text
+
+
+def test_a_broken_spec_is_a_failed_row_with_its_diagnostic(tmp_path: Path) -> None:
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    shutil.copy(ROOT / "tests" / "bad_specs" / "truncated.yaml", specs / "truncated.yaml")
+    table = tmp_path / "corpus.json"
+    result = run_envc("corpus", str(specs), "--markdown", str(tmp_path / "corpus.md"), "--json", str(table))
+    assert result.exit_code == 1
+    [row] = json.loads(table.read_text(encoding="utf-8"))["specs"]
+    assert not row["build_ok"] and "not valid YAML" in row["notes"][0]
