@@ -51,6 +51,7 @@ RUNTIME_MODULES = (
     "metrics.py",
     "operations.py",
     "phrasing.py",
+    "pointers.py",
     "policies.py",
     "qa.py",
     "ray_engine.py",

@@ -22,6 +22,7 @@ import networkx as nx
 
 from ..emission.rendering import template_root
 from ..dependency_inference.schemas import is_array, items
+from ..diagnostics import pointer_split
 from ..ir import EndpointDef, NormalizedSpec, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.resources import properties
@@ -268,7 +269,7 @@ def _ok(status: int) -> bool:
 
 def _at(body: Any, pointer: str) -> Any:
     node = body
-    for part in [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/") if p]:
+    for part in [p for p in pointer_split(pointer) if p]:
         if isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         elif isinstance(node, dict) and part in node:

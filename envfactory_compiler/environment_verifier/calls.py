@@ -14,6 +14,7 @@ from functools import lru_cache
 from types import ModuleType
 from typing import Any
 
+from ..diagnostics import pointer_split
 from ..emission.rendering import template_root
 from ..frozen import thaw
 from ..ir import EndpointDef
@@ -72,7 +73,7 @@ class RequestFactory:
 
 
 def _set(body: dict, pointer: str, value: Any) -> None:
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/") if p]
+    parts = [p for p in pointer_split(pointer) if p]
     node = body
     for part in parts[:-1]:
         node = node.setdefault(part, {}) if isinstance(node, dict) else {}

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 from .catalog import Operation, Param
 from .engine import SANDBOX_TOKEN, Engine
+from .pointers import parts as _parts
 
 OPTIONAL_P = 0.3  # chance to send an optional parameter nobody produced
 _LOCATIONS = ("path", "query", "header", "cookie")
@@ -178,12 +179,6 @@ def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:
     for pointer in unbound:
         _drop(body, pointer)
     return body
-
-
-def _parts(pointer: str) -> list[str]:
-    return [
-        p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")
-    ]
 
 
 def _set(body: dict, pointer: str, value: Any) -> None:

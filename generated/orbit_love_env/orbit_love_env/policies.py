@@ -35,6 +35,7 @@ from typing import Any, Callable, Iterator
 import networkx as nx
 
 from .engine import Engine
+from .pointers import find
 from .session import SessionStateManager
 
 Check = Callable[[dict], "tuple[bool, str]"]
@@ -254,15 +255,4 @@ def _verdict(answer: Any) -> tuple[bool, str]:
     return answer is not False, "check failed"
 
 
-def at(value: Any, pointer: str) -> Any:
-    """The value at a JSON pointer (list indices too), or None."""
-    node = value
-    for part in pointer.strip("/").split("/") if pointer.strip("/") else ():
-        part = part.replace("~1", "/").replace("~0", "~")
-        if isinstance(node, dict):
-            node = node.get(part)
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return None
-    return node
+at = find  # the value at a JSON pointer (list indices too), or None

@@ -30,6 +30,7 @@ from typing import Any, Mapping
 
 from .catalog import Credential, Operation, Param, Reply, Resource
 from .fake import MISSING, SchemaData
+from .pointers import parts
 from .store import Key, TaskState
 
 SANDBOX_TOKEN = (
@@ -187,8 +188,7 @@ class Engine:
         cached = self._schemas.get(pointer)
         if cached is None:
             node: Any = self.document
-            for part in pointer.lstrip("/").split("/"):
-                part = part.replace("~1", "/").replace("~0", "~")
+            for part in parts(pointer):
                 node = node[int(part)] if isinstance(node, list) else node[part]
             cached = self._schemas[pointer] = self.data.resolve(node)
         return cached

@@ -25,9 +25,11 @@ from __future__ import annotations
 import random
 import weakref
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping
+from typing import Any, Mapping
 
 import networkx as nx
+
+from .pointers import find
 
 __all__ = ["SessionStateManager", "Source", "Target", "UnresolvableParameterError"]
 
@@ -329,18 +331,4 @@ _MISSING: Any = _Missing()
 
 def _at(body: Any, pointer: str) -> Any:
     """The value at a JSON pointer, or `_MISSING`."""
-    node = body
-    for part in _pointer_parts(pointer):
-        if isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        elif isinstance(node, dict) and part in node:
-            node = node[part]
-        else:
-            return _MISSING
-    return node
-
-
-def _pointer_parts(pointer: str) -> Iterator[str]:
-    for part in pointer.lstrip("/").split("/"):
-        if part:
-            yield part.replace("~1", "/").replace("~0", "~")
+    return find(body, pointer, _MISSING)
