@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from openapi_schema_validator import OAS30ReadValidator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from conftest import GENERATED, import_package
+from conftest import GENERATED, build, import_package
 
 
 @pytest.fixture(scope="module")
@@ -243,3 +244,49 @@ def test_owner_scoped_collections() -> None:
     slug = repositories[0]["slug"]
     assert call("getRepository", path={"username": username, "slug": slug}).status == 200
     assert call("getRepository", path={"username": "someone-else", "slug": slug}).status == 404
+
+
+PATTERNED_IDS = """
+openapi: 3.0.3
+info: {title: Sids, version: "1"}
+paths:
+  /services:
+    post:
+      operationId: createService
+      requestBody:
+        content:
+          application/x-www-form-urlencoded:
+            schema: {type: object, properties: {FriendlyName: {type: string}}}
+      responses:
+        "201":
+          description: created
+          content: {application/json: {schema: {$ref: "#/components/schemas/Service"}}}
+  /services/{Sid}:
+    get:
+      operationId: fetchService
+      parameters: [{name: Sid, in: path, required: true, schema: {type: string}}]
+      responses:
+        "200":
+          description: found
+          content: {application/json: {schema: {$ref: "#/components/schemas/Service"}}}
+components:
+  schemas:
+    Service:
+      type: object
+      properties:
+        sid: {type: string, pattern: "^IS[0-9a-fA-F]{32}$", minLength: 34, maxLength: 34}
+        friendly_name: {type: string}
+"""
+
+
+def test_new_ids_take_the_shape_their_schema_demands(tmp_path) -> None:
+    """A Twilio-style sid is made to match its pattern, and the item is stored under
+    that id: the answer names a key the next call can use."""
+    spec = tmp_path / "sids.yaml"
+    spec.write_text(PATTERNED_IDS)
+    call = _session(import_package(build(spec, tmp_path / "out")))
+    sids = [call("createService", body={"FriendlyName": f"s{i}"}).body["sid"] for i in range(3)]
+    assert len(set(sids)) == 3
+    for sid in sids:
+        assert re.fullmatch(r"IS[0-9a-fA-F]{32}", sid)
+        assert call("fetchService", path={"Sid": sid}).body["sid"] == sid

@@ -64,7 +64,9 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
                                    timeout=settings.stage_timeout)
         row = replace(row, served=tested.served if tested.ran else None, failures=tested.failures,
                       notes=row.notes + ((tested.note,) if tested.note else ()))
-    if "sample" in settings.stages:
+    if "sample" in settings.stages and operations == 0:
+        row = replace(row, notes=row.notes + ("no operations to sample",))
+    elif "sample" in settings.stages:
         sampled = sampling.sample(built.project, work, count=settings.samples, seed=settings.seed,
                                   timeout=settings.stage_timeout)
         row = replace(row, covered=sampled.covered if sampled.ran else None,

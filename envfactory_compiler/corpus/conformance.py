@@ -68,7 +68,11 @@ def _outcome(report: dict) -> ConformanceOutcome:
 
 
 def base_path(document: dict) -> str:
-    url = ((document.get("servers") or [{}])[0] or {}).get("url", "/")
+    """The first server's path, its `{variables}` at their defaults (as Connexion serves it)."""
+    server = (document.get("servers") or [{}])[0] or {}
+    url = str(server.get("url", "/"))
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str((variable or {}).get("default", "")))
     return (urlparse(url).path if "//" in url else url).rstrip("/")
 
 

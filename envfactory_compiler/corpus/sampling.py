@@ -1,4 +1,8 @@
-"""Sample trajectories from a built package; read operation coverage off its summary."""
+"""Sample trajectories from a built package; read operation coverage off its summary.
+
+Each task starts with one seeded item per resource (`--fixtures 1`, as
+verification does), so read-only APIs have ids for their first calls.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +28,8 @@ def sample(project: Path, work: Path, *, count: int, seed: int, timeout: float) 
     """`python -m <package> sample -n COUNT --seed SEED`, its coverage line parsed."""
     out = work / "trajectories.jsonl"
     finished = processes.run(
-        [processes.python(), "-m", project.name, "sample", "-n", str(count), "--seed", str(seed), "-o", str(out)],
+        [processes.python(), "-m", project.name, "sample", "-n", str(count), "--seed", str(seed),
+         "--fixtures", "1", "-o", str(out)],
         log=work / "sample.log", timeout=timeout, env={"PYTHONPATH": str(project)},
     )
     coverage = _COVERAGE.search(finished.output)

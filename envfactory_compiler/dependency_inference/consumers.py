@@ -15,7 +15,7 @@ from typing import Any
 
 from ..diagnostics import pointer_join
 from ..ir import EndpointDef, Parameter, Role
-from ..schema_ingestion.resources import normalise_path
+from ..schema_ingestion.resources import normalise_path, param_name
 from .catalog import Catalog
 from .names import Reference, object_nouns, reference
 from .schemas import all_properties, is_array, is_plain_value, items, resolve
@@ -63,11 +63,14 @@ def _path_slots(endpoint: EndpointDef, catalog: Catalog) -> list[Slot]:
     normalised = normalise_path(endpoint.path).split("/")
     slots = []
     for position, segment in enumerate(segments):
-        param: Parameter | None = declared.get(segment[1:-1]) if normalised[position] == "{}" else None
+        param: Parameter | None = declared.get(param_name(segment) or "") if normalised[position] == "{}" else None
         if param is None:
             continue
         prefix = "/".join(normalised[:position])
         resource = catalog.by_collection.get(prefix)
+        if resource is None:  # an item named by its collection's parameter (`/collections/fork/{collection_uid}`)
+            owners = [r for r in catalog.resources.values() if r.item_path and r.id_param == param.name]
+            resource = owners[0] if len(owners) == 1 else None
         literal = next((s for s in reversed(normalised[:position]) if s and s != "{}"), "")
         context = object_nouns(literal) + catalog.nouns_of(resource.name if resource else None)
         ref = reference(param.name)

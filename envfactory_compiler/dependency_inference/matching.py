@@ -26,12 +26,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .catalog import Catalog
+from .catalog import Catalog, schema_nouns
 from .consumers import Slot
 from .identity import IdField, Item
 from .names import noun_suffixes, reference
 from .producers import ProducerIndex
-from .schemas import compatibility, scalar_type
+from .schemas import compatibility, key_as_text, scalar_type
 
 CONFIDENCE = {"link": 1.0, "path-nesting": 0.9, "schema-ref": 0.8, "name-type": 0.7}
 _IMPLIED_PENALTY = 0.05  # the create's answer documents no schema: the id is where the resource keeps it
@@ -69,7 +69,26 @@ class Matcher:
         weak = self._name_type(slot, shown)
         if shown is not None:
             weak = [c for c in weak if c.reference or c.schema_pointer is None or c.schema_pointer in shown]
-        return strong + weak
+        return strong + weak + self._variants(slot, strong + weak)
+
+    def _variants(self, slot: Slot, found: list[Candidate]) -> list[Candidate]:
+        """A path position keyed by its collection's id also takes the id of a variant of the
+        collection's representation that some other operation answers: a schema whose name ends in
+        the representation's (`/me` answers a `current-user-profile`, users are `user-profile`s)."""
+        resource = self.catalog.resources.get(slot.resource or "")
+        if slot.location != "path" or resource is None or not resource.schema_pointer or not resource.id_field:
+            return []
+        seen = {(c.producer, c.source) for c in found}
+        variants = []
+        for noun in sorted(n for n in schema_nouns(resource.schema_pointer) if "_" in n):  # `user_profile`, not `user`
+            for item in self.index.by_tail.get(noun, ()):
+                if item.schema_pointer in (None, resource.schema_pointer) or item.resource == resource.name:
+                    continue
+                for candidate in self._candidate(slot, item, resource.id_field, "name-type", _TAIL_CONFIDENCE):
+                    if (candidate.producer, candidate.source) not in seen:
+                        seen.add((candidate.producer, candidate.source))
+                        variants.append(candidate)
+        return variants
 
     def _path_nesting(self, slot: Slot) -> list[Candidate]:
         resource = self.catalog.resources.get(slot.resource or "")
@@ -134,6 +153,11 @@ class Matcher:
         if field is None or (field.foreign and not self._consistent(field)):
             return []
         fit = self._compatibility(slot.schema, field.schema)
+        if not fit and evidence == "path-nesting" and not field.foreign and keyed is not None and keyed.id_field:
+            # the collection's own key, documented as text by one of its operations: the sandbox
+            # (or the real API) tells at verification whether the value is accepted
+            fit = "loose" if key_as_text(self.document, slot.schema, field.schema) else ""
+            confidence -= _LOOSE_PENALTY if fit else 0.0
         if not fit:
             return []
         if field.foreign:

@@ -70,7 +70,8 @@ def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, polic
     successes = [r for r in endpoint.responses if r.status.startswith("2") and not r.added]
     for response in successes:
         if response.schema is not None and not _from_example(document, response.schema):
-            walker.walk(response.schema, "", (), 0)
+            bare = _listed_bare(document, endpoint, owner, response.schema)
+            walker.walk(response.schema, "/0" if bare else "", (), 0)
         elif policy.examples:
             example = response_example(document, endpoint, response)
             if example is not None:
@@ -82,6 +83,19 @@ def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, polic
     if policy.implied_creates and bodiless and endpoint.role is Role.CREATE and owner is not None:
         walker.found.extend(_implied(endpoint, owner, catalog.nouns_of(owner.name)))
     return _unique(walker.found)
+
+
+def _listed_bare(document: Any, endpoint: EndpointDef, owner: Resource | None, schema: Any) -> bool:
+    """A list whose documented answer is a typeless object schema (properties, no `type`) with no array
+    (nor the resource's envelope) in it: an array validates against it and the sandbox answers the
+    entries in a bare one, so the object is read as one entry (`/0`)."""
+    if endpoint.role is not Role.LIST or owner is None or is_array(document, schema):
+        return False
+    props = all_properties(document, schema)
+    if not props or any("type" in resolve(document, option)[0] for option in [schema, *branches(document, schema)]):
+        return False
+    outer = owner.envelope.split("/")[0] if owner.envelope else None
+    return outer not in props and not any(is_array(document, value) for value in props.values())
 
 
 def _from_example(document: Any, schema: Any) -> bool:
@@ -111,7 +125,7 @@ class _SchemaWalker:
         if not props:
             return
         _, schema_pointer = resolve(self.document, schema)
-        resources = self._resources(schema_pointer, embedded)
+        resources = self._resources(schema_pointer, embedded, props, pointer)
         nouns = self._nouns(schema, schema_pointer, hints, resources)
         fields = self.identify.fields(props, pointer, nouns, {r.id_field for r in resources if r.id_field})
         if fields:
@@ -120,16 +134,22 @@ class _SchemaWalker:
                 for name, value in props.items():
                     self.walk(value, pointer + pointer_join(name), object_nouns(name), depth + 1, embedded + 1)
             return
+        wrappers = set(self.owner.envelope.split("/")) if self.owner is not None and self.owner.envelope else set()
         for name, value in props.items():  # no identity of its own: an envelope
             generic = name.lower() in ENVELOPES
-            if generic or embedded or is_array(self.document, value):
+            if generic or embedded or name in wrappers or is_array(self.document, value):
                 self.walk(value, pointer + pointer_join(name), hints if generic else object_nouns(name), depth + 1, embedded)
 
-    def _resources(self, schema_pointer: str | None, embedded: int) -> list[Resource]:
-        """Resources this object represents: by schema identity, else the producer's own (inline answers)."""
+    def _resources(self, schema_pointer: str | None, embedded: int, props: dict[str, Any], pointer: str) -> list[Resource]:
+        """Resources this object represents: by schema identity, else the producer's own (inline answers,
+        a create's receipt: an answer of its own schema that carries the new item's key field, or a
+        list's entries: a summary schema of the items that carries their key field, YNAB's `MonthSummary.month`)."""
         found = list(self.catalog.by_schema.get(schema_pointer or "", ()))
         inline = schema_pointer is None or (self.owner is not None and self.owner.schema_pointer is None)
-        if self.owner is not None and inline and not found and not embedded:
+        keyed = self.owner is not None and bool(self.owner.id_field) and self.owner.id_field in props
+        receipt = keyed and self.endpoint.role is Role.CREATE and not pointer
+        listed = keyed and self.endpoint.role is Role.LIST and pointer.endswith("/0") and pointer.count("/0") == 1
+        if self.owner is not None and (inline or receipt or listed) and not found and not embedded:
             found.append(self.owner)
         return found
 

@@ -100,6 +100,14 @@ def compatibility(document: Any, consumer: Any, producer: Any) -> str:
     return "exact" if c_format == p_format else "loose"
 
 
+def key_as_text(document: Any, consumer: Any, producer: Any) -> bool:
+    """Whether a plain string (no format) is offered for an integer key: an API that documents the
+    key it just created as a string (`CreatedWebinar.webinarKey`) where its paths type it integer."""
+    c_type, _ = scalar_type(document, consumer)
+    p_type, p_format = scalar_type(document, producer)
+    return c_type == "integer" and p_type == "string" and not p_format
+
+
 def addresses(document: Any, schema: Any, tokens: list[str], depth: int = 0) -> bool:
     """Whether a JSON pointer (as tokens) can address a value of `schema`."""
     if not tokens:

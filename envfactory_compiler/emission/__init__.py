@@ -17,6 +17,7 @@ from typing import Any
 from ..diagnostics import Diagnostic, warning
 from ..frozen import thaw
 from ..ir import NormalizedSpec
+from ..schema_ingestion.repairs import drop_broken_links
 from . import tables
 from .formatting import format_python
 from .models import ModelsError, generate_models
@@ -44,6 +45,7 @@ RUNTIME_MODULES = (
     "exploration.py",
     "fake.py",
     "fixtures.py",
+    "guidance.py",
     "gym.py",
     "hf_export.py",
     "llm.py",
@@ -161,8 +163,10 @@ def _models(spec: NormalizedSpec, header: str, notes: list[Diagnostic]) -> tuple
 
 
 def _bundled(spec: NormalizedSpec, version: str, source_name: str) -> dict:
-    """The served document; `x-body-name` is dropped so Connexion always says `body`."""
+    """The served document; `x-body-name` is dropped so Connexion always says `body`, and links no
+    client can follow (dependency inference has warned about them) are dropped."""
     document = _without_key(thaw(spec.document), "x-body-name")
+    drop_broken_links(document)
     document.setdefault("info", {})["x-envc"] = {"compiler": version, "source": source_name, "sha256": spec.source.sha256}
     return document
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..dependency_inference.catalog import schema_nouns
 from ..dependency_inference.examples import response_example
+from ..dependency_inference.names import noun_suffixes
 from ..dependency_inference.references import body_references
 from ..frozen import thaw
 from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
-from ..schema_ingestion.resources import normalise_name, normalise_path, path_params, properties
+from ..schema_ingestion.resources import normalise_name, normalise_path, param_name, path_params, properties
 
 _SUCCESS_ORDER = {
     Role.CREATE: ("201", "200", "202"),
@@ -79,7 +81,7 @@ def credentials(spec: NormalizedSpec) -> dict[str, dict]:
 def _resource(spec: NormalizedSpec, resource: Resource, references: dict[str, tuple]) -> dict:
     """Ids must be valid both as the item's field and as its path parameter; seeded items
     get their parent's id and real references in the fields that hold them."""
-    id_schema, _ = deref(spec.document, resource.id_schema, "")
+    id_schema = _through_all_of(spec.document, resource.id_schema)
     merged = _plain_id_schema(id_schema)
     param = _plain_id_schema(_item_param_schema(spec, resource), default=False)
     if param.get("type", merged["type"]) == merged.get("type"):  # the field decides the type
@@ -137,6 +139,21 @@ def _resource_parent_field(spec: NormalizedSpec, resource: Resource) -> str | No
     return None
 
 
+def _through_all_of(document: Any, schema: Any, depth: int = 0) -> Any:
+    """The schema behind `$ref`s, with the keywords of its `allOf` parts (`{"allOf": [{"$ref":
+    "#/components/schemas/id"}], "description": ...}` is an integer id) where it sets no type."""
+    target, _ = deref(document, schema, "")
+    if not isinstance(target, dict) or "type" in target or not target.get("allOf") or depth > 8:
+        return target
+    merged: dict = {}
+    for part in target["allOf"]:
+        inner = _through_all_of(document, part, depth + 1)
+        if isinstance(inner, dict):
+            merged.update({k: v for k, v in inner.items() if k not in merged})
+    merged.update({k: v for k, v in target.items() if k != "allOf"})
+    return merged
+
+
 def _plain_id_schema(schema: Any, *, default: bool = True) -> dict:
     keep = ("type", "format", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "pattern", "minLength", "maxLength")
     plain = {k: thaw(v) for k, v in (schema or {}).items() if k in keep}
@@ -154,7 +171,7 @@ def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str,
         role=endpoint.role.value,
         resource=endpoint.resource,
         params=tuple(_param(spec, p) for p in endpoint.parameters),
-        body=endpoint.body.schema_pointer if endpoint.body else None,
+        body=_body_schema(spec, endpoint),
         body_type=endpoint.body.content_type if endpoint.body else None,
         replies={r.status: record(content_type=r.content_type, schema=r.schema_pointer) for r in endpoint.responses},
         outcomes=_outcomes(endpoint),
@@ -169,9 +186,21 @@ def _operation(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str,
         paging=paging,
         envelope=_envelope(spec, endpoint, resource) if endpoint.role is Role.LIST else None,
         item_envelope=_item_envelope(spec, endpoint, resource) if endpoint.role in _ITEM_ROLES else None,
+        body_envelope=_body_envelope(spec, endpoint, resource) if endpoint.role in (Role.CREATE, Role.UPDATE) else None,
         upsert=_upserts(spec, endpoint) or None,
         produces=_produces(spec, endpoint, resources) if endpoint.role is Role.ACTION else None,
     )
+
+
+def _body_schema(spec: NormalizedSpec, endpoint: EndpointDef) -> str | None:
+    """The body schema's pointer, when the spec has one (`application/octet-stream: {}` documents none)."""
+    if endpoint.body is None:
+        return None
+    try:
+        resolve_pointer(spec.document, endpoint.body.schema_pointer)
+    except (KeyError, IndexError, ValueError, TypeError):
+        return None
+    return endpoint.body.schema_pointer
 
 
 def _param(spec: NormalizedSpec, param: Any) -> dict:
@@ -237,13 +266,20 @@ def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
             continue
         prefix = resource.item_path.split("/")
         if segments[: len(prefix)] == prefix:
-            params = tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
+            params = tuple(param_name(raw[i]) for i, s in enumerate(prefix) if s == "{}")
             scopes.append((resource.name, params))
     scoped = {param for _, params in scopes for param in params}
     for param in path_params(endpoint.path):
         owners = [r for r in resources.values() if r.item_path and r.id_param == param]
         if param not in scoped and len(owners) == 1:  # a nested item named by its own id alone: any parent
             scopes.insert(0, (owners[0].name, (param,)))
+    named = {name for name, _ in scopes}
+    for name, params in list(scopes):
+        if params and resources[name].schema_pointer is None:  # a set of other items (`/likes/tracks/{track_id}`)
+            others = [r for r in resources.values() if r.item_path and r.id_param == params[-1] and r.schema_pointer
+                      and r.name not in named]
+            if len(others) == 1:
+                scopes.insert(0, (others[0].name, (params[-1],)))
     return tuple(scopes)
 
 
@@ -255,7 +291,7 @@ def _parent_params(endpoint: EndpointDef, resource: Resource | None) -> tuple[st
     if segments[: len(prefix)] != prefix:
         return ()
     raw = endpoint.path.split("/")
-    return tuple(raw[i][1:-1] for i, s in enumerate(prefix) if s == "{}")
+    return tuple(param_name(raw[i]) for i, s in enumerate(prefix) if s == "{}")
 
 
 def _parent_fields(endpoint: EndpointDef, resource: Resource | None, fields: set[str]) -> tuple[tuple[str, str], ...]:
@@ -263,10 +299,13 @@ def _parent_fields(endpoint: EndpointDef, resource: Resource | None, fields: set
     the path. The immediate parent may also sit in an embedded object (`repository/slug` of a pull
     request under `/repositories/{username}/{slug}`)."""
     params = _parent_params(endpoint, resource)
+    own = resource.id_field if resource is not None else None
     pairs = []
     for param in params:
         nested = param == params[-1]
-        matches = sorted((f for f in fields if ("/" not in f or nested) and normalise_name(f.rsplit("/", 1)[-1]) == normalise_name(param)),
+        # the item's own id is never its parent's (`/users/{id}/accounts` makes accounts with ids of their own)
+        matches = sorted((f for f in fields if ("/" not in f or nested) and f != own
+                          and normalise_name(f.rsplit("/", 1)[-1]) == normalise_name(param)),
                          key=lambda f: (f.count("/"), f))
         if matches:
             pairs.append((param, matches[0]))
@@ -314,16 +353,43 @@ def _ok_schema(spec: NormalizedSpec, endpoint: EndpointDef) -> tuple[Any, str] |
 
 
 def _envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | None) -> str | None:
+    """The property of a list answer that holds the items; a path (`data/accounts`) when the
+    array sits in an object the resource's items are also answered in (`{"data": {"accounts": [...]}}`)."""
     found = _ok_schema(spec, endpoint)
     if found is None or (isinstance(found[0], dict) and found[0].get("type") == "array"):
         return None
-    arrays = []
-    for name, value in properties(spec.document, found[0]).items():
+    outer = resource.envelope.split("/")[0] if resource and resource.envelope else None
+    schema, prefix = found[0], ""
+    for _ in range(2):
+        arrays = []
+        props = properties(spec.document, schema)
+        for name, value in props.items():
+            value, _ = deref(spec.document, value, "")
+            if isinstance(value, dict) and value.get("type") == "array":
+                items_pointer = deref(spec.document, value.get("items") or {}, "")[1]
+                arrays.append((items_pointer != (resource.schema_pointer if resource else None), name))
+        if arrays:
+            mismatch, name = sorted(arrays)[0]
+            grouped = _grouped(spec, props[name], resource) if mismatch else None
+            return prefix + name + (f"/*/{grouped}" if grouped else "")
+        if outer is None or outer not in props:
+            return None
+        schema, prefix = deref(spec.document, props[outer], "")[0], outer + "/"
+    return None
+
+
+def _grouped(spec: NormalizedSpec, array: Any, resource: Resource | None) -> str | None:
+    """The property of each entry that holds the items, when a list answers them in groups
+    (YNAB's `category_groups[].categories[]`)."""
+    if resource is None or resource.schema_pointer is None:
+        return None
+    entry = deref(spec.document, deref(spec.document, array, "")[0].get("items") or {}, "")[0]
+    for name, value in properties(spec.document, entry).items():
         value, _ = deref(spec.document, value, "")
         if isinstance(value, dict) and value.get("type") == "array":
-            items_pointer = deref(spec.document, value.get("items") or {}, "")[1]
-            arrays.append((items_pointer != (resource.schema_pointer if resource else None), name))
-    return sorted(arrays)[0][1] if arrays else None
+            if deref(spec.document, value.get("items") or {}, "")[1] == resource.schema_pointer:
+                return name
+    return None
 
 
 def _kinds(spec: NormalizedSpec) -> dict[str, str]:
@@ -352,22 +418,65 @@ def _included(spec: NormalizedSpec, endpoint: EndpointDef, kinds: dict[str, str]
 
 
 def _upserts(spec: NormalizedSpec, endpoint: EndpointDef) -> bool:
-    """A PUT to an item path creates the item when nothing else can (`PUT /deploys/{id}/files/{path}`)."""
-    if endpoint.method != "put" or endpoint.role is not Role.UPDATE or not endpoint.params_in("path"):
+    """A PUT to an item path creates the item when nothing else can (`PUT /deploys/{id}/files/{path}`),
+    as does a bodiless POST that puts an item in a set with no representation (`POST /likes/tracks/{track_id}`)."""
+    if endpoint.role is not Role.UPDATE or not endpoint.params_in("path"):
+        return False
+    marks = endpoint.method == "post" and endpoint.body is None and _in_set(spec, endpoint)
+    if endpoint.method != "put" and not marks:
         return False
     return not any(e.role is Role.CREATE and e.resource == endpoint.resource for e in spec.endpoints)
 
 
+def _in_set(spec: NormalizedSpec, endpoint: EndpointDef) -> bool:
+    return any(r.name == endpoint.resource and r.schema_pointer is None for r in spec.resources)
+
+
 def _item_envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | None) -> str | None:
-    """The property this operation's answer wraps the item in, when the resource is answered enveloped."""
+    """The property (path of properties, `data/account`) this operation's answer wraps the item in,
+    when the resource is answered enveloped."""
     found = _ok_schema(spec, endpoint)
     if resource is None or resource.envelope is None or found is None:
         return None
-    return resource.envelope if resource.envelope in properties(spec.document, found[0]) else None
+    schema = found[0]
+    for name in resource.envelope.split("/"):
+        props = properties(spec.document, schema)
+        if name not in props:
+            return None
+        schema = deref(spec.document, props[name], "")[0]
+    return resource.envelope
+
+
+def _body_envelope(spec: NormalizedSpec, endpoint: EndpointDef, resource: Resource | None) -> str | None:
+    """The body property a create or update wraps the item's fields in (`{"account": {...}}`): the
+    innermost name of the resource's answer envelope, when the body has it as an object and the
+    item itself has no field of that name."""
+    if resource is None or resource.envelope is None or endpoint.body is None or not resource.schema_pointer:
+        return None
+    name = resource.envelope.rsplit("/", 1)[-1]
+    value = properties(spec.document, endpoint.body.schema).get(name)
+    fields = properties(spec.document, resolve_pointer(spec.document, resource.schema_pointer))
+    if value is None or name in fields or not properties(spec.document, value):
+        return None
+    return name
 
 
 def _produces(spec: NormalizedSpec, endpoint: EndpointDef, resources: dict[str, Resource]) -> str | None:
+    """The resource whose item an action answers with: by its representation, else (for an action
+    that names no item in its path) by a variant of it whose schema name ends in the representation's
+    (`GET /me` answers a `current-user-profile`, a `user-profile` of the users)."""
     found = _ok_schema(spec, endpoint)
     if found is None:
         return None
-    return next((r.name for r in resources.values() if r.schema_pointer == found[1] and r.id_field), None)
+    exact = next((r.name for r in resources.values() if r.schema_pointer == found[1] and r.id_field), None)
+    if exact is not None or endpoint.params_in("path"):
+        return exact
+    answered = schema_nouns(found[1])
+    tails = {tail for noun in answered[:1] for tail in noun_suffixes(noun)}
+    variants = [r for r in resources.values() if r.id_field and r.schema_pointer
+                and _has_field(spec, found[1], r.id_field) and set(schema_nouns(r.schema_pointer)[:1]) & tails]
+    return variants[0].name if len(variants) == 1 else None
+
+
+def _has_field(spec: NormalizedSpec, pointer: str | None, name: str) -> bool:
+    return bool(pointer) and name in properties(spec.document, resolve_pointer(spec.document, pointer))

@@ -89,7 +89,7 @@ class _Run:
         if not kept:
             return verdict
         rejected = tuple({**v.bindings[0], "reason": v.reason} for v in alone if not v.confirmed)
-        return dataclasses.replace(verdict, bindings=kept, confirmed=True, rejected=rejected,
+        return dataclasses.replace(verdict, bindings=kept, confirmed=True, rejected=rejected, outcome="confirmed",
                                    reason="confirmed for some bindings: produced value accepted, foreign value refused")
 
     def check(self, producer: str, consumer: str, bindings: tuple[dict, ...] | None = None) -> EdgeVerdict:
@@ -101,20 +101,20 @@ class _Run:
         task = f"verify:{producer}->{consumer}"
         status, body, context = self._produced_in(task, producer, sources)
         if not _ok(status):
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer {producer} answered {status}")
+            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer {producer} answered {status}", outcome="producer_failed")
         values = {b["name"]: _at(body, b["source"]) for b in bindings}
         missing = [b["source"] for b in bindings if values[b["name"]] is _MISSING]
         if missing:
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer answer has nothing at {missing[0]}")
+            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer answer has nothing at {missing[0]}", outcome="nothing_at_source")
         status, _ = self._call(consumer, task, context, given=_given(bindings, values), depth=0,
                                body_values=_body_values(bindings, values))
         self.executor.discard(task)
         if not _ok(status):
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to the produced value")
+            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to the produced value", outcome="consumer_refused")
         status = self._refused(consumer, bindings, values)
         if not 400 <= status < 500:
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to a value no producer made")
-        return EdgeVerdict(**verdict, confirmed=True, reason="confirmed: produced value accepted, foreign value refused")
+            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to a value no producer made", outcome="not_selective")
+        return EdgeVerdict(**verdict, confirmed=True, reason="confirmed: produced value accepted, foreign value refused", outcome="confirmed")
 
     def _produced_in(self, task: str, producer: str, sources: tuple[str, ...]) -> tuple[int, Any, dict[str, Any]]:
         """`task` as the world right after the producer answered (what it needed made first).
@@ -193,11 +193,11 @@ class _Run:
     def _answer(self, producer: str, sources: list[str], task: str, context: dict, depth: int):
         """The producer's answer, after creating an item first if its answer holds none yet."""
         status, body = self._call(producer, task, context, depth=depth)
-        if _ok(status) and any(_at(body, s) is _MISSING for s in sources) and self._seed_item(producer, task, context):
+        if _ok(status) and any(_at(body, s) is _MISSING for s in sources) and self._seed_item(producer, task, context, depth):
             status, body = self._call(producer, task, context, depth=depth)
         return status, body
 
-    def _seed_item(self, producer: str, task: str, context: dict) -> bool:
+    def _seed_item(self, producer: str, task: str, context: dict, depth: int) -> bool:
         """A list or read answers ids only once an item exists: create one, matching the list's required filters."""
         endpoint = self.endpoints[producer]
         creator = next((e for e in self.endpoints.values()
@@ -208,7 +208,8 @@ class _Run:
         required = {p.name for p in endpoint.params_in("query") if p.required}
         fields = properties(self.document, creator.body.schema) if creator.body else {}
         matching = {("body", "/" + k): _shaped(v, fields[k], self.document) for k, v in query.items() if k in required and k in fields}
-        status, _ = self._call(creator.name, task, context, depth=1, body_values=matching)
+        # The chain's depth carries on, so a creator whose own inputs need seeding cannot recurse forever.
+        status, _ = self._call(creator.name, task, context, depth=max(depth, 1), body_values=matching)
         return _ok(status)
 
     def _produce(self, endpoint: EndpointDef, location: str, name: str, task: str, context: dict, depth: int) -> Any:

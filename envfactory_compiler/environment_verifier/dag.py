@@ -14,6 +14,15 @@ from typing import Any
 import networkx as nx
 
 
+OUTCOMES = {
+    "confirmed": "the consumer accepted the produced value and refused one no producer made",
+    "producer_failed": "the producer did not answer 2xx, so the consumer was never called",
+    "nothing_at_source": "the producer's answer lacked the value, so the consumer was never called",
+    "consumer_refused": "the consumer refused the produced value: the binding names another kind of item",
+    "not_selective": "the consumer accepted any value, so the binding proves nothing",
+}
+
+
 @dataclass(frozen=True)
 class EdgeVerdict:
     producer: str
@@ -24,6 +33,7 @@ class EdgeVerdict:
     evidence: tuple[str, ...] = ()
     confidence: float = 0.0
     rejected: tuple[dict[str, Any], ...] = ()  # bindings refused on their own, each with its `reason`
+    outcome: str = ""  # the reason's kind, for readers of dag.json: one of OUTCOMES
 
     @property
     def all_bindings(self) -> tuple[dict[str, Any], ...]:
@@ -75,6 +85,7 @@ class VerifiedDAG:
                     "consumer": v.consumer,
                     "confirmed": v.confirmed,
                     "reason": v.reason,
+                    "outcome": v.outcome,
                     "evidence": sorted(v.evidence),
                     "confidence": round(v.confidence, 3),
                     "bindings": sorted(v.bindings, key=lambda b: json.dumps(b, sort_keys=True)),
@@ -97,6 +108,7 @@ class VerifiedDAG:
                 evidence=tuple(e["evidence"]),
                 confidence=e["confidence"],
                 rejected=tuple(e.get("rejected", ())),
+                outcome=e.get("outcome", ""),
             )
             for e in data["edges"]
         )

@@ -170,5 +170,7 @@ def _unique_name(operation_id: Any, method: str, path: str, taken: set[str], fil
 
 def _safe(text: str) -> str:
     """A tool-safe name: `[A-Za-z0-9_-]{1,64}`."""
-    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", text.replace("{", "").replace("}", "")).strip("_-")
-    return (cleaned or "operation")[:_NAME_LIMIT]
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", text.replace("{", "").replace("}", ""))
+    # Cut, then strip: a name cut before a '-' would lose it when read again, so
+    # the spec's operationId and the engine's table key would differ.
+    return cleaned[:_NAME_LIMIT].strip("_-") or "operation"

@@ -10,15 +10,46 @@ each fix is a warning naming the JSON pointer of what was changed:
 - `components.pathItems` (OpenAPI 3.1) in a 3.0 document: the referenced
   path items are inlined into `paths`;
 - a schema `default` of the wrong type: a comma-separated string for an
-  array is split, a scalar for an array wrapped, anything else dropped.
+  array is split, a scalar for an array wrapped, anything else dropped;
+- a header parameter for a header HTTP itself owns (`Content-Length`,
+  `Transfer-Encoding`, `Host`, `Connection`, ...): dropped. Its value is
+  fixed by the message framing, not chosen by the client, so no server can
+  honour a schema for it (`Content-Length: 0.5` never reaches the app, and
+  a client cannot send one that disagrees with its body) - the same reason
+  OpenAPI tells tools to ignore `Accept`, `Content-Type` and `Authorization`
+  header parameters;
+- a `204` or `304` response with a body (`content`, or a Swagger 2
+  `schema`): the body is dropped, since HTTP forbids one on these statuses
+  and no server can send what the spec documents;
+- a `pattern` written as a JavaScript regex literal, `/^...$/flags`: read as
+  the text between the slashes (flags other than none dropping the pattern),
+  because the literal form anchors after a `/` and so matches no string at
+  all - a schema that no value, hence no request or response, can satisfy;
+- `additionalProperties: false` on a schema that forbids a property it (or
+  its `allOf` siblings, or every branch of its `oneOf`/`anyOf`) requires -
+  `allOf: [{additionalProperties: false, ...}, {properties: ...}]` is the
+  usual shape: dropped, since no value can be valid;
+- a `oneOf` one of whose branches extends another (`allOf` with the other
+  branch's `$ref`): read as `anyOf`. Every value of the extension also
+  matches the base, so "exactly one" fails for every realistic value.
 
 Anything not listed here is left to the validator, which rejects it.
+
+`drop_broken_links` is applied to the served document only (after
+dependency inference has read, and warned about, the spec's own links): a
+link to an operation the spec lacks, or naming a parameter its target does
+not have, is dropped (or loses that parameter), since no client - and no
+test tool - can follow it.
 """
 
 from __future__ import annotations
 
 import copy
+import random
+import re
 from typing import Any, Iterator
+
+import rstr
 
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
@@ -37,6 +68,9 @@ def repair(document: dict, family: str, file: str) -> list[Diagnostic]:
     if family == "3.0":
         notes += _inline_component_path_items(document)
     notes += _add_missing_responses(document)
+    notes += _drop_framing_headers(document)
+    notes += _overlapping_one_of(document)
+    notes += _closed_but_required(document)
     for parts, node in _walk(document, ()):
         notes += _repair_node(node, parts, family)
     return [warning(file, pointer, message, "fix the spec so it validates without repairs") for pointer, message in notes]
@@ -77,7 +111,159 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
                        "path parameters always are"))
     if "default" in node and isinstance(node.get("type"), str) and node["type"] in _JSON_TYPES:
         notes += _repair_default(node, parts)
+    if isinstance(node.get("pattern"), str):
+        notes += _repair_pattern(node, parts)
+    if len(parts) >= 2 and parts[-2] == "responses" and str(parts[-1]) in ("204", "304"):
+        for key in ("content", "schema"):
+            if key in node:
+                del node[key]
+                notes.append((pointer_join(*parts, key), f"a {parts[-1]} response has no body in HTTP; "
+                              f"its '{key}' was dropped"))
     return notes
+
+
+def _closed_but_required(document: dict) -> list[tuple[str, str]]:
+    """`additionalProperties: false` that forbids a required property: see the module docstring."""
+    notes = []
+    for parts, node in list(_walk(document, ())):
+        members = node.get("allOf") if isinstance(node.get("allOf"), list) else []
+        for index, member in enumerate(members):
+            if not isinstance(member, dict) or "$ref" in member:
+                continue
+            needed = set(_strings(node.get("required")))
+            for other_index, other in enumerate(members):
+                if other_index != index:
+                    needed |= set(_strings(_mapping(_local(document, other)).get("required")))
+            notes += _open_if_contradictory(member, needed, parts + ("allOf", index))
+        notes += _open_if_contradictory(node, set(), parts)
+    return notes
+
+
+def _open_if_contradictory(node: dict, needed: set, parts: tuple) -> list[tuple[str, str]]:
+    if node.get("additionalProperties") is not False or "patternProperties" in node:
+        return []
+    own = set(_mapping(node.get("properties")))
+    missing = (needed | set(_strings(node.get("required")))) - own
+    for keyword in ("oneOf", "anyOf"):
+        branches = [_mapping(b) for b in node.get(keyword) or () if isinstance(b, dict)]
+        if branches and all(set(_strings(b.get("required"))) - own for b in branches):
+            missing |= set(_strings(branches[0].get("required"))) - own
+    if not missing:
+        return []
+    del node["additionalProperties"]
+    return [(pointer_join(*parts, "additionalProperties"), f"'additionalProperties: false' forbids required "
+             f"{sorted(missing)!r}, so no value is valid; dropped")]
+
+
+def _strings(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def drop_broken_links(document: dict) -> list[tuple[str, str]]:
+    """Links no client can follow, fixed in place: see the module docstring. (pointer, what) pairs."""
+    targets: dict[str, set[str]] = {}
+    for item in _mapping(document.get("paths")).values():
+        item = _mapping(_local(document, item))
+        shared = [_mapping(_local(document, p)) for p in item.get("parameters") or ()]
+        for method in METHODS:
+            operation = _mapping(item.get(method))
+            if isinstance(operation.get("operationId"), str):
+                own = [_mapping(_local(document, p)) for p in operation.get("parameters") or ()]
+                targets[operation["operationId"]] = {f"{p.get('in')}.{p.get('name')}" for p in shared + own}
+    notes = []
+    for parts, node in list(_walk(document, ())):
+        links = node.get("links") if parts and parts[-1] != "properties" else None
+        if not isinstance(links, dict):
+            continue
+        for name, link in list(links.items()):
+            link = _mapping(link)
+            if isinstance(link.get("operationId"), str) and link["operationId"] not in targets:
+                del links[name]
+                notes.append((pointer_join(*parts, "links", name), f"link to unknown operation {link['operationId']!r}; "
+                                                                   "dropped"))
+                continue
+            known = targets.get(link.get("operationId")) if isinstance(link.get("operationId"), str) else None
+            parameters = link.get("parameters")
+            if known is None or not isinstance(parameters, dict):
+                continue
+            bad = [k for k in parameters if not (k in known or any(k == n.split(".", 1)[1] for n in known))]
+            if not bad:
+                continue
+            for key in bad:
+                del parameters[key]
+            pointer = pointer_join(*parts, "links", name)
+            if not parameters and "requestBody" not in link:
+                del links[name]
+                notes.append((pointer, f"link parameters {bad!r} are not parameters of {link['operationId']!r}; "
+                                       "the link was dropped"))
+            else:
+                notes.append((pointer, f"link parameters {bad!r} are not parameters of {link['operationId']!r}; dropped"))
+    return notes
+
+
+def _overlapping_one_of(document: dict) -> list[tuple[str, str]]:
+    """`oneOf`s with a branch extending another: see the module docstring."""
+    notes = []
+    for parts, node in list(_walk(document, ())):
+        if isinstance(node.get("oneOf"), list) and "anyOf" not in node and _extends_sibling(document, node["oneOf"]):
+            node["anyOf"] = node.pop("oneOf")
+            notes.append((pointer_join(*parts, "oneOf"), "a 'oneOf' branch extends another branch, so values match "
+                          "both; read as 'anyOf'"))
+    return notes
+
+
+def _extends_sibling(document: dict, branches: list) -> bool:
+    refs = {b.get("$ref") for b in branches if isinstance(b, dict) and isinstance(b.get("$ref"), str)}
+    for branch in branches:
+        target = _local(document, branch)
+        parts = target.get("allOf") if isinstance(target, dict) else None
+        if isinstance(parts, list) and any(isinstance(p, dict) and p.get("$ref") in refs for p in parts):
+            return True
+    return False
+
+
+def _local(document: dict, node: Any) -> Any:
+    """`node`, or what its local `$ref` points at."""
+    ref = _mapping(node).get("$ref")
+    if not (isinstance(ref, str) and ref.startswith("#/")):
+        return node
+    target: Any = document
+    for key in ref[2:].split("/"):
+        target = _mapping(target).get(key.replace("~1", "/").replace("~0", "~"))
+    return target
+
+
+_REGEX_LITERAL = re.compile(r"^/(\^.*|.*\$)/([a-z]*)$", re.DOTALL)
+
+
+def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
+    literal = _REGEX_LITERAL.match(node["pattern"])
+    if literal is None:
+        return []
+    pointer, pattern = pointer_join(*parts, "pattern"), node["pattern"]
+    body, flags = literal.groups()
+    if flags:
+        del node["pattern"]
+        return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal with flags, which matches no string; "
+                          "dropped")]
+    if not _meets_lengths(body, node):
+        del node["pattern"]
+        return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal, which matches no string, and its text "
+                          "matches none of the lengths minLength/maxLength allow; dropped")]
+    node["pattern"] = body
+    return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal, which matches no string; read as {body!r}")]
+
+
+def _meets_lengths(pattern: str, node: dict) -> bool:
+    """Whether some of a few strings drawn from `pattern` has a length the schema allows."""
+    low, high = node.get("minLength", 0), node.get("maxLength")
+    try:
+        drawer = rstr.Rstr(random.Random(0))
+        draws = [drawer.xeger(pattern) for _ in range(50)]
+    except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
+        return True
+    return any(len(d) >= (low if isinstance(low, int) else 0) and (not isinstance(high, int) or len(d) <= high)
+               for d in draws)
 
 
 def _repair_default(node: dict, parts: tuple) -> list[tuple[str, str]]:
@@ -105,6 +291,43 @@ def _add_missing_responses(document: dict) -> list[tuple[str, str]]:
                 notes.append((pointer_join("paths", path, method, "responses"),
                               "operation has no 'responses'; a 'default' response was added"))
     return notes
+
+
+_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection", "keep-alive", "te",
+                              "trailer", "upgrade"})
+
+
+def _drop_framing_headers(document: dict) -> list[tuple[str, str]]:
+    """Header parameters for headers the HTTP layer sets: see the module docstring."""
+    notes = []
+    for path, item in _mapping(document.get("paths")).items():
+        owners = [((path,), item)] + [((path, m), _mapping(item).get(m)) for m in METHODS]
+        for parts, owner in owners:
+            parameters = _mapping(owner).get("parameters")
+            if not isinstance(parameters, list):
+                continue
+            kept = []
+            for index, parameter in enumerate(parameters):
+                name = _framing_header(document, parameter)
+                if name is None:
+                    kept.append(parameter)
+                else:
+                    notes.append((pointer_join("paths", *parts, "parameters", index),
+                                  f"header parameter {name!r} is set by HTTP itself, not by the client; dropped"))
+            if len(kept) != len(parameters):
+                owner["parameters"] = kept
+    return notes
+
+
+def _framing_header(document: dict, parameter: Any) -> str | None:
+    """The name of a header parameter (local `$ref`s followed) for a framing header, else None."""
+    for _ in range(8):
+        parameter = _local(document, parameter)
+    parameter = _mapping(parameter)
+    name = parameter.get("name")
+    if parameter.get("in") == "header" and isinstance(name, str) and name.lower() in _FRAMING_HEADERS:
+        return name
+    return None
 
 
 def _inline_component_path_items(document: dict) -> list[tuple[str, str]]:

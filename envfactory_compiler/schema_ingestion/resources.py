@@ -12,21 +12,37 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from ..ir import EndpointDef, Resource, Role
 from .normalization import deref
 from .references import resolve_pointer
 
-_PARAM = re.compile(r"^\{[^}]*\}$")
+# A format suffix on the last segment names a representation, not another resource:
+# `/accounts.json` is `/accounts`, `/accounts/{id}.json` is `/accounts/{id}`.
+_FORMAT_SUFFIX = re.compile(r"\.(?:json|xml|yaml|yml|csv|txt|html|atom|rss)$", re.IGNORECASE)
+_PARAM = re.compile(r"^\{([^}]*)\}$")
+
+
+def _segments(path: str) -> list[str]:
+    segments = path.split("/")
+    segments[-1] = _FORMAT_SUFFIX.sub("", segments[-1])
+    return segments
 
 
 def normalise_path(path: str) -> str:
-    return "/".join("{}" if _PARAM.match(s) else s for s in path.split("/"))
+    return "/".join("{}" if _PARAM.match(s) else s for s in _segments(path))
+
+
+def param_name(segment: str) -> str | None:
+    """The parameter a path segment holds (`{id}`, `{id}.json`), else None."""
+    match = _PARAM.match(_FORMAT_SUFFIX.sub("", segment))
+    return match.group(1) if match else None
 
 
 def path_params(path: str) -> list[str]:
-    return [s[1:-1] for s in path.split("/") if _PARAM.match(s)]
+    return [m.group(1) for s in _segments(path) if (m := _PARAM.match(s))]
 
 
 def infer_resources(document: dict, endpoints: list[EndpointDef]) -> tuple[list[Resource], list[EndpointDef]]:
@@ -49,13 +65,26 @@ def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
     for path in by_path:
         segments = path.split("/")
         if segments[-1] == "{}" and len(segments) > 2 and segments[-2] not in ("{}", ""):
-            found.append("/".join(segments[:-1]))
+            if not _verb_on_other(by_path, path):
+                found.append("/".join(segments[:-1]))
         elif segments[-1] not in ("{}", ""):
             methods = {e.method for e in by_path[path]}
             if {"post", "get"} <= methods:
                 found.append(path)
     found = _owner_scoped(by_path, set(found))
     return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+def _verb_on_other(by_path: dict[str, list[EndpointDef]], path: str) -> bool:
+    """`POST /collections/fork/{collection_uid}`: a path that only POSTs to an item named by another
+    collection's item parameter (`/collections/{collection_uid}`), with nothing at its own collection
+    path, is an action on that item, not a collection of its own."""
+    endpoints = by_path[path]
+    if "/".join(path.split("/")[:-1]) in by_path or any(e.method != "post" for e in endpoints):
+        return False
+    param = path_params(endpoints[0].path)[-1]
+    return any(other != path and other.endswith("/{}") and path_params(e.path)[-1] == param and e.method == "get"
+               for other, others in by_path.items() for e in others)
 
 
 def _owner_scoped(by_path: dict[str, list[EndpointDef]], found: set[str]) -> set[str]:
@@ -104,9 +133,14 @@ def _resource(document: dict, collection: str, names: dict[str, str], by_path, i
     item = collection + "/{}"
     item_ops = by_path.get(item, [])
     found = _representation(document, by_path.get(collection, []), item_ops)
-    schema_pointer, envelope = _unwrap(document, found) if found else (None, None)
+    schema_pointer, envelope = _unwrap(document, found, collection) if found else (None, None)
     id_param = id_params[collection]
-    id_field, id_schema = _id_field(document, schema_pointer, id_param, names[collection])
+    id_field, id_schema = _id_field(document, schema_pointer, id_param, names[collection], others=names.values())
+    if id_field is None and schema_pointer is not None and id_param:
+        for other in _other_representations(document, collection, by_path.get(collection, [])):
+            id_field, id_schema = _id_field(document, other, id_param, names[collection], generic=False)
+            if id_field is not None:
+                break
     if id_schema is None and item_ops:
         id_schema = next((p.schema for p in item_ops[0].params_in("path") if p.name == id_param), None)
     sample = (by_path.get(collection) or item_ops)[0]
@@ -124,6 +158,30 @@ def _resource(document: dict, collection: str, names: dict[str, str], by_path, i
     )
 
 
+def _other_representations(document: dict, collection: str, collection_ops: list[EndpointDef]) -> list[str]:
+    """Where else the items appear, for an id field the read answer leaves out (Postman's collection is
+    read as `{info, item}` but created and listed as `{id, uid, name}`): a create's answer, a list's entries."""
+    found = []
+    for endpoint in collection_ops:
+        response = next((r for r in endpoint.responses if r.status.startswith("2") and r.schema_pointer), None)
+        if response is None or endpoint.method not in ("post", "get"):
+            continue
+        schema, pointer = deref(document, response.schema, response.schema_pointer)
+        if endpoint.method == "post":
+            found.append(_unwrap(document, (schema, pointer), collection)[0])
+            continue
+        arrays = [(name, value) for name, value in properties(document, schema).items()
+                  if (deref(document, value, "")[0] or {}).get("type") == "array"]
+        if isinstance(schema, dict) and schema.get("type") == "array":
+            arrays = [("", schema)]
+        if len(arrays) == 1:
+            name = arrays[0][0]
+            array, where = deref(document, arrays[0][1], f"{pointer}/properties/{name}" if name else pointer)
+            if isinstance(array.get("items"), dict):
+                found.append(deref(document, array["items"], where + "/items")[1])
+    return found
+
+
 def _parent(collection: str, sample: EndpointDef, names: dict[str, str], id_params: dict[str, str | None]) -> str | None:
     """The collection whose item the path's last parameter before the items names: by position
     (`/users/{}/orders`), else by that parameter's name (`/{workspace_id}/members` under
@@ -135,25 +193,48 @@ def _parent(collection: str, sample: EndpointDef, names: dict[str, str], id_para
         return names[scope.rsplit("/", 1)[0]]
     param = path_params(sample.path)[scope.count("{}") - 1]
     owners = [c for c, name in id_params.items() if name == param and c != collection and c.count("{}") == 0]
+    if len(owners) > 1:  # `/repositories-v1/browse/{repository}` is under `/repositories-v1/{repository}`
+        owners = [c for c in owners if collection.startswith(c + "/")]
     return names[owners[0]] if len(owners) == 1 else None
 
 
 _ITEM_ENVELOPES = ("data", "item", "result", "resource")
 
 
-def _unwrap(document: dict, found: tuple[Any, str]) -> tuple[str, str | None]:
+def _unwrap(document: dict, found: tuple[Any, str], collection: str = "") -> tuple[str, str | None]:
     """An item answered inside an envelope (`{"data": {"id": ...}}`, JSON:API) is represented by
-    the inner object; returns its pointer and the envelope's name."""
+    the inner object; returns its pointer and the envelope's path (`data`). Envelopes nest: YNAB
+    answers `{"data": {"account": {...}}}`, where the inner property is named for the item (the
+    collection's last segment, singular), so the envelope is `data/account`."""
     schema, pointer = found
-    direct = schema.get("properties") if isinstance(schema, dict) else None
-    if not isinstance(direct, dict) or "id" in direct:
-        return pointer, None
-    for name in _ITEM_ENVELOPES:
-        if name in direct:
+    singular = normalise_name(_singular(collection.removesuffix("/{}").rsplit("/", 1)[-1])) if collection else ""
+    path: list[str] = []
+    while len(path) < 3:
+        direct = schema.get("properties") if isinstance(schema, dict) else None
+        if not direct or "id" in direct:
+            break
+        names = [n for n in _ITEM_ENVELOPES if n in direct]
+        names += [n for n in direct if singular and normalise_name(n) == singular]
+        step = None
+        for name in names:
             inner, inner_pointer = deref(document, direct[name], f"{pointer}/properties/{name}")
             if isinstance(inner, dict) and inner.get("type") != "array" and properties(document, inner):
-                return inner_pointer, name
-    return pointer, None
+                step = name, inner, inner_pointer
+                break
+        if step is None:
+            break
+        path.append(step[0])
+        schema, pointer = step[1], step[2]
+    return pointer, "/".join(path) or None
+
+
+def _singular(word: str) -> str:
+    """`accounts` -> `account`, `categories` -> `category`, `addresses` -> `address`."""
+    if word.endswith("ies") and len(word) > 3:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _representation(document: dict, collection_ops: list[EndpointDef], item_ops: list[EndpointDef]) -> tuple[Any, str] | None:
@@ -209,10 +290,17 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def _id_field(document: dict, schema_pointer: str | None, id_param: str | None, resource: str):
+def _id_field(document: dict, schema_pointer: str | None, id_param: str | None, resource: str, *, generic: bool = True,
+              others: Iterable[str] = ()):
+    """The item's id field: named like its path parameter or `id`, `uuid`, ...; without `generic`,
+    only a scalar field named for the parameter or the resource counts. Failing names, an item
+    keyed by a path parameter whose schema has exactly one scalar `<noun>Id` field, the noun naming
+    no other collection (`Invoice.TransactionID`; never `Order.petId`), is keyed by that field."""
     if schema_pointer is None:
         return None, None
     props = properties(document, resolve_pointer(document, schema_pointer))
+    if not generic:
+        props = {p: v for p, v in props.items() if deref(document, v, "")[0].get("type") in ("string", "integer")}
     wanted = []
     if id_param:
         wanted.append(normalise_name(id_param))
@@ -221,11 +309,23 @@ def _id_field(document: dict, schema_pointer: str | None, id_param: str | None, 
         for prefix in (normalise_name(resource), singular):
             if prefix and stripped.startswith(prefix) and len(stripped) > len(prefix):
                 wanted.append(stripped[len(prefix):])
-    wanted += ["id", "uuid", "sid", "slug", "key"]
+    wanted += ["id", "uuid", "sid", "slug", "key"] if generic else []
+    # `{panelistKey}` keys a Panelist by its own `panelistId`; a Section never addressed by path by its `SectionID`
+    singular = normalise_name(resource).rstrip("s")
+    wanted += [noun + kind for noun in (singular, normalise_name(resource)) if noun
+               for kind in ("id", "uuid", "sid", "slug", "key")]
     for candidate in wanted:
         for prop, schema in props.items():
             if normalise_name(prop) == candidate:
                 return prop, schema
+    if generic and id_param:
+        taken = {normalise_name(n).rstrip("s") for n in others} - {normalise_name(resource).rstrip("s")}
+        sole = [(prop, schema) for prop, schema in props.items()
+                if normalise_name(prop).endswith("id") and len(normalise_name(prop)) > 2
+                and normalise_name(prop)[:-2].rstrip("s") not in taken
+                and deref(document, schema, "")[0].get("type") in ("string", "integer")]
+        if len(sole) == 1:
+            return sole[0]
     return None, None
 
 
@@ -243,11 +343,17 @@ def _with_role(document: dict, endpoint: EndpointDef, index: dict[str, Resource]
     if parent in index:
         resource = index[parent]
         role = {"get": Role.READ, "put": Role.UPDATE, "patch": Role.UPDATE, "delete": Role.DELETE}.get(method)
-        if method == "post" and _body_within(document, endpoint, resource):
+        if method == "post" and (_body_within(document, endpoint, resource) or _marks(endpoint, resource)):
             role = Role.UPDATE
         if role:
             return dataclasses.replace(endpoint, resource=resource.name, role=role)
     return endpoint
+
+
+def _marks(endpoint: EndpointDef, resource: Resource) -> bool:
+    """A bodiless POST to an item of a collection with no representation of its own puts the item
+    in that set (`POST /likes/tracks/{track_id}` likes a track; `DELETE` takes it out again)."""
+    return resource.schema_pointer is None and endpoint.body is None and bool(endpoint.params_in("path"))
 
 
 def _body_has(document: dict, endpoint: EndpointDef, field: str | None) -> bool:

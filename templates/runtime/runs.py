@@ -4,13 +4,19 @@ Tree `i` depends only on the configuration and `i`, so trees are grown in
 batches wherever is convenient (this process, a process pool, Ray tasks)
 and consumed strictly in index order until `n` trajectories are in: the
 output is the same bytes whatever the engine or the number of workers.
+Each tree keeps at most its share of `n` (`n` over the number of
+operations), so that every operation gets a tree focused on it before a few
+trees fill the whole quota; of its trajectories, those that add operations
+the run has not covered yet go first.
 """
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from importlib import resources
 from typing import Callable, Iterable, Iterator
 
 from .exploration import ExplorationOptions
@@ -81,8 +87,11 @@ def collect(
         results = (result for b in _batches() for result in explore_batch(config, b))
     collection = Collection([], [])
     barren = 0
+    share = tree_share(config.package, n)
+    covered: set[str] = set()
     try:
         for result in results:
+            _keep_share(result, share, covered)
             collection.trees.append(result)
             collection.trajectories.extend(result.trajectories)
             barren = 0 if result.trajectories else barren + 1
@@ -98,6 +107,37 @@ def collect(
             close()
     del collection.trajectories[n:]
     return collection
+
+
+def tree_share(package: str, n: int) -> int:
+    """Trajectories one tree may give: `n` spread over the operations, rounded
+    down, so that there are at least as many trees as operations (one tree is
+    focused on each in turn)."""
+    text = resources.files(package).joinpath("operations.json").read_text("utf-8")
+    operations = max(1, len(json.loads(text)["operations"]))
+    return max(1, n // operations)
+
+
+def _keep_share(result: TreeResult, share: int, covered: set[str]) -> None:
+    """Keep a tree's best `share` trajectories, those that add operations the
+    trees before it did not cover first (then by the tree's own ranking);
+    `covered` grows by what is kept. Trees come in index order, so the choice
+    is the same whatever the engine."""
+    ranked = sorted(
+        enumerate(result.trajectories),
+        key=lambda entry: (-len(_operations(entry[1]) - covered), entry[0]),
+    )
+    kept = sorted(index for index, _ in ranked[:share])
+    extra = len(result.trajectories) - len(kept)
+    result.trajectories = [result.trajectories[index] for index in kept]
+    if extra > 0:
+        result.drops[f"over the tree's share ({share})"] += extra
+    for trajectory in result.trajectories:
+        covered.update(_operations(trajectory))
+
+
+def _operations(trajectory: Trajectory) -> set[str]:
+    return {step.operation for step in trajectory.steps}
 
 
 def _batches() -> Iterator[range]:

@@ -56,3 +56,17 @@ def test_sampler_stream_and_depth(petstore_runtime) -> None:
     again = petstore_runtime.TrajectorySampler(seed=3)
     assert [again.sample().to_dict() for _ in range(10)] == [t.to_dict() for t in first]
     assert sampler.depth() >= 1
+
+
+def test_each_tree_keeps_its_share_so_every_operation_gets_a_focused_tree(petstore_runtime) -> None:
+    """`n` spread over the operations: a small run still visits one tree per operation."""
+    runs, _ = modules(petstore_runtime)
+    operations = len(runs.sampler_for(runs.RunConfig(petstore_runtime.__name__, seed=5)).operations)
+    n = 2 * operations + 3
+    share = runs.tree_share(petstore_runtime.__name__, n)
+    assert share == 2
+    collection = collect(petstore_runtime, n, 5)
+    assert all(len(tree.trajectories) <= share for tree in collection.trees)
+    assert len(collection.trees) >= operations
+    trimmed = sum(count for tree in collection.trees for why, count in tree.drops.items() if "share" in why)
+    assert trimmed > 0

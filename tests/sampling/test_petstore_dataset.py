@@ -101,3 +101,13 @@ def test_another_seed_gives_other_trajectories(tmp_path: Path) -> None:
     sample(first, "-n", "20", "--seed", "1")
     sample(second, "-n", "20", "--seed", "2")
     assert first.read_bytes() != second.read_bytes()
+
+
+def test_nothing_to_sample_is_an_error_and_writes_nothing(tmp_path) -> None:
+    """link-example is read-only: without seeded items no call can start."""
+    out = tmp_path / "out.jsonl"
+    project = PETSTORE.parent / "link_example_env"
+    result = CliRunner().invoke(envc, ["sample", str(project), "-n", "5", "-o", str(out)])
+    assert result.exit_code == 1
+    assert "no trajectory could be sampled" in result.output and "never covered" in result.output
+    assert not out.exists()

@@ -126,12 +126,22 @@ class TaskBuilder:
         return world, results
 
     def build(
-        self, ident: str, initial: dict[str, int], world: TaskWorld, source: dict
+        self,
+        ident: str,
+        initial: dict[str, int],
+        world: TaskWorld,
+        source: dict,
+        given: tuple[tuple[int, str, Any], ...] = (),
     ) -> Blueprint:
-        """The blueprint of what `world` executed, phrased."""
+        """The blueprint of what `world` executed, phrased; `given` holds the
+        (step, parameter, value) ids the sampled trajectory had the user give."""
         results = world.results
         actions = [self.action(r.name, r.arguments) for r in results]
-        facts = [self.facts(r.name, r.arguments) for r in results]
+        told = {(step, name) for step, name, _ in given}
+        facts = [
+            self.facts(r.name, r.arguments, {n for s, n in told if s == number})
+            for number, r in enumerate(results)
+        ]
         outputs = choose_outputs(results)
         instruction = self.phraser.instruction(actions, facts, outputs)
         user = {
@@ -159,14 +169,17 @@ class TaskBuilder:
             "write": not is_read(self.engine, name),
         }
 
-    def facts(self, name: str, arguments: dict) -> dict[str, Any]:
+    def facts(
+        self, name: str, arguments: dict, told: set[str] = frozenset()
+    ) -> dict[str, Any]:
         """What the user must tell the assistant for one action: its arguments
         less the ids an earlier answer provides (edge-bound ones; a path
-        parameter no edge binds is the user's to give)."""
+        parameter no edge binds, or one the trajectory had the user give
+        (`told`), is the user's to give)."""
         op = self.engine.operations[name]
         targets = SessionStateManager().targets(op, self.dag)
         given_paths = {p.name for p in op.params if p.location == "path"}
-        given_paths -= {t.name for t in targets if t.location == "path"}
+        given_paths -= {t.name for t in targets if t.location == "path"} - told
         bound = set(id_arguments(self.engine, self.dag, name, arguments)) - given_paths
         values = {k: v for k, v in arguments.items() if k not in bound}
         key = body_key(op)
@@ -258,6 +271,9 @@ class BlueprintGenerator:
         self.sampler = TrajectorySampler(
             builder.sandbox, builder.dag, seed=seed, fixtures=fixtures, options=options
         )
+        # the ids the sampler has the user give (a seeded item's, where only
+        # refuted edges bind them) are the user's to give in the facts too
+        builder.dag = self.sampler.dag
         self._seen: set[str] = set()
 
     def generate(self, n: int) -> GenerationReport:
@@ -280,7 +296,7 @@ class BlueprintGenerator:
             if (step.status, step.response) != (result.status, result.output):
                 return f"sampled {step.operation} does not reproduce"
         source = {"tree": trajectory.tree, "tree_seed": trajectory.seed}
-        return self.builder.build(ident, initial, world, source)
+        return self.builder.build(ident, initial, world, source, trajectory.given)
 
     def _one(self, index: int, report: GenerationReport) -> Blueprint | None:
         ident = f"{self.builder.context.metadata['package']}-{self.seed}-{index:04d}"

@@ -62,13 +62,17 @@ class DatasetContext:
         return (
             f"You operate the {self.title} API through its tools. Call the tools"
             " needed to complete the user's request, using only ids that earlier"
-            " tool results gave you."
+            " tool results or the user gave you."
         )
 
     def instruction(self, trajectory: Trajectory) -> str:
         """The user's request: what each call in turn achieves."""
+        given: dict[int, list[str]] = {}
+        for index, name, value in trajectory.given:  # ids the user supplies
+            given.setdefault(index, []).append(f"{name} {value}")
         tasks = "\n".join(
             f"{number}. {_sentence(self.descriptions.get(step.operation, ''))}"
+            + (f" (use {', '.join(given[number - 1])})" if number - 1 in given else "")
             for number, step in enumerate(trajectory.steps, 1)
         )
         return f"Using the {self.title} API, please do the following in order:\n{tasks}"
@@ -140,10 +144,11 @@ def sharegpt_record(
 def raw_record(
     context: DatasetContext, trajectory: Trajectory, index: int
 ) -> dict[str, Any]:
-    return {
-        "steps": trajectory.to_dict()["steps"],
-        "metadata": context.metadata_of(trajectory, index),
-    }
+    row = trajectory.to_dict()
+    record = {"steps": row["steps"], "metadata": context.metadata_of(trajectory, index)}
+    if "given" in row:  # ids the user supplies: (step index, path parameter, value)
+        record["given"] = row["given"]
+    return record
 
 
 RECORDS: dict[str, Callable[[DatasetContext, Trajectory, int], dict]] = {

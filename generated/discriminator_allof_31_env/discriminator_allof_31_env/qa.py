@@ -3,11 +3,12 @@
 """QA synthesis (AgentFlow stage 3): multi-hop questions from selected trajectories.
 
 A blueprint (itself a selected, verified trajectory) yields a question when
-its last step used an id that an earlier step's answer produced (the chain)
-and reports a value no earlier step showed and the user never gave: the
-answer can only be found by walking the chain. The question states the
-steps with the values the user supplies (the blueprint's instruction less
-its closing request) and asks for that value; `hops` is the chain's length.
+one of its steps used an id that an earlier step's answer produced (the
+chain) and reports a value no earlier step showed and the user never gave:
+the answer can only be found by walking the chain. The latest such step
+ends the question, which states the steps up to it with the values the user
+supplies (the instruction less its closing request) and asks for that
+value; `hops` is the chain's length.
 With an LLM configured the question is rephrased, kept only if every
 supplied value survives (as instructions are).
 """
@@ -31,9 +32,22 @@ def synthesize(blueprints: list[Any], builder: Any) -> list[dict[str, Any]]:
 
 
 def qa_pair(blueprint: Any, builder: Any) -> dict[str, Any] | None:
+    """The question about the latest step that ends a chain of two or more
+    hops and reports a value nothing before it showed (the blueprint's steps
+    up to that one make the question)."""
     _, results = builder.execute(blueprint.initial, blueprint.actions)
+    if not all(r.ok for r in results):
+        return None
+    for end in range(len(results), 1, -1):
+        pair = _question(blueprint, builder, results[:end])
+        if pair is not None:
+            return pair
+    return None
+
+
+def _question(blueprint: Any, builder: Any, results: list) -> dict[str, Any] | None:
     hops = chain(builder, results)
-    if hops < 2 or not all(r.ok for r in results):
+    if hops < 2:
         return None
     seen = set(blueprint.given)
     for result in results[:-1]:
@@ -48,14 +62,16 @@ def qa_pair(blueprint: Any, builder: Any) -> dict[str, Any] | None:
     )
     if answer is None:
         return None
+    steps = len(results)
     field = answer["pointer"].strip("/").replace("/", " ")
-    steps = builder.phraser.instruction(blueprint.actions, blueprint.user["facts"], [])
-    question = f"{steps}\nWhat is the {field} in the answer of the last step?"
+    facts = blueprint.user["facts"][:steps]
+    instruction = builder.phraser.instruction(blueprint.actions[:steps], facts, [])
+    question = f"{instruction}\nWhat is the {field} in the answer of the last step?"
     return {
         "question": question,
         "answer": str(answer["value"]),
         "hops": hops,
-        "operations": [a["name"] for a in blueprint.actions],
+        "operations": [a["name"] for a in blueprint.actions[:steps]],
         "blueprint": blueprint.id,
         "metadata": blueprint.metadata,
     }

@@ -14,6 +14,9 @@ Validators are also built once per operation instead of once per request.
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import json
+import math
 import re
 import uuid
 
@@ -21,8 +24,9 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem
-from connexion.utils import is_null, is_nullable
+from connexion.exceptions import BadRequestProblem, TypeValidationError
+from connexion.uri_parsing import OpenAPIURIParser
+from connexion.utils import coerce_type, is_null, is_nullable
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import (
     VALIDATOR_MAP,
@@ -34,7 +38,7 @@ from connexion.validators import (
     TextResponseBodyValidator,
 )
 from jsonschema import Draft4Validator, ValidationError, validators
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, UploadFile
 
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -89,14 +93,69 @@ def _uuid(value: object) -> bool:
     return True
 
 
+_PCT = r"%[0-9A-Fa-f]{2}"
+_PCHAR = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|{_PCT})"
+_AUTHORITY = (
+    rf"(?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:]|{_PCT})*@)?"
+    rf"(?:\[[0-9A-Fa-f:.vV]+\]|(?:[A-Za-z0-9\-._~!$&'()*+,;=]|{_PCT})*)"
+    r"(?::\d*)?"
+)
+# RFC 3986 `absolute-URI [ "#" fragment ]`: a scheme, then only URI characters.
+_URI = re.compile(
+    rf"^[A-Za-z][A-Za-z0-9+.\-]*:"
+    rf"(?://{_AUTHORITY}(?:/{_PCHAR}*)*|/?(?:{_PCHAR}+(?:/{_PCHAR}*)*)?)"
+    rf"(?:\?(?:{_PCHAR}|[/?])*)?(?:#(?:{_PCHAR}|[/?])*)?$"
+)
+# RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
+    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)*$"
+)
+_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~\-]+"
+# RFC 5321 mailbox: a dot-atom or quoted local part, then a host name or an address literal.
+_EMAIL_LOCAL = re.compile(rf'^(?:{_ATOM}(?:\.{_ATOM})*|"(?:[^"\\\r\n]|\\.)*")$')
+
+
+def _strings(check: Any) -> Any:
+    """A format check that, like every format check, ignores non-strings."""
+
+    def checked(value: object) -> bool:
+        return not isinstance(value, str) or bool(check(value))
+
+    return checked
+
+
+def _email(value: str) -> bool:
+    local, at, domain = value.rpartition("@")
+    if not at or not _EMAIL_LOCAL.match(local):
+        return False
+    if domain.startswith("[") and domain.endswith("]"):
+        literal = domain[1:-1]
+        v6 = literal[:5].lower() == "ipv6:"
+        try:
+            address = ipaddress.ip_address(literal[5:] if v6 else literal)
+        except ValueError:
+            return False
+        return address.version == (6 if v6 else 4)
+    return bool(_HOSTNAME.match(domain))
+
+
 def register_formats() -> None:
-    """Add the checks to the format checker Connexion validates with."""
+    """Add the checks to the format checker Connexion validates with.
+
+    `uri`, `hostname` and `email` follow their RFCs as JSON Schema
+    validators do (jsonschema checks `uri` only with an optional package,
+    `hostname` not at all, and takes any text with an `@` for an email).
+    """
     checker = Draft4Validator.FORMAT_CHECKER
     for name in _RANGES:
         checker.checks(name)(_in_range(name))
     checker.checks("date-time")(_date_time)
     checker.checks("date")(_date)
     checker.checks("uuid")(_uuid)
+    checker.checks("uri")(_strings(_URI.match))
+    checker.checks("hostname")(_strings(_HOSTNAME.match))
+    checker.checks("email")(_strings(_email))
 
 
 def _required_unless(flag: str):
@@ -140,7 +199,12 @@ class _RequestBody:
 
 
 class JSONBody(_RequestBody, JSONRequestBodyValidator):
-    pass
+    def _validate(self, body: Any) -> Any:
+        """A `null` body is valid where the schema allows null (a schema
+        without a `type`, say); Connexion refuses it unless `nullable`."""
+        if body is None and self._validator.is_valid(None):
+            return None
+        return super()._validate(body)
 
 
 class _FormBody(_RequestBody):
@@ -152,35 +216,78 @@ class _FormBody(_RequestBody):
     """
 
     async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
-        """An empty form is a valid one when no field is required."""
-        absent = not int(Headers(scope=scope).get("content-length", 0) or 0)
-        if (
-            absent
-            and not self._schema.get("required")
-            and self._schema.get("default") is None
-        ):
+        """No content and no content type is no body: refused when the body is
+        required. No content under a form content type is the empty form,
+        valid when no field is required."""
+        headers = Headers(scope=scope)
+        if int(headers.get("content-length", 0) or 0):
+            return await super().wrap_receive(receive, scope=scope)
+        if "content-type" not in headers:
+            if self._required:
+                raise BadRequestProblem(detail="RequestBody is required")
             return receive, scope
-        return await super().wrap_receive(receive, scope=scope)
+        self._validate({})
+        return receive, scope
 
     async def _parse(self, stream: Any, scope: Any) -> Any:
+        """Connexion's parse, with file fields found through `allOf` too."""
         try:
-            return await super()._parse(stream, scope)
+            data = await self._form_parser_cls(Headers(scope=scope), stream).parse()
         except BadRequestProblem:
             raise
         except Exception as exc:  # noqa: BLE001 - starlette's parser raises many kinds
             raise BadRequestProblem(
                 detail=f"malformed form body: {type(exc).__name__}: {exc}"
             ) from None
+        properties = _properties(self._schema)
+        form: dict = {}
+        files: dict = {}
+        for key in data:
+            values = data.getlist(key)
+            field = properties.get(key) or {}
+            if _is_file(field):
+                files[key] = "" if len(values) == 1 else [""] * len(values)
+            elif _is_file(_first_dict(field, "items")) or any(
+                isinstance(value, UploadFile) for value in values
+            ):
+                files[key] = [""] * len(values)
+            else:
+                form[key] = values
+        # Connexion builds the parser with the operation's *first* media type's
+        # body, which is not this one where an operation takes JSON and forms.
+        parser = self._uri_parser
+        same = (
+            parser is not None and getattr(parser, "_body_schema", None) == self._schema
+        )
+        encodings = (getattr(parser, "_body_encoding", None) or {}) if same else {}
+        return {**_resolve_form(form, self._schema, encodings), **files}
 
     def _validate(self, body: Any) -> Any:
         if isinstance(body, dict):
-            properties = self._schema.get("properties") or {}
+            properties = _properties(self._schema)
             for name in self._schema.get("required") or ():
-                if (
-                    name not in body
-                    and (properties.get(name) or {}).get("type") == "array"
-                ):
+                if name not in body and _type_of(properties.get(name) or {}) == "array":
                     body[name] = []
+        # `true`, `false` and `null` in a text field of a urlencoded form are
+        # text: the form carries nothing else (see MultipartBody for parts).
+        return super()._validate(body)
+
+
+class FormBody(_FormBody, FormDataValidator):
+    pass
+
+
+class MultipartBody(_FormBody, MultiPartFormDataValidator):
+    """A plain part that is exactly `true`, `false` or `null` in a free-text
+    field is read as the JSON value a client serialised into the part (as
+    `requests`-style multipart encoders and test generators do), and so
+    refused. A client that means the text can say so with the part's
+    `Content-Type`; urlencoded forms, which cannot, keep such text as text.
+    """
+
+    def _validate(self, body: Any) -> Any:
+        if isinstance(body, dict):
+            properties = _properties(self._schema)
             for name, value in body.items():
                 if _literal_in_text_field(properties.get(name) or {}, value):
                     raise BadRequestProblem(
@@ -190,23 +297,13 @@ class _FormBody(_RequestBody):
 
 
 def _literal_in_text_field(schema: dict, value: Any) -> bool:
-    """A form carries text only, so `true`/`false`/`null` in a free-text field
-    are taken as a client that meant a boolean or null (as test generators do)."""
     if (
-        schema.get("type") != "string"
-        or schema.get("format") in ("binary", "byte")
+        _type_of(schema) != "string"
+        or schema.get("format") in ("binary", "byte", "base64")
         or "enum" in schema
     ):
         return False
     return value in ("true", "false", "null")
-
-
-class FormBody(_FormBody, FormDataValidator):
-    pass
-
-
-class MultipartBody(_FormBody, MultiPartFormDataValidator):
-    pass
 
 
 _VALIDATORS: dict[tuple[int, Any], tuple[dict, Any]] = {}
@@ -247,6 +344,196 @@ class Parameters(ParameterValidator):
         except ValidationError as exception:
             return str(exception)
         return None
+
+    def validate_header_parameter(self, param: dict, request: Any) -> str | None:
+        value = request.headers.get(param["name"])
+        return self.validate_parameter("header", _typed(param, value), param)
+
+    def validate_cookie_parameter(self, param: dict, request: Any) -> str | None:
+        value = request.cookies.get(param["name"])
+        return self.validate_parameter("cookie", _typed(param, value), param)
+
+
+# Numbers as frameworks read them: Python's syntax without `_`, spaces or words (`inf`).
+_NUMBER = re.compile(r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
+
+
+def _typed(param: dict, value: str | None) -> Any:
+    """A header or cookie as the value its schema types (Connexion types only
+    query and path parameters): `simple` style, arrays comma-separated. Text
+    that is no such value stays text, for the schema check to refuse."""
+    schema = param.get("schema", param)
+    if value is None or (is_nullable(param) and is_null(value)):
+        return value
+    if _type_of(schema) == "array":
+        items = _first_dict(schema, "items")
+        return [_scalar(items, item) for item in value.split(",")] if value else []
+    return _scalar(schema, value)
+
+
+def _container_schema(schema: dict) -> bool:
+    """Whether an untyped schema still describes an object or an array (its
+    `properties`, `required`, `items`...): JSON text for it is that value."""
+    return any(
+        key in schema
+        for key in ("properties", "required", "additionalProperties", "items")
+    )
+
+
+def _json_container(text: Any) -> bool:
+    """Whether `text` is a JSON object or array, as a form carries one."""
+    if not isinstance(text, str) or text[:1] not in ("{", "["):
+        return False
+    try:
+        return isinstance(json.loads(text), (dict, list))
+    except ValueError:
+        return False
+
+
+def _scalar(schema: dict, text: Any) -> Any:
+    """Text read as the value its schema types; objects and arrays travel
+    as JSON text (as form parts and clients send them)."""
+    kind = _type_of(schema)
+    if not isinstance(text, str):
+        return text
+    if text == "null" and schema.get("nullable") is True:
+        return None
+    if (kind in ("object", "array") or kind is None and _container_schema(schema)) and (
+        _json_container(text)
+    ):
+        return json.loads(text)
+    if kind in ("integer", "number") and text.isascii() and _NUMBER.match(text):
+        try:
+            return int(text)
+        except ValueError:
+            number = float(text)
+            return number if kind == "number" and math.isfinite(number) else text
+    if kind == "boolean" and text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+class URIParser(OpenAPIURIParser):
+    """Connexion's parser, with form fields typed by their effective schema.
+
+    Connexion reads a form field's type from its `type` key alone (a field
+    typed through `allOf` raises KeyError), skips typing altogether unless
+    the body schema says `type: object`, and joins repeated parts of a
+    scalar field into one text. Here a field's type is looked up through
+    `allOf`, repeated parts are an array's items (or, for a scalar field,
+    a list the schema check refuses), an object or array field (or item)
+    sent as JSON text is that JSON value - so `{}` sent for an array is an
+    object, refused - and text that is no value of the field's type stays
+    text, for the schema check to refuse.
+    """
+
+    def resolve_params(self, params: dict, _in: str) -> dict:
+        """Connexion's query and path resolution, with types looked up
+        through `allOf` (Connexion raises KeyError for an array of items
+        typed by `$ref` to an `allOf`) and numbers read strictly (not
+        Python's `int`, which takes `5_0` for 50)."""
+        resolved = {}
+        for name, values in params.items():
+            defn = self.param_defns.get(name)
+            schema = self.param_schemas.get(name)
+            if not (defn or schema):
+                resolved[name] = values
+                continue
+            if _in == "path":
+                values = [values]
+            kind = _type_of(schema or {})
+            if kind == "array":
+                joined = self._resolve_param_duplicates(values, defn, _in)
+                items = self._split(joined, defn, _in)
+                item_schema = _first_dict(schema, "items")
+                resolved[name] = [_scalar(item_schema, item) for item in items]
+            elif kind == "object":
+                try:
+                    resolved[name] = coerce_type(defn, values[-1], "parameter", name)
+                except (TypeValidationError, KeyError, TypeError):
+                    resolved[name] = values[-1]
+            else:
+                resolved[name] = _scalar(schema or {}, values[-1])
+        return resolved
+
+    def resolve_form(self, form_data: dict) -> dict:
+        return _resolve_form(
+            form_data, self._body_schema or {}, self._body_encoding or {}
+        )
+
+
+def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
+    """Form fields as the values their schemas type: see `URIParser`."""
+    properties = _properties(schema)
+    resolved = {}
+    for name, values in form_data.items():
+        values = values if isinstance(values, list) else [values]
+        field = properties.get(name) or {}
+        encoding = encodings.get(name) or {}
+        if "json" in str(encoding.get("contentType", "")) and values:
+            try:
+                resolved[name] = json.loads(values[-1])
+            except ValueError:
+                resolved[name] = values[-1]
+            continue
+        kind = _type_of(field)
+        if kind == "array" and len(values) == 1 and _json_container(values[0]):
+            resolved[name] = json.loads(values[0])  # the array as JSON text
+        elif kind == "array":
+            if encoding.get("explode", encoding.get("style", "form") == "form"):
+                items = values
+            else:
+                delimiter = _DELIMITERS.get(encoding.get("style", "form"), ",")
+                items = values[-1].split(delimiter) if values[-1] else []
+            item_schema = _first_dict(field, "items")
+            resolved[name] = [_scalar(item_schema, item) for item in items]
+        elif len(values) == 1:
+            resolved[name] = _scalar(field, values[0])
+        else:
+            resolved[name] = [_scalar(field, value) for value in values]
+    return resolved
+
+
+_DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+
+
+def _properties(schema: dict) -> dict:
+    """A schema's properties, with those its `allOf` members declare."""
+    found: dict = {}
+    for part in schema.get("allOf") or ():
+        if isinstance(part, dict):
+            found.update(_properties(part))
+    found.update(schema.get("properties") or {})
+    return found
+
+
+def _type_of(schema: dict) -> str | None:
+    """A schema's `type`, looked up through `allOf` (and through `anyOf` /
+    `oneOf` branches that all agree)."""
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return kind
+    for part in schema.get("allOf") or ():
+        if isinstance(part, dict) and _type_of(part):
+            return _type_of(part)
+    for keyword in ("anyOf", "oneOf"):
+        kinds = {_type_of(p) for p in schema.get(keyword) or () if isinstance(p, dict)}
+        if len(kinds) == 1:
+            return kinds.pop()
+    return None
+
+
+def _is_file(schema: dict) -> bool:
+    return _type_of(schema) == "string" and schema.get("format") in ("binary", "base64")
+
+
+def _first_dict(schema: dict, key: str) -> dict:
+    if isinstance(schema.get(key), dict):
+        return schema[key]
+    for part in schema.get("allOf") or ():
+        if isinstance(part, dict) and _first_dict(part, key):
+            return _first_dict(part, key)
+    return {}
 
 
 VALIDATORS = {

@@ -82,7 +82,7 @@ def _items(engine: Engine, state: TaskState, data: Any) -> TaskState:
         for item in items:
             item_id = item.get(resource.id_field) if resource.id_field else None
             if item_id is None:
-                item_id = state.new_id(resource.id_schema, collection)
+                item_id = engine.new_id(state, resource)
                 if resource.id_field:
                     item[resource.id_field] = item_id
             collection[(str(item_id),)] = item

@@ -21,6 +21,7 @@ from .engine import SANDBOX_TOKEN, Engine
 from .pointers import parts as _parts
 
 OPTIONAL_P = 0.3  # chance to send an optional parameter nobody produced
+# (never one that narrows a list: see `_make_plan`)
 _LOCATIONS = ("path", "query", "header", "cookie")
 
 
@@ -50,6 +51,7 @@ class _Plan:
     body_schema: dict | None
     body_key: str
     credentials: dict[str, dict[str, str]]
+    narrowing: frozenset[str] = frozenset()  # a list's filters, offset and page
 
 
 class RequestBuilder:
@@ -83,7 +85,9 @@ class RequestBuilder:
             if key in resolved:
                 value = resolved[key]
             elif param.required or (
-                param.location != "path" and rng.random() < OPTIONAL_P
+                param.location != "path"
+                and rng.random() < OPTIONAL_P
+                and param.name not in plan.narrowing
             ):
                 value = self.engine.data.generate(
                     schema, rng, hint=param.name, direction="request"
@@ -106,6 +110,14 @@ class RequestBuilder:
         return Request(
             op.name, op.method, path, arguments, params, body, plan.credentials
         )
+
+    def requires(self, name: str, pointer: str) -> bool:
+        """Whether `name`'s body schema requires the field at `pointer`
+        (True where the operation takes no body: nothing to leave out)."""
+        plan = self._plan(name)
+        if plan.body_schema is None:
+            return True
+        return self._required(plan.body_schema, pointer)
 
     def body_key(self, name: str) -> str:
         return self._plan(name).body_key
@@ -137,7 +149,17 @@ class RequestBuilder:
         while body_key in {p.name for p in op.params}:
             body_key = "request_" + body_key
         body_schema = self.engine.schema(op.body) if op.body else None
-        return _Plan(op, params, body_schema, body_key, self._credentials(op))
+        # A list filtered by an invented value, or paged past its end, answers
+        # nothing: the agent sends those only with a value an answer gave it.
+        narrowing = frozenset(
+            [p for p, _ in op.filters]
+            + [op.paging[k] for k in ("offset", "page") if k in op.paging]
+            if op.role == "list"
+            else ()
+        )
+        return _Plan(
+            op, params, body_schema, body_key, self._credentials(op), narrowing
+        )
 
     def _credentials(self, op: Operation) -> dict[str, dict[str, str]]:
         """The sandbox credential for every scheme of the operation's first alternative."""

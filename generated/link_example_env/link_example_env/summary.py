@@ -83,7 +83,7 @@ def _why_never(sampler: TrajectorySampler, trees: list[TreeResult], name: str) -
     failed = sum((t.failed.get(name, Counter()) for t in trees), Counter())
     if failed:
         statuses = ", ".join(f"{s} x{n}" for s, n in sorted(failed.items()))
-        return f"answered {statuses} in {tried} calls"
+        return f"answered {statuses} in {tried} calls" + _unbound(sampler, name)
     if tried:
         return f"ran {tried} times, only on branches that were not selected"
     session = SessionStateManager()  # everything any tree ever produced
@@ -94,3 +94,16 @@ def _why_never(sampler: TrajectorySampler, trees: list[TreeResult], name: str) -
     except UnresolvableParameterError as exc:
         return str(exc)
     return "never drawn: resolvable, but other operations were chosen"
+
+
+def _unbound(sampler: TrajectorySampler, name: str) -> str:
+    """Why a path id may have named nothing: no dependency edge binds it (no
+    documented answer returns it), so only a seeded item's key, given by the
+    user, can fill it."""
+    op = sampler.operations[name]
+    bound = {t.name for t in SessionStateManager().targets(op, sampler.dag)}
+    free = [p.name for p in op.params if p.location == "path" and p.name not in bound]
+    if not free:
+        return ""
+    listed = ", ".join(repr(n) for n in free)
+    return f" (path parameter {listed}: no documented answer returns it)"

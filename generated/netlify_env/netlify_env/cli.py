@@ -177,6 +177,10 @@ def sample(args: argparse.Namespace) -> None:
             ),
         )
     sampler = sampler_for(config)
+    summary = Summary.of_run(sampler, collection.trajectories, collection.trees)
+    if not collection.trajectories:  # nothing written: an empty dataset is an error
+        print(summary.render(), file=sys.stderr)
+        sys.exit("error: no trajectory could be sampled; the summary above says why")
     context = DatasetContext.of_package(
         __package__, sampler.sandbox.engine.document, args.seed
     )
@@ -191,5 +195,4 @@ def sample(args: argparse.Namespace) -> None:
     else:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:
             write_jsonl(out, context, collection.trajectories, args.format)
-    summary = Summary.of_run(sampler, collection.trajectories, collection.trees)
     print(summary.render(), file=sys.stderr)

@@ -8,16 +8,18 @@ from earlier answers (calls that use a fresh answer weigh more), the rest
 of each request is filled from the schemas by a seeded generator, and the
 call runs against the sandbox: in process by default, over HTTP when
 given the URL of a served sandbox. Trajectories come from AgentFlow-style
-trees (`exploration.py`). Tree `i` has a focus, the `i`-th operation in
-turn, and starts with one of the start operations nearest to it (taken
-in turn too); its walk favours what leads to the focus (producers of the
-values it still lacks, then the focus itself once its best producers have
-answered), disfavours repeats within the tree and calls that could only
-use an unproven producer's value, and selection favours a path that
-reaches the focus. A parameter's best producers are confirmed ones, for a
-path id those that work on the resource it names, and those whose call
-named the item's parents. The seed of tree `i` derives from the sampler's
-seed and `i`, so any worker can grow any tree and get the same bytes.
+trees (`exploration.py`). Tree `i` has a focus operation and a start near
+it (`guidance.py`); its walk favours what leads to the focus, disfavours
+repeats within the tree and calls that could only use an unproven
+producer's value, keeps a path that is on its way to the focus from
+stopping early, and selection favours a path that reaches the focus. A
+body field the schema does not require never holds a call back (it is
+left out when nothing produced it). With fixtures, a path id that only
+refuted edges bind (the verifier fed the consumer their value and it was
+refused) is left to `given`: a seeded item's key names the item, and the
+trajectory records it as given by the user. The seed of tree `i` derives
+from the sampler's seed and `i`, so any worker can grow any tree and get
+the same bytes.
 """
 
 from __future__ import annotations
@@ -31,16 +33,12 @@ import networkx as nx
 
 from .app import Sandbox, load_sandbox
 from .catalog import Operation
-from .dependencies import depth, load_dag
+from .dependencies import depth, load_dag, without_refuted
 from .executors import HttpExecutor, InProcessExecutor
+from .guidance import Guidance
 from .exploration import ExplorationOptions, Failed, Node, grow, select
 from .requests import RequestBuilder
-from .session import (
-    SessionStateManager,
-    Source,
-    Target,
-    UnresolvableParameterError,
-)
+from .session import SessionStateManager, UnresolvableParameterError, leave_out
 from .store import TaskState
 from .trajectory import Step, Trajectory
 
@@ -56,7 +54,7 @@ FALLBACK_WEIGHT = 0.25  # a call that could only use a value from an unproven pr
 TREE_REPEAT = (
     0.5  # each earlier call of an operation in the same tree divides by 1 + this
 )
-GUIDE_DEPTH = 4  # how many producer hops back from the focus guide the walk
+GUIDE_SHARE = 0.9  # at least this chance that a drawn call leads to the focus
 MAX_BARREN_TREES = 1000  # trees in a row without a trajectory before `sample` gives up
 
 
@@ -74,7 +72,7 @@ class TreeResult:
     focus: str | None = None  # the operation this tree steers towards
 
 
-class TrajectorySampler:
+class TrajectorySampler(Guidance):
     """Samples trajectories of this package's sandbox; see the module docstring."""
 
     def __init__(
@@ -87,6 +85,7 @@ class TrajectorySampler:
         base_url: str | None = None,
         options: ExplorationOptions | None = None,
     ) -> None:
+        super().__init__()
         self.sandbox = sandbox or load_sandbox(seed=seed)
         self.dag = dag if dag is not None else load_dag(__package__)
         self.seed = seed
@@ -98,19 +97,74 @@ class TrajectorySampler:
         self.executor = (
             HttpExecutor(base_url, engine) if base_url else InProcessExecutor(engine)
         )
+        self._seedable: frozenset[str] | None = None  # resources `populate` seeds
+        if fixtures:  # a seeded item, not what a refuted edge answers, names it
+            self.dag = without_refuted(self.dag, self._not_given)
         empty = SessionStateManager()
         self.order = sorted(self.operations)
+        leave_out(
+            self.dag,
+            {
+                name: [
+                    t.key
+                    for t in empty.targets(self.operations[name], self.dag)
+                    if t.location == "body"
+                    and not self.requests.requires(name, t.name)
+                    and not self._addresses(name, t.name)
+                ]
+                for name in self.order
+            },
+        )
         self.starts = [
             name
             for name in self.order
             if empty.resolvable(self.operations[name], self.dag)
         ]
-        self._needs: dict[str, tuple] = {}
-        self._prefer: dict[str, dict] = {}
-        self._guides: dict[str, dict[str, int]] = {}
+        # A read-only API over a seeded state may have no start (every id comes
+        # from another read): then a first call's path ids are the user's to give.
+        self._given_roots: frozenset[str] = frozenset()
+        if not self.starts and fixtures:
+            self._given_roots = frozenset(
+                name
+                for name in self.order
+                if all(
+                    t.location == "path"
+                    for t in empty.targets(self.operations[name], self.dag)
+                    if t.required
+                )
+            )
+            self.starts = sorted(self._given_roots)
+        self._seeded: dict[str, frozenset] = {}
+        self._given: dict[int, dict[str, Any]] = {}  # id(step) -> values given
         self._buffer: deque[Trajectory] = deque()
         self._next_tree = 0
         self._result: TreeResult | None = None
+
+    def _not_given(self, name: str, param: str) -> bool:
+        """Whether `given` cannot fill path parameter `param` of `name`: no
+        resource of its scopes gets seeded items, or the call makes the item."""
+        engine = self.sandbox.engine
+        if self._seedable is None:
+            probe = TaskState(seed=self.seed)
+            engine.populate(probe, self.fixtures)
+            self._seedable = frozenset(n for n, items in probe.objects.items() if items)
+        op = self.operations.get(name)
+        return op is None or not any(
+            param in params
+            and resource in engine.resources
+            and {resource, *engine.resources[resource].aliases} & self._seedable
+            and not (op.upsert and resource == op.resource)
+            for resource, params in op.scopes
+        )
+
+    def _addresses(self, name: str, pointer: str) -> bool:
+        """Whether the body field at `pointer` names the item the operation works
+        on (`PUT /api/Company` with its `CompanyID`): never left out."""
+        op = self.operations[name]
+        resource = self.sandbox.engine.resources.get(op.resource or "")
+        return bool(resource and resource.id_field) and pointer == (
+            "/" + resource.id_field
+        )
 
     def depth(self) -> int:
         """Longest path of the verified dependency graph, in edges."""
@@ -136,131 +190,82 @@ class TrajectorySampler:
         rng = random.Random(tree_seed)
         focus, start = self.plan(index)
         self._result = result = TreeResult(index, [], focus=focus)
+        self._given = {}
         tree = grow(self, start, rng, self.options)
         chosen, dropped = select(tree, self.options, prefer=frozenset({focus}))
         result.trajectories = [
-            Trajectory(tuple(n.step for n in path), index, tree_seed, score)
+            Trajectory(
+                tuple(n.step for n in path),
+                index,
+                tree_seed,
+                score,
+                tuple(
+                    (number, name, value)
+                    for number, n in enumerate(path)
+                    for name, value in self._given.get(id(n.step), {}).items()
+                ),
+            )
             for path, score in chosen
         ]
         result.drops = tree.drops + dropped
         result.executed = tree.executed
         return result
 
-    def plan(self, index: int) -> tuple[str, str]:
-        """Tree `index`'s focus (operations in turn) and its start: in turn, one
-        of the start operations nearest to the focus, else the `index`-th start."""
-        focus = self.order[index % len(self.order)]
-        guide = self.guide(focus)
-        leads = sorted((guide[name], name) for name in self.starts if name in guide)
-        leads = [name for hops, name in leads if hops == leads[0][0]] if leads else []
-        if not leads:
-            return focus, self.starts[index % len(self.starts)]
-        return focus, leads[(index // len(self.order)) % len(leads)]
-
-    def guide(self, focus: str) -> dict[str, int]:
-        """The focus and its producers, transitively: operation -> hops to the
-        focus (a preferred producer is one hop away, any other two)."""
-        found = self._guides.get(focus)
-        if found is None:
-            found = self._guides[focus] = {focus: 0}
-            frontier = [focus]
-            while frontier:
-                reached: dict[str, int] = {}
-                for name in frontier:
-                    for preferred, sources in self.needs(name):
-                        for source in sources:
-                            hops = found[name] + (1 if source in preferred else 2)
-                            if hops <= GUIDE_DEPTH and source.producer not in found:
-                                reached[source.producer] = min(
-                                    hops, reached.get(source.producer, hops)
-                                )
-                found.update(reached)
-                frontier = sorted(reached)
-        return found
-
-    def needs(self, name: str) -> tuple[tuple[frozenset, tuple[Source, ...]], ...]:
-        """For each parameter `name` must resolve: the producers to wait for and
-        all of them (see `_best_sources`)."""
-        found = self._needs.get(name)
-        if found is None:
-            self._prefer[name] = self._preferences(name)
-            found = self._needs[name] = tuple(
-                (self._prefer[name][t.key], t.sources)
-                for t in SessionStateManager().targets(self.operations[name], self.dag)
-                if t.required
-            )
-        return found
-
-    def _preferences(self, name: str) -> dict:
-        op = self.operations[name]
-        targets = SessionStateManager().targets(op, self.dag)
-        paths = {p.name for p in op.params if p.location == "path"}
-        return {t.key: self._best_sources(op, t, paths - {t.name}) for t in targets}
-
-    def _best_sources(self, op: Operation, target: Target, parents: set) -> frozenset:
-        """The sources of a parameter that rank best: confirmed; for a path
-        parameter, made by an operation on the resource it names (or one that
-        holds the same items); then from a call whose path named most of the
-        consumer's other path parameters (the item's parents)."""
-        resources = self.sandbox.engine.resources
-        owner = next(
-            (r for r, keys in op.scopes if keys and keys[-1] == target.name), None
-        )
-        same = {owner, *resources[owner].aliases} if owner in resources else set()
-
-        def rank(source: Source) -> tuple:
-            producer = self.operations.get(source.producer)
-            if producer is None or target.location != "path":
-                return (source.confirmed,)
-            named = {p.name for p in producer.params if p.location == "path"}
-            return (
-                source.confirmed,
-                bool(same & {producer.resource, producer.produces}),
-                len(parents & named),
-            )
-
-        ranks = [rank(s) for s in target.sources]
-        best = max(ranks, default=None)
-        return frozenset(s for s, r in zip(target.sources, ranks) if r == best)
-
-    def ready(self, name: str, session: SessionStateManager) -> bool:
-        """Whether every parameter `name` needs has a value from a preferred producer."""
-        return all(
-            any(session.has(s.producer, s.pointer) for s in preferred)
-            for preferred, _ in self.needs(name)
-        )
-
-    def wanted(self, focus: str, session: SessionStateManager) -> set[str]:
-        """Producers of what the focus still lacks, and of what they lack in turn:
-        preferred producers first, any producer where no preferred one can run."""
-        found: set[str] = set()
-        frontier = [focus]
-        for _ in range(GUIDE_DEPTH):
-            lacking = []
-            for name in frontier:
-                for preferred, sources in self.needs(name):
-                    if any(session.has(s.producer, s.pointer) for s in preferred):
-                        continue
-                    producers = sorted({s.producer for s in preferred})
-                    if not any(session.resolvable(p, self.dag) for p in producers):
-                        producers = sorted({s.producer for s in sources})
-                    for producer in producers:
-                        if producer not in found:
-                            found.add(producer)
-                            if not session.resolvable(producer, self.dag):
-                                lacking.append(producer)
-            frontier = lacking
-            if not frontier:
-                break
-        return found
-
-    # -- the World of exploration.py ----------------------------------------
-
     def start(self, rng: random.Random) -> tuple[TaskState, SessionStateManager]:
         state = TaskState(seed=rng.getrandbits(32))
         if self.fixtures:
             self.sandbox.engine.populate(state, self.fixtures)
+        self._seeded = {name: frozenset(items) for name, items in state.objects.items()}
         return state, SessionStateManager()
+
+    def given(
+        self,
+        op: Operation,
+        state: TaskState,
+        resolved: dict,
+        rng: random.Random,
+    ) -> dict[tuple[str, str], Any]:
+        """Path parameters that neither an edge nor an earlier call's scope
+        fills (a parent id no answer returns; every id of a read-only API's
+        first call) are the user's to give, as tasks have them: the key of an
+        item the task was seeded with and still holds, parents and all."""
+        paths = {p.name: p for p in op.params if p.location == "path"}
+        known = {
+            name: value
+            for (location, name), value in resolved.items()
+            if location == "path"
+        }
+        if not self._seeded or not set(paths) - set(known):
+            return {}
+        engine = self.sandbox.engine
+        given: dict[tuple[str, str], Any] = {}
+        for resource, params in sorted(op.scopes, key=lambda s: -len(s[1])):
+            if not set(params) - set(known) or resource not in engine.resources:
+                continue
+            if op.upsert and resource == op.resource:
+                continue  # the call names the item it makes
+            names = (resource,) + engine.resources[resource].aliases
+            keys = sorted(
+                key[-len(params) :]
+                for name in names
+                for key in self._seeded.get(name, ())
+                if len(key) >= len(params) and key in state.objects.get(name, {})
+            )
+            keys = [
+                key
+                for key in keys
+                if all(
+                    str(known[p]) == part for p, part in zip(params, key) if p in known
+                )
+            ]
+            if not keys:
+                continue
+            for param, part in zip(params, rng.choice(keys)):
+                if param not in known and param in paths:
+                    known[param] = given[("path", param)] = _typed(
+                        part, paths[param].type
+                    )
+        return given
 
     def candidates(
         self, node: Node | None, session: SessionStateManager
@@ -271,8 +276,10 @@ class TrajectorySampler:
         used = Counter(n.step.operation for n in node.path()) if node else Counter()
         tried = self._result.tried
         focus = self._result.focus
-        wanted = self.wanted(focus, session) if not used[focus] else set()
+        done = tuple(n.step.operation for n in node.path()) if node else ()
+        wanted = self.wanted(focus, session, done) if not used[focus] else set()
         weighted = []
+        leads = set()
         for name in self.order:
             op = self.operations[name]
             if not session.resolvable(op, self.dag):
@@ -290,13 +297,34 @@ class TrajectorySampler:
             if name == focus and not used[name]:
                 ready = self.ready(name, session)
                 weight *= FOCUS_WEIGHT if ready else GUIDE_WEIGHT
-            elif name in wanted and not used[name]:
+                leads.add(name)
+            elif name in wanted and (not used[name] or self.fillers(name)):
                 weight *= GUIDE_WEIGHT
+                leads.add(name)
             elif not self.ready(name, session):
                 weight *= FALLBACK_WEIGHT
             weight /= (1 + 2 * used[name]) * (1 + TREE_REPEAT * tried[name])
             weighted.append((name, weight))
-        return weighted
+        return _with_share(weighted, leads)
+
+    def pursuing(self, node: Node) -> bool:
+        """Whether the path has yet to call the tree's focus, its last call led
+        towards it (it was wanted then), and it can go on towards it now (the
+        focus, or something that leads to it, can run)."""
+        focus = self._result.focus
+        done = tuple(n.step.operation for n in node.path())
+        if focus in done:
+            return False
+        parent = node.parent
+        if parent is not None and done[-1] not in self.wanted(
+            focus, parent.session, done[:-1]
+        ):
+            return False
+        session = node.session
+        return session.resolvable(self.operations[focus], self.dag) or any(
+            session.resolvable(self.operations[name], self.dag)
+            for name in sorted(self.wanted(focus, session, done))
+        )
 
     def step(
         self,
@@ -310,11 +338,16 @@ class TrajectorySampler:
         result.tried[operation] += 1
         try:
             self.needs(operation)
-            resolved = session.resolve_params(
-                op, self.dag, rng, prefer=self._prefer[operation]
-            )
+            if operation in self._given_roots and not session.resolvable(op, self.dag):
+                resolved = {}
+            else:
+                resolved = session.resolve_params(
+                    op, self.dag, rng, prefer=self._prefer[operation]
+                )
         except UnresolvableParameterError as exc:
             return Failed(str(exc))
+        given = self.given(op, state, resolved, rng)
+        resolved = {**resolved, **given}
         unbound = tuple(
             t.name
             for t in session.targets(op, self.dag)
@@ -347,4 +380,26 @@ class TrajectorySampler:
             executed.body,
             executed.change,
         )
+        if given:
+            self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
+
+
+def _typed(text: str, kind: str) -> Any:
+    """A stored key part as its path parameter's type."""
+    if kind == "integer" and text.lstrip("-").isdigit():
+        return int(text)
+    return text
+
+
+def _with_share(weighted: list[tuple[str, float]], leads: set) -> list:
+    """Scale up the calls that lead to the focus so that, together, they are
+    drawn with at least `GUIDE_SHARE` chance however many other calls can run."""
+    led = sum(w for name, w in weighted if name in leads)
+    rest = sum(w for name, w in weighted if name not in leads)
+    if not led or not rest:
+        return weighted
+    factor = GUIDE_SHARE / (1 - GUIDE_SHARE) * rest / led
+    if factor <= 1:
+        return weighted
+    return [(name, w * factor if name in leads else w) for name, w in weighted]

@@ -7,7 +7,8 @@ up to `branching_factor` next operations (one past `depth_threshold`),
 drawn among those whose parameters the node's session can resolve, each
 child running on a copy of its parent's state. Below `min_depth` a node
 always goes on; from there it stops with a chance that makes every depth
-up to `max_depth` about equally likely. A branch whose call answers an
+up to `max_depth` about equally likely, unless the world says the path is
+still pursuing its goal (`pursuing`, optional: the sampler's focus). A branch whose call answers an
 unexpected error is dropped (and counted).
 
 Selection enumerates root-to-leaf paths, scores them by depth, diversity
@@ -133,7 +134,9 @@ def grow(
     while stack:
         node = stack.pop()
         depth = node.depth
-        if depth >= options.max_depth or _stops(depth, options, rng):
+        if depth >= options.max_depth or (
+            _stops(depth, options, rng) and not _pursuing(world, node)
+        ):
             continue
         width = options.branching_factor if depth < options.depth_threshold else 1
         for operation in _draw(world.candidates(node, node.session), width, rng):
@@ -145,6 +148,11 @@ def grow(
             node.children.append(Node(*result, parent=node))
         stack.extend(reversed(node.children))
     return tree
+
+
+def _pursuing(world: World, node: Node) -> bool:
+    pursuing = getattr(world, "pursuing", None)
+    return bool(pursuing and pursuing(node))
 
 
 def _stops(depth: int, options: ExplorationOptions, rng: random.Random) -> bool:

@@ -41,7 +41,7 @@ from .operations import CREDENTIALS, OPERATIONS, RESOURCES
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, answer, body_text
-from .validation import VALIDATORS, register_formats
+from .validation import VALIDATORS, URIParser, register_formats
 from .worker_sessions import WorkerSessions
 
 SPEC_FILE = "openapi.json"
@@ -163,12 +163,13 @@ class Sandbox:
             # A dict, not the file: Connexion renders spec *files* as Jinja
             # templates, which would let spec text run code. A fresh copy,
             # because Connexion resolves references in place.
-            json.loads(json.dumps(self.engine.document)),
+            _for_connexion(self.engine.document),
             resolver=_OperationResolver(self),
             validate_responses=True,
             strict_validation=False,
             swagger_ui_options=SwaggerUIOptions(swagger_ui=True),
             validator_map=VALIDATORS,
+            uri_parser_class=URIParser,
         )
         api.add_error_handler(ProblemException, self.problem)
         api.add_error_handler(UnicodeDecodeError, self.problem)
@@ -273,8 +274,48 @@ class _Routes:
         return self._ops(path).get(method) or self._ops(path, self.loose).get(method)
 
 
+def _for_connexion(document: dict) -> dict:
+    """A fresh copy of the spec as Connexion should read it.
+
+    - Media types lose their parameters (`application/json; charset=utf-8`
+      is `application/json`): Connexion compares a request's or response's
+      bare media type with the spec's keys verbatim, so it would refuse
+      exactly the content type the spec documents.
+    - A `$ref` loses its siblings: OpenAPI 3.0 says they are ignored (and
+      Schemathesis ignores them), but Connexion merges them into the target,
+      so a sibling `required` would refuse requests the spec allows.
+    """
+
+    def clean(node: Any) -> Any:
+        if isinstance(node, list):
+            return [clean(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        if isinstance(node.get("$ref"), str):
+            return {"$ref": node["$ref"]}
+        result = {}
+        for key, value in node.items():
+            if key == "content" and isinstance(value, dict):
+                media: dict = {}
+                for name, item in value.items():
+                    bare = name.split(";")[0].strip() if "/" in name else name
+                    media.setdefault(bare, clean(item))
+                result[key] = media
+            elif key in ("example", "examples", "default", "enum"):
+                result[key] = json.loads(json.dumps(value))
+            else:
+                result[key] = clean(value)
+        return result
+
+    return clean(document)
+
+
 def _base_path(document: dict) -> str:
-    url = ((document.get("servers") or [{}])[0] or {}).get("url", "/")
+    """The first server's path, its `{variables}` at their defaults (as Connexion serves it)."""
+    server = (document.get("servers") or [{}])[0] or {}
+    url = str(server.get("url", "/"))
+    for name, variable in (server.get("variables") or {}).items():
+        url = url.replace("{" + name + "}", str((variable or {}).get("default", "")))
     path = urlparse(url).path if "//" in url else url
     return path.rstrip("/")
 

@@ -37,6 +37,8 @@ class Trajectory:
     tree: int  # the exploration tree it was selected from
     seed: str  # the tree's seed, from the sampler's seed and the tree index
     score: float = 0.0
+    # (step index, path parameter, value): ids the user gives, not an earlier answer
+    given: tuple[tuple[int, str, Any], ...] = ()
 
     @property
     def depth(self) -> int:
@@ -47,12 +49,15 @@ class Trajectory:
         return tuple(step.operation for step in self.steps)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        row = {
             "tree": self.tree,
             "seed": self.seed,
             "score": self.score,
             "steps": [asdict(step) for step in self.steps],
         }
+        if self.given:
+            row["given"] = [list(entry) for entry in self.given]
+        return row
 
 
 Objects = dict[str, dict[Key, Any]]

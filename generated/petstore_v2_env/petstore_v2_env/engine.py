@@ -114,13 +114,16 @@ class Engine:
         """Seed a task: `count` items per top-level resource, one per parent for nested ones.
 
         Seeded items hold their parent's id and, where they reference other
-        resources, ids of seeded items, so reads lead somewhere real."""
+        resources, ids of seeded items, so reads lead somewhere real. Items
+        under an owner no resource describes (`/organizers/{organizerKey}/
+        webinars`) belong to one owner, the task's account."""
         ordered = sorted(self.resources.values(), key=lambda r: (r.depth, r.name))
+        owner: list[str] = []  # the task's one account, for owner-scoped paths
         for resource in ordered:
-            if resource.schema is None:
-                continue
+            if resource.parent is None and resource.depth and not owner:
+                owner.append(str(task.next_number()))  # digits: fit int or str keys
             parents = (
-                [()]
+                [tuple(owner) * resource.depth]
                 if resource.parent is None
                 else list(task.collection(resource.parent))[:count]
             )
@@ -132,10 +135,12 @@ class Engine:
                     rng = random.Random(
                         f"{task.seed}:populate:{resource.name}:{parent}:{index}"
                     )
-                    item = self.data.generate(self.schema(resource.schema), rng)
-                    item_id = task.new_id(
-                        resource.id_schema, task.collection(resource.name)
+                    item = (  # an undocumented representation: the item is its key
+                        self.data.generate(self.schema(resource.schema), rng)
+                        if resource.schema
+                        else {}
                     )
+                    item_id = self.new_id(task, resource)
                     if resource.id_field and isinstance(item, dict):
                         item[resource.id_field] = item_id
                     if resource.parent_field and isinstance(item, dict) and parent:
@@ -184,6 +189,15 @@ class Engine:
         rng = random.Random(f"error:{op.name}:{code}")
         return Outcome(code, self.data.conform(value, schema, rng), reply.content_type)
 
+    def new_id(self, task: TaskState, resource: Resource) -> Any:
+        """A fresh id for an item, shaped by the id's schema (Twilio's
+        `^IS[0-9a-f]{32}$` sids) so the answer names the key it is stored at."""
+        item_id = task.new_id(resource.id_schema, task.collection(resource.name))
+        if not isinstance(item_id, str) or not _shaped(resource.id_schema):
+            return item_id
+        rng = random.Random(f"{task.seed}:id:{resource.name}:{item_id}")
+        return self.data.conform(item_id, resource.id_schema, rng)
+
     def schema(self, pointer: str) -> dict:
         cached = self._schemas.get(pointer)
         if cached is None:
@@ -197,10 +211,11 @@ class Engine:
 
     def _create(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
+        body = _unwrapped(body, op.body_envelope)
         fields = dict(body) if isinstance(body, dict) else {}
         item_id = fields.get(resource.id_field) if resource.id_field else None
         if not _usable_id(item_id, resource.id_schema):
-            item_id = task.new_id(resource.id_schema, task.collection(resource.name))
+            item_id = self.new_id(task, resource)
         if resource.id_field:
             fields[resource.id_field] = item_id
         for param, name in op.parent_fields:
@@ -221,6 +236,7 @@ class Engine:
 
     def _update(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         resource = self.resources[op.resource]
+        body = _unwrapped(body, op.body_envelope)
         key = (
             self._item_key(op, args)
             if self._has_item_scope(op)
@@ -273,9 +289,17 @@ class Engine:
         items = _page(items, args, op.paging)
         if op.envelope is None:
             return self._ok(task, op, items)
-        envelope = {op.envelope: items}
+        *outer, holder = op.envelope.split("/")
+        envelope = {holder: items}
+        if (
+            "*" in outer
+        ):  # grouped entries (`data/category_groups/*/categories`): one group
+            star = outer.index("*")
+            group = _wrapped(envelope, outer[star + 1 :])
+            envelope = {outer[star - 1]: [group] if items else []}
+            outer = outer[: star - 1]
         envelope.update({name: total for name in _TOTAL_FIELDS})
-        return self._ok(task, op, envelope)
+        return self._ok(task, op, _wrapped(envelope, outer))
 
     def _action(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         request = json.dumps([args, body], sort_keys=True, default=str)
@@ -316,7 +340,7 @@ class Engine:
 
     def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
         """An action's answer shaped like an item becomes a stored item."""
-        item_id = task.new_id(resource.id_schema, task.collection(resource.name))
+        item_id = self.new_id(task, resource)
         if resource.id_field:
             value[resource.id_field] = item_id
         task.collection(resource.name)[(str(item_id),)] = value
@@ -332,7 +356,7 @@ class Engine:
             return _unshaped(code, reply)
         rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
         if op.item_envelope:
-            value = {op.item_envelope: value}
+            value = _wrapped(value, op.item_envelope.split("/"))
         schema = self.schema(reply.schema)
         body = self.data.conform(value, schema, rng)
         if op.included and isinstance(body, dict):
@@ -476,6 +500,21 @@ def _assign(item: dict, field_path: str, value: Any) -> None:
     item[name] = value
 
 
+def _wrapped(value: Any, names: Any) -> Any:
+    """`value` inside envelopes, outermost name first (`data/account`)."""
+    for name in reversed(list(names)):
+        if name:
+            value = {name: value}
+    return value
+
+
+def _unwrapped(body: Any, name: str | None) -> Any:
+    """A body's item fields, out of the property that wraps them (`{"account": {...}}`)."""
+    if name and isinstance(body, dict) and isinstance(body.get(name), dict):
+        return body[name]
+    return body
+
+
 def _secret(value: str, prefix: str) -> str:
     """The secret in a credential: the password of HTTP Basic, else the value."""
     if prefix.strip().lower() != "basic":
@@ -532,6 +571,13 @@ def _scalar(value: Any, kind: str) -> Any:
 
 def _lower_keys(values: Mapping[str, Any]) -> dict[str, Any]:
     return {str(k).lower(): v for k, v in values.items()}
+
+
+def _shaped(schema: dict) -> bool:
+    """Whether a string id schema constrains more than the type."""
+    return any(
+        k in schema for k in ("pattern", "format", "minLength", "maxLength", "enum")
+    )
 
 
 def _usable_id(value: Any, schema: dict) -> bool:

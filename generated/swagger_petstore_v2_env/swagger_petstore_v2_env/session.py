@@ -11,7 +11,8 @@ unconfirmed edges as a fallback (an unproven dependency still beats an
 invented value).
 
 A parameter must be resolved (else `UnresolvableParameterError`) when it
-is a path parameter, a required parameter, or bound by a confirmed edge;
+is a path parameter, a required parameter, or bound by a confirmed edge
+(unless `leave_out` declared it a body field the request may go without);
 other bound parameters are resolved when a value exists and left out
 otherwise. Each stored value remembers the path parameters of the call
 that produced it, so `/users/{userId}/orders/{orderId}` gets an order
@@ -31,7 +32,13 @@ import networkx as nx
 
 from .pointers import find
 
-__all__ = ["SessionStateManager", "Source", "Target", "UnresolvableParameterError"]
+__all__ = [
+    "SessionStateManager",
+    "Source",
+    "Target",
+    "UnresolvableParameterError",
+    "leave_out",
+]
 
 Key = tuple[str, str]  # (location, name); body fields are ("body", JSON pointer)
 
@@ -243,6 +250,17 @@ def _covering(candidates: list[_Produced], wanted: set[str]) -> list[_Produced]:
     return [p for p, n in zip(candidates, covered) if n == best]
 
 
+def leave_out(dag: nx.DiGraph, optional: Mapping[str, Any]) -> None:
+    """Declare, per consumer, the body fields (("body", pointer) keys) its schema
+    does not require: a confirmed edge that binds one fills it when a value
+    exists, and otherwise the request goes without it instead of waiting
+    (a member's optional `RoleSid` does not hold back creating the member)."""
+    tables = _tables(dag)
+    for name, keys in optional.items():
+        tables.optional[name] = frozenset(keys)
+    tables._targets.clear()
+
+
 class _Tables:
     """Per-graph lookups, computed once: targets per consumer, pointers per producer."""
 
@@ -250,12 +268,15 @@ class _Tables:
         self.dag = dag
         self._targets: dict[Any, tuple[Target, ...]] = {}
         self._pointers: dict[str, tuple[str, ...]] = {}
+        self.optional: dict[str, frozenset] = {}
 
     def targets(self, endpoint: Any) -> tuple[Target, ...]:
         cache_key = (getattr(endpoint, "name", endpoint), isinstance(endpoint, str))
         found = self._targets.get(cache_key)
         if found is None:
-            found = self._targets[cache_key] = _build_targets(self.dag, endpoint)
+            found = self._targets[cache_key] = _build_targets(
+                self.dag, endpoint, self.optional.get(cache_key[0], frozenset())
+            )
         return found
 
     def pointers(self, producer: str) -> tuple[str, ...]:
@@ -280,7 +301,9 @@ def _tables(dag: nx.DiGraph) -> _Tables:
     return tables
 
 
-def _build_targets(dag: nx.DiGraph, endpoint: Any) -> tuple[Target, ...]:
+def _build_targets(
+    dag: nx.DiGraph, endpoint: Any, optional: frozenset = frozenset()
+) -> tuple[Target, ...]:
     name = getattr(endpoint, "name", endpoint)
     required_params = {
         (p.location, p.name) for p in getattr(endpoint, "params", ()) if p.required
@@ -300,7 +323,7 @@ def _build_targets(dag: nx.DiGraph, endpoint: Any) -> tuple[Target, ...]:
             key[1],
             key[0] == "path"
             or key in required_params
-            or any(s.confirmed for s in found),
+            or (key not in optional and any(s.confirmed for s in found)),
             tuple(sorted(found, key=lambda s: not s.confirmed)),
         )
         for key, found in sources.items()

@@ -88,6 +88,7 @@ class Operation:
     )  # limit/offset/page -> param name
     envelope: str | None = None  # property of a list answer that holds the items
     item_envelope: str | None = None  # property an item answer wraps the item in
+    body_envelope: str | None = None  # body property wrapping the item's fields
     upsert: bool = False  # a PUT creates the missing item (nothing else can)
     included: tuple[str, ...] = ()  # per JSON:API `included` position: resource or ""
     produces: str | None = None  # resource whose item an action answers with
