@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOT, run_envc
+from envfactory_compiler.corpus import Row, to_markdown
 
 CORPUS = ROOT / "specs" / "corpus"
 SMALL = ["oai__v3-petstore.yaml", "datamodel-code-generator__enum-models.yaml"]  # the second needs a repair
@@ -27,10 +28,10 @@ def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
     rows = {row["spec"]: row for row in report["specs"]}
     assert sorted(rows) == sorted(SMALL)
     for row in rows.values():
-        assert row["build_ok"] and row["failures"] == {}
+        assert row["build_ok"] and row["failures"] == {} and row["findings"] == []
         assert 0 < row["build_seconds"] < 60 and 0 < row["peak_mib"] < 2048
         assert row["served"] == row["operations"] and row["sampled_operations"] == row["operations"]
-        assert row["covered"] is not None and row["trajectories"] > 0
+        assert row["covered"] is not None and row["trajectories"] > 0 and row["uncovered"] == {}
     assert rows["oai__v3-petstore.yaml"]["openapi"] == "3.0.0"
     assert rows["datamodel-code-generator__enum-models.yaml"]["warnings"] >= 1  # the repair
     assert report["totals"]["built"] == 2
@@ -47,3 +48,20 @@ def test_a_broken_spec_is_a_failed_row_with_its_diagnostic(tmp_path: Path) -> No
     assert result.exit_code == 1
     [row] = json.loads(table.read_text(encoding="utf-8"))["specs"]
     assert not row["build_ok"] and "not valid YAML" in row["notes"][0]
+
+
+def test_the_table_names_what_fails_and_what_is_not_covered() -> None:
+    rows = [Row("a.yaml", "3.0.0", 2, True, 1.0, 90.0, served=2, failures={"Schema-violating request accepted": 1},
+                findings=("POST /notes: Schema-violating request accepted",), covered=1, sampled_operations=2,
+                uncovered={"deleteNote": "answered 404 x3 in 3 calls", **{f"op{i}": "never drawn" for i in range(10)}}),
+            Row("b.yaml", "3.0.0", 1, True, 1.0, 90.0, served=1, covered=1, sampled_operations=1)]
+    text = to_markdown(rows, {}, "envc corpus specs")
+    findings = text.split("## Schemathesis findings")[1]
+    assert "- `a.yaml`\n  - POST /notes: Schema-violating request accepted" in findings
+    uncovered = text.split("covers, and why")[1]
+    # one line per reason, the largest group first, named up to 8 operations
+    named = ", ".join(f"`op{i}`" for i in range(8))
+    assert f"- `a.yaml`\n  - {named} and 2 more: never drawn\n" in uncovered
+    assert "  - `deleteNote`: answered 404 x3 in 3 calls" in uncovered
+    assert "`b.yaml`" not in findings  # a spec with nothing to say is not listed
+    assert "## " not in to_markdown(rows[1:], {}, "envc corpus specs")

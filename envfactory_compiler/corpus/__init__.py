@@ -63,7 +63,7 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
         tested = conformance.check(built.project, work, max_examples=settings.max_examples, seed=settings.seed,
                                    timeout=settings.stage_timeout)
         row = replace(row, served=tested.served if tested.ran else None, failures=tested.failures,
-                      notes=row.notes + ((tested.note,) if tested.note else ()))
+                      findings=tested.findings, notes=row.notes + ((tested.note,) if tested.note else ()))
     if "sample" in settings.stages and operations == 0:
         row = replace(row, notes=row.notes + ("no operations to sample",))
     elif "sample" in settings.stages:
@@ -71,7 +71,7 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
                                   timeout=settings.stage_timeout)
         row = replace(row, covered=sampled.covered if sampled.ran else None,
                       sampled_operations=sampled.operations if sampled.ran else None,
-                      trajectories=sampled.trajectories if sampled.ran else None,
+                      trajectories=sampled.trajectories if sampled.ran else None, uncovered=sampled.uncovered,
                       notes=row.notes + ((f"sampling: {sampled.note}",) if sampled.note else ()))
     return row
 

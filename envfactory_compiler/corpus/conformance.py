@@ -3,7 +3,8 @@
 The sandbox runs as `python -m <package> serve` on 127.0.0.1; Schemathesis
 reads the bundled spec, sends the sandbox's credential for every header
 security scheme (as a user would configure it) and writes its JSON report,
-from which the failures by check are read.
+from which the failures by check are read, and its JUnit report, which names
+the operation behind each of Schemathesis's own errors.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import base64
 import json
 import socket
 import time
+import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
@@ -28,6 +30,7 @@ class ConformanceOutcome:
     ran: bool
     served: int = 0  # operations Schemathesis exercised without an error of its own
     failures: dict[str, int] = field(default_factory=dict)  # check title -> unique failures
+    findings: tuple[str, ...] = ()  # "OPERATION: check title" and "OPERATION: Schemathesis error: message"
     note: str = ""  # why it did not run or did not complete
 
 
@@ -41,12 +44,13 @@ def check(project: Path, work: Path, *, max_examples: int, seed: int, timeout: f
     try:
         if not _ready(port, server, deadline=60):
             return ConformanceOutcome(False, note="the sandbox did not start: " + _tail(work / "serve.log"))
-        report = work / "schemathesis.json"
+        report, junit = work / "schemathesis.json", work / "schemathesis.xml"
         finished = processes.run(
             [processes.python(), "-m", "schemathesis.cli", "run", str(spec),
              "--url", f"http://127.0.0.1:{port}{base_path(document)}", "--checks", "all",
              "--max-examples", str(max_examples), "--seed", str(seed), "--request-timeout", "10",
-             "--report", "json", "--report-json-path", str(report), *credentials(document)],
+             "--report", "json,junit", "--report-json-path", str(report), "--report-junit-path", str(junit),
+             *credentials(document)],
             log=work / "schemathesis.log", timeout=timeout, cwd=work,
         )
     finally:
@@ -54,17 +58,34 @@ def check(project: Path, work: Path, *, max_examples: int, seed: int, timeout: f
     if not report.is_file():
         why = f"timed out after {timeout:.0f} s" if finished.timed_out else _tail(work / "schemathesis.log")
         return ConformanceOutcome(False, note="schemathesis wrote no report: " + why)
-    return _outcome(json.loads(report.read_text(encoding="utf-8")))
+    return _outcome(json.loads(report.read_text(encoding="utf-8")), _errors(junit))
 
 
-def _outcome(report: dict) -> ConformanceOutcome:
+def _outcome(report: dict, errors: tuple[str, ...] = ()) -> ConformanceOutcome:
     operations = report.get("operations") or {}
     failures = {f["title"]: int(f.get("count", 1)) for f in report.get("failures") or []}
-    errors = len(report.get("errors") or [])
-    if errors:
-        failures["Schemathesis errors"] = errors
+    findings = [f"{operation}: {failure['title']}"
+                for failure in report.get("failures") or [] for operation in failure.get("operations") or ()]
+    if report.get("errors"):
+        failures["Schemathesis errors"] = len(report["errors"])
     note = "" if report.get("complete", True) else f"incomplete: {report.get('stop_reason')}"
-    return ConformanceOutcome(True, int(operations.get("tested", 0)) - int(operations.get("errored", 0)), failures, note)
+    served = int(operations.get("tested", 0)) - int(operations.get("errored", 0))
+    return ConformanceOutcome(True, served, failures, tuple(sorted({*findings, *errors})), note)
+
+
+def _errors(junit: Path) -> tuple[str, ...]:
+    """`OPERATION: Schemathesis error: message` for each operation the tool itself
+    failed on (its JUnit test cases are operations; an error's text opens with
+    its title, then the message)."""
+    if not junit.is_file():
+        return ()
+    found = set()
+    for case in ET.parse(junit).iter("testcase"):
+        for error in case.iter("error"):
+            lines = [line.strip() for line in (error.text or error.get("message") or "").splitlines() if line.strip()]
+            message = lines[1] if len(lines) > 1 else (lines[0] if lines else "no message")
+            found.add(f"{case.get('name')}: Schemathesis error: {message[:200]}")
+    return tuple(sorted(found))
 
 
 def base_path(document: dict) -> str:

@@ -7,12 +7,13 @@ verification does), so read-only APIs have ids for their first calls.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import processes
 
 _COVERAGE = re.compile(r"operation coverage: (\d+)/(\d+)")
+_NEVER = re.compile(r"^\s+never covered: (\S+): (.*)$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -21,11 +22,12 @@ class SamplingOutcome:
     covered: int = 0  # operations answering 2xx in some sampled trajectory
     operations: int = 0
     trajectories: int = 0
+    uncovered: dict[str, str] = field(default_factory=dict)  # operation -> why no trajectory covers it
     note: str = ""
 
 
 def sample(project: Path, work: Path, *, count: int, seed: int, timeout: float) -> SamplingOutcome:
-    """`python -m <package> sample -n COUNT --seed SEED`, its coverage line parsed."""
+    """`python -m <package> sample -n COUNT --seed SEED`, its coverage lines parsed."""
     out = work / "trajectories.jsonl"
     finished = processes.run(
         [processes.python(), "-m", project.name, "sample", "-n", str(count), "--seed", str(seed),
@@ -37,4 +39,6 @@ def sample(project: Path, work: Path, *, count: int, seed: int, timeout: float) 
         why = f"timed out after {timeout:.0f} s" if finished.timed_out else " ".join(finished.output.strip().splitlines()[-3:])
         return SamplingOutcome(False, note=why[:400])
     lines = out.read_text(encoding="utf-8").count("\n") if out.is_file() else 0
-    return SamplingOutcome(True, int(coverage[1]), int(coverage[2]), lines)
+    # A parameter that cannot be resolved is reported under its operation's name: said once is enough.
+    uncovered = {name: why.removeprefix(f"{name}: ") for name, why in _NEVER.findall(finished.output)}
+    return SamplingOutcome(True, int(coverage[1]), int(coverage[2]), lines, uncovered)

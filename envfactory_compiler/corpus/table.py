@@ -18,10 +18,12 @@ class Row:
     warnings: int = 0  # build warnings, repairs included
     served: int | None = None  # operations Schemathesis exercised
     failures: dict[str, int] = field(default_factory=dict)  # Schemathesis failures by check
+    findings: tuple[str, ...] = ()  # the operation behind each failure and each Schemathesis error
     confirmed_edges: int | None = None
     covered: int | None = None  # operations answering 2xx in sampled trajectories
     sampled_operations: int | None = None
     trajectories: int | None = None
+    uncovered: dict[str, str] = field(default_factory=dict)  # operation -> why no sampled trajectory covers it
     notes: tuple[str, ...] = ()  # a failed build's diagnostic, a stage that did not run
 
     @property
@@ -80,7 +82,34 @@ def to_markdown(rows: list[Row], settings: dict, command: str) -> str:
         _HEADER,
     ]
     lines += [_markdown_row(row) for row in rows]
+    lines += _details("Schemathesis findings", {row.spec: list(row.findings) for row in rows})
+    lines += _details("Operations no sampled trajectory covers, and why",
+                      {row.spec: _by_reason(row.uncovered) for row in rows})
     return "\n".join(lines) + "\n"
+
+
+def _by_reason(uncovered: dict[str, str], most: int = 8) -> list[str]:
+    """One line per reason, naming its operations (the first `most` of them:
+    a large spec can leave hundreds out for one reason)."""
+    grouped: dict[str, list[str]] = {}
+    for operation, why in sorted(uncovered.items()):
+        grouped.setdefault(why, []).append(f"`{operation}`")
+    lines = []
+    for why, operations in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0])):
+        more = f" and {len(operations) - most} more" if len(operations) > most else ""
+        lines.append(f"{', '.join(operations[:most])}{more}: {why}")
+    return lines
+
+
+def _details(title: str, items: dict[str, list[str]]) -> list[str]:
+    """A section listing `items` under their spec; nothing when there are none."""
+    listed = {spec: found for spec, found in items.items() if found}
+    if not listed:
+        return []
+    lines = ["", f"## {title}", ""]
+    for spec, found in listed.items():
+        lines += [f"- `{spec}`"] + [f"  - {item}" for item in found]
+    return lines
 
 
 def _markdown_row(row: Row) -> str:

@@ -65,3 +65,23 @@ def test_forms_are_typed_through_allof(validation) -> None:
     assert validation._resolve_form({"tags": ["{}"]}, schema, {}) == {"tags": {}}
     # repeated parts of a scalar field stay a list, which the schema check refuses
     assert validation._resolve_form({"category": ["1", "2"]}, schema, {}) == {"category": [1, 2]}
+
+
+def test_form_fields_declared_in_branches_are_typed_where_the_branches_agree(validation) -> None:
+    schema = {"allOf": [{"oneOf": [
+        {"required": ["targetUrl"], "properties": {"targetUrl": {"type": "string"}, "size": {"type": "integer"}}},
+        {"required": ["torrentfile"], "properties": {"torrentfile": {"type": "string", "format": "binary"},
+                                                     "size": {"type": "string"}}},
+    ]}, {"properties": {"channelId": {"type": "integer"}}}]}
+    fields = validation._properties(schema)
+    assert fields["targetUrl"] == {"type": "string"} and validation._is_file(fields["torrentfile"])
+    assert fields["size"] == {}  # typed differently by the branches: its text is left for them to judge
+    assert validation._resolve_form({"channelId": ["3"], "size": ["7"]}, schema, {}) == {"channelId": 3, "size": "7"}
+
+
+def test_multipart_literals_are_json_values_except_where_text_is_meant(validation) -> None:
+    literal = validation._json_literal
+    assert literal({"type": "string"}, "null") and literal({}, "true")  # a oneOf branch's field, untyped here
+    assert not literal({"type": "string"}, "nullish")
+    assert not literal({"type": "string", "format": "binary"}, "null")  # file contents
+    assert not literal({"type": "string", "enum": ["true", "false"]}, "true")  # the enum's own spelling

@@ -278,32 +278,31 @@ class FormBody(_FormBody, FormDataValidator):
 
 
 class MultipartBody(_FormBody, MultiPartFormDataValidator):
-    """A plain part that is exactly `true`, `false` or `null` in a free-text
-    field is read as the JSON value a client serialised into the part (as
-    `requests`-style multipart encoders and test generators do), and so
-    refused. A client that means the text can say so with the part's
-    `Content-Type`; urlencoded forms, which cannot, keep such text as text.
+    """A plain part that is exactly `true`, `false` or `null` is read as the
+    JSON value a client serialised into it (as `requests`-style multipart
+    encoders and test generators do), so the schema decides: refused in a
+    text field, and the branch it selects in a `oneOf`. A client that means
+    the text can say so with the part's `Content-Type`; urlencoded forms,
+    which cannot, keep such text as text.
     """
 
     def _validate(self, body: Any) -> Any:
         if isinstance(body, dict):
             properties = _properties(self._schema)
             for name, value in body.items():
-                if _literal_in_text_field(properties.get(name) or {}, value):
-                    raise BadRequestProblem(
-                        detail=f"{name!r}: {value!r} is a JSON literal, not text"
-                    )
+                if _json_literal(properties.get(name) or {}, value):
+                    body[name] = json.loads(value)
         return super()._validate(body)
 
 
-def _literal_in_text_field(schema: dict, value: Any) -> bool:
-    if (
-        _type_of(schema) != "string"
-        or schema.get("format") in ("binary", "byte", "base64")
-        or "enum" in schema
-    ):
+def _json_literal(schema: dict, value: Any) -> bool:
+    """Whether a part's text is a JSON literal rather than text the field keeps
+    (file contents, an enum member spelled like one)."""
+    if value not in ("true", "false", "null"):
         return False
-    return value in ("true", "false", "null")
+    return schema.get("format") not in ("binary", "byte", "base64") and value not in (
+        schema.get("enum") or ()
+    )
 
 
 _VALIDATORS: dict[tuple[int, Any], tuple[dict, Any]] = {}
@@ -498,8 +497,17 @@ _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 
 
 def _properties(schema: dict) -> dict:
-    """A schema's properties, with those its `allOf` members declare."""
+    """A schema's properties, with those its `allOf` members declare and those
+    its `anyOf` / `oneOf` branches declare alike (a field the branches type
+    differently is left untyped, its text for the branches to judge)."""
     found: dict = {}
+    for keyword in ("anyOf", "oneOf"):
+        branches = [
+            _properties(p) for p in schema.get(keyword) or () if isinstance(p, dict)
+        ]
+        for name in dict.fromkeys(name for branch in branches for name in branch):
+            kinds = [branch[name] for branch in branches if name in branch]
+            found[name] = kinds[0] if all(kind == kinds[0] for kind in kinds) else {}
     for part in schema.get("allOf") or ():
         if isinstance(part, dict):
             found.update(_properties(part))
