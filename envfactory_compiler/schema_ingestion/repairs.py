@@ -53,6 +53,7 @@ import rstr
 
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
+from .references import resolve_pointer
 
 _SKIPPED_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
 _JSON_TYPES = {
@@ -227,10 +228,10 @@ def _local(document: dict, node: Any) -> Any:
     ref = _mapping(node).get("$ref")
     if not (isinstance(ref, str) and ref.startswith("#/")):
         return node
-    target: Any = document
-    for key in ref[2:].split("/"):
-        target = _mapping(target).get(key.replace("~1", "/").replace("~0", "~"))
-    return target
+    try:
+        return resolve_pointer(document, ref[1:])
+    except (KeyError, IndexError, TypeError, ValueError):
+        return None  # local refs are checked before repairs run; a repair never raises
 
 
 _REGEX_LITERAL = re.compile(r"^/(\^.*|.*\$)/([a-z]*)$", re.DOTALL)

@@ -34,6 +34,7 @@ import networkx as nx
 from .app import Sandbox, load_sandbox
 from .catalog import Operation
 from .dependencies import depth, load_dag, without_refuted
+from .engine import as_type
 from .executors import HttpExecutor, InProcessExecutor
 from .guidance import Guidance
 from .exploration import ExplorationOptions, Failed, Node, grow, select
@@ -262,7 +263,7 @@ class TrajectorySampler(Guidance):
                 continue
             for param, part in zip(params, rng.choice(keys)):
                 if param not in known and param in paths:
-                    known[param] = given[("path", param)] = _typed(
+                    known[param] = given[("path", param)] = as_type(
                         part, paths[param].type
                     )
         return given
@@ -383,13 +384,6 @@ class TrajectorySampler(Guidance):
         if given:
             self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
-
-
-def _typed(text: str, kind: str) -> Any:
-    """A stored key part as its path parameter's type."""
-    if kind == "integer" and text.lstrip("-").isdigit():
-        return int(text)
-    return text
 
 
 def _with_share(weighted: list[tuple[str, float]], leads: set) -> list:

@@ -291,9 +291,8 @@ class Engine:
             return self._ok(task, op, items)
         *outer, holder = op.envelope.split("/")
         envelope = {holder: items}
-        if (
-            "*" in outer
-        ):  # grouped entries (`data/category_groups/*/categories`): one group
+        # Grouped entries (`data/category_groups/*/categories`) answer one group.
+        if "*" in outer:
             star = outer.index("*")
             group = _wrapped(envelope, outer[star + 1 :])
             envelope = {outer[star - 1]: [group] if items else []}
@@ -547,14 +546,16 @@ def _typed(value: Any, param: Param) -> Any:
         if isinstance(value, str):
             value = value.split(",") if value else []
         return (
-            [_scalar(v, param.items) for v in value]
+            [as_type(v, param.items) for v in value]
             if isinstance(value, (list, tuple))
             else [value]
         )
-    return _scalar(value, param.type)
+    return as_type(value, param.type)
 
 
-def _scalar(value: Any, kind: str) -> Any:
+def as_type(value: Any, kind: str) -> Any:
+    """Text (a path segment, a stored key part) as a value of a parameter's
+    scalar type; text that is no such value stays text."""
     if not isinstance(value, str):
         return value
     try:
