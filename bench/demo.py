@@ -1,14 +1,19 @@
-"""`make demo`: exercise one compiled sandbox end to end, then stop.
+"""`make demo`: exercise one compiled sandbox end to end, then sample it.
 
 Serves generated/bookstore_env on 127.0.0.1 (a free port), walks through
 create -> read -> nested create -> list -> delete -> 404 and a second task,
-printing each exchange. Nothing outlives the script.
+printing each exchange; then does what users come for: samples trajectories
+and blueprints from the package (`envc sample`, `envc blueprints`), prints
+two records as a reader sees them, and the quality figures of each file.
+Nothing outlives the script; the JSONL files go to a temporary directory.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -40,6 +45,37 @@ def main() -> None:
         show("GET /authors/{id}/books/{id} after delete", client.get(f"/authors/{author['id']}/books/{created['id']}"))
         show("POST /authors with an invalid body", client.post("/authors", json={"name": ""}))
     print("sandbox stopped")
+    sample_and_read()
+
+
+def envc(*args: str) -> str:
+    """Run `envc` as a user would; its summary (stderr) is what it prints."""
+    command = [sys.executable, "-m", "envfactory_compiler.cli", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    return done.stderr
+
+
+def sample_and_read() -> None:
+    with tempfile.TemporaryDirectory() as work:
+        sample, blueprints = Path(work) / "sample.jsonl", Path(work) / "blueprints.jsonl"
+        print(f"\n$ envc sample {PROJECT.relative_to(ROOT)} -n 200 --seed 0 --fixtures 1")
+        print(envc("sample", str(PROJECT), "-n", "200", "--seed", "0", "--fixtures", "1", "-o", str(sample)))
+        print(f"$ envc blueprints {PROJECT.relative_to(ROOT)} -n 20 --seed 0")
+        print(envc("blueprints", str(PROJECT), "-n", "20", "--seed", "0", "-o", str(blueprints)))
+        rows = [json.loads(line) for line in sample.read_text().splitlines()]
+        for row in rows[:2]:
+            print(f"--- record {row['metadata']['index']} (depth {row['metadata']['depth']})")
+            for message in row["messages"][1:]:
+                for call in message.get("tool_calls") or ():
+                    print(f"  assistant -> {call['function']['name']}({call['function']['arguments']})")
+                if message["role"] == "tool":
+                    print(f"  tool      <- {message['content'][:100]}")
+                elif message.get("content"):
+                    print(f"  {message['role']:<9} {message['content']}")
+        task = json.loads(blueprints.read_text().splitlines()[0])
+        print(f"--- blueprint {task['id']}\n  instruction: {task['instruction']}")
+        print(f"  actions:     {[a['name'] for a in task['actions']]}")
+        print(f"  outputs:     {[(o['pointer'], o['value']) for o in task['outputs']]}")
 
 
 if __name__ == "__main__":

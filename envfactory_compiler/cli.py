@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
+import json
 import sys
 import tempfile
 import traceback
@@ -13,6 +15,7 @@ import click
 from . import __version__
 from . import corpus as corpus_runner
 from .diagnostics import SpecError
+from .emission.rendering import template_root
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .graph_formats import FORMATS
 from .graph_formats import render as render_graph
@@ -175,6 +178,36 @@ _forwarded("rollout", "Replay or natural rollouts of blueprints: --in blueprints
                       "[-k TRIALS] [--format openai|sharegpt] [-o out.jsonl] [--serve | --base-url URL]")
 _forwarded("evaluate", "Score rollout answers with AgentFlow's metrics: --in rollouts.jsonl [--metric NAME]")
 _forwarded("qa", "Multi-hop QA pairs from blueprints: --in blueprints.jsonl -o qa.jsonl")
+
+
+@main.command()
+@click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--package", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="The package that wrote RECORDS: knows its reads, and replays blueprints.")
+@click.option("--json", "as_json", is_flag=True, help="Every figure as JSON.")
+def quality(records: Path, package: Path | None, as_json: bool) -> None:
+    """Data-quality figures of a sample, blueprint or rollout JSONL: grounded argument
+    values, artifacts in user messages, distinct shapes, connected steps, repeated
+    reads, optional and server-owned body fields."""
+    if package is not None:
+        _package_module(package, "cli").main(["quality", str(records), *(["--json"] if as_json else [])])
+        return
+    figures = _standalone_quality()
+    rows = figures.read_jsonl(records)
+    if rows and "actions" in rows[0]:
+        raise click.ClickException("blueprints are measured against their replayed answers: add --package")
+    report = figures.QualityReport.of(rows)
+    click.echo(json.dumps(report.as_dict(), sort_keys=True) if as_json else report.render())
+
+
+def _standalone_quality():
+    """The runtime's `quality` module, loaded by path: it imports nothing else."""
+    path = template_root() / "runtime" / "quality.py"
+    spec = importlib.util.spec_from_file_location("envc_quality", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
 
 
 def _package_module(package: Path, module: str):

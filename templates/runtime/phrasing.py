@@ -1,86 +1,360 @@
-"""How a task is said: instructions from the spec's summaries, or by an LLM.
+"""How a task is said: goals in plain words, with every value the user knows.
 
-Offline, an instruction is built from templates: one sentence per action
-(the first sentence of the operation's summary/description, as the
-sampler's datasets say it) with the values the user supplies, then what to
-report. The simulated user's opening message states the goal without the
-values (they are revealed when the assistant asks). With an LLM configured
-the template is rephrased, and the rephrasing is kept only if every value
-the user supplies still appears in it.
+A task is a list of `Move`s (one per call: the operation, the values the
+user must state for it, whether it works on an item an earlier call
+returned). An instruction says what the user wants to end up with, in one
+of three styles chosen by the task's seed (an imperative request, a
+first-person situation in the persona's voice, a terse ticket), with
+every stated value in words and never an operation name, a path or JSON;
+the ids earlier answers return are referred to ("it", "that pet"), not
+repeated. The simulated user's opening message is the same goal without
+the values, which it reveals when asked. The assistant's closing message
+reports what the user asked for, with the exact values. With an LLM
+configured the instruction is rephrased, and the rephrasing is kept only
+if every value the user supplies still appears in it.
 """
 
 from __future__ import annotations
 
-import json
+import random
+from dataclasses import dataclass, field
 from typing import Any
 
-from .datasets import DatasetContext, _sentence
 from .llm import LLM, LLMError
 from .policies import scalars
+from .wording import (
+    capital,
+    fields_phrase,
+    join,
+    label,
+    noun,
+    nouns,
+    pointer_field,
+    say,
+    set_phrase,
+    spoken_values,
+    verb_phrase,
+    with_phrase,
+)
 
 MAX_VALUE_CHARS = 60  # longer values are not required to survive LLM rephrasing
+STYLES = ("imperative", "situation", "ticket")
+_VERBS = {
+    "create": ("add", "create", "set up", "make"),
+    "read": ("look up", "check", "pull up", "get", "fetch"),
+    "list": ("list", "show me", "go through", "pull up", "get me"),
+    "update": ("update", "change", "edit", "modify"),
+    "delete": ("delete", "remove", "get rid of"),
+}
+_PAST = {
+    "create": "added",
+    "read": "looked up",
+    "list": "listed",
+    "update": "updated",
+    "delete": "deleted",
+}
+_MOODS = {
+    "busy": ("I'm short on time, so let's be quick.", "Quick one, I'm in a rush."),
+    "patient": ("No rush on this.", "Whenever you're ready."),
+    "precise": (
+        "Please be exact about this.",
+        "I need this done exactly as described.",
+    ),
+    "chatty": ("Hope your day's going well!", "Hi there, thanks for helping out!"),
+    "cautious": ("I want to be careful here.", "Please double-check as you go."),
+}
+_TICKET_HEADS = ("Ticket:", "To do:", "Request:", "Task:", "Needed:")
+_TICKET_ASKS = ("Report back", "Reply with", "Send back", "Need back")
+_SITUATION_ASKS = (
+    "Then tell me",
+    "After that, let me know",
+    "Once done, send me",
+    "And please tell me",
+)
+_IMPERATIVE_ASKS = (
+    "Tell me",
+    "Let me know",
+    "Reply with",
+    "Please send me",
+    "And tell me",
+)
+_ROLES = (
+    "shop owner",
+    "developer",
+    "support agent",
+    "customer",
+    "ops engineer",
+    "account manager",
+)
 
 
+@dataclass(frozen=True)
+class Words:
+    """How one operation is spoken of."""
+
+    role: str
+    noun: str  # the item it works on ("pet"), singular
+    nouns: str  # plural ("pets")
+    doing: str  # for actions: what it does ("upload an image")
+    owner: str = ""  # the item whose path it is under ("site" for a site's hooks)
+
+
+@dataclass(frozen=True)
+class Move:
+    """One call of a task as the user thinks of it."""
+
+    name: str
+    values: dict[str, Any]  # what the user states for it, shaped like its arguments
+    refers: bool = False  # it works on an item an earlier call returned
+    given: tuple[str, ...] = ()  # keys of `values` naming an item the user has
+    named: tuple = ()  # (field, value) telling its item apart in an earlier list
+
+
+def moves_of(facts: list[dict]) -> list[Move]:
+    """A blueprint's moves from its facts (`user.facts` of its record)."""
+    return [
+        Move(
+            f["step"],
+            f["values"],
+            f.get("refers", False),
+            tuple(f.get("given", ())),
+            tuple(f.get("named", ())),
+        )
+        for f in facts
+    ]
+
+
+@dataclass(frozen=True)
+class Persona:
+    mood: str
+    role: str
+
+    @classmethod
+    def of(cls, key: str) -> "Persona":
+        rng = random.Random(f"persona:{key}")
+        return cls(rng.choice(sorted(_MOODS)), rng.choice(_ROLES))
+
+    def __str__(self) -> str:
+        return f"a {self.mood} {self.role} who answers only what is asked"
+
+
+@dataclass
 class Phraser:
-    """Instructions, goals and output descriptions for one package."""
+    """Instructions, goals, answers and reports for one package."""
 
-    def __init__(self, context: DatasetContext, llm: LLM | None = None) -> None:
-        self.context = context
-        self.llm = llm
+    context: Any  # DatasetContext: the API's title and its operations' words
+    llm: LLM | None = None
+    _words: dict[str, Words] = field(default_factory=dict)
+
+    # -- one operation ------------------------------------------------------
+
+    def words(self, name: str) -> Words:
+        found = self._words.get(name)
+        if found is None:
+            row = self.context.operations.get(name, {})
+            thing = row.get("resource") or row.get("produces") or row.get("owner")
+            fallback = noun(row.get("path", "").strip("/").split("/")[-1] or "item")
+            found = self._words[name] = Words(
+                role=row.get("role") or "action",
+                noun=noun(thing, fallback),
+                nouns=nouns(thing, fallback),
+                doing=verb_phrase(row.get("summary", ""), name, row.get("path", "")),
+                owner=noun(row.get("owner")) if row.get("owner") else "",
+            )
+        return found
 
     def action(self, name: str) -> str:
-        """What an operation achieves, as a clause ("add a new pet to the store")."""
-        text = _sentence(self.context.descriptions.get(name, "")).rstrip(".")
-        if text == "Call the next tool":
-            text = f"Call {name}"
-        return text[:1].lower() + text[1:]
+        """What an operation achieves, without values ("add a new pet")."""
+        words = self.words(name)
+        if words.role == "action":
+            return words.doing
+        target = words.nouns if words.role == "list" else words.noun
+        article = "a new " if words.role == "create" else "the "
+        return f"{_VERBS[words.role][0]} {article}{target}"
 
-    def wanted(self, outputs: list[dict], actions: list[dict]) -> str:
-        """What the user wants reported ("the status and id returned by ...")."""
-        if not outputs:
-            return ""
+    def clause(
+        self, move: Move, rng: random.Random, *, values: bool = True, last: str = ""
+    ) -> str:
+        """One step as part of a goal ("add a new pet named 'Rex'"); `last` is
+        the noun of the step before, so a step on the same item says "it"."""
+        words = self.words(move.name)
+        pairs = spoken_values(move.values, skip=move.given) if values else []
+        target = self._target(move, words, last, values)
+        if words.role == "create":
+            detail = with_phrase(pairs)
+            text = f"{rng.choice(_VERBS['create'])} a new {words.noun}"
+            if move.refers and words.owner and words.owner != words.noun:
+                text += " for it" if last == words.owner else f" for that {words.owner}"
+        elif words.role == "list":
+            detail = with_phrase(pairs)
+            text = f"{rng.choice(_VERBS['list'])} the {words.nouns}"
+            if move.given:
+                text += f" of {_ids(move)}" if values else " of the one I mean"
+            elif move.refers and words.owner and words.owner != words.noun:
+                text += " of it" if last == words.owner else f" of that {words.owner}"
+        elif words.role == "update" and pairs:
+            detail = f"setting {set_phrase(pairs)}"
+            text = _object(rng.choice(_VERBS["update"]), target) + ","
+        elif words.role in _VERBS:
+            detail = with_phrase(pairs)
+            text = _object(rng.choice(_VERBS[words.role]), target)
+        else:
+            detail = with_phrase(pairs)
+            text = words.doing + (f" for {target}" if move.refers or move.given else "")
+        return f"{text} {detail}".strip()
+
+    def _target(self, move: Move, words: Words, last: str, values: bool) -> str:
+        if move.given:
+            if not values:
+                return f"one of my {words.nouns}"
+            return f"{words.noun} {_ids(move)}"
+        if move.named:
+            field_, value = move.named
+            if not values:
+                return f"one of those {words.nouns}"
+            if field_ == "name":
+                return f"the {words.noun} named {say(value)}"
+            return f"the {words.noun} with {label(field_)} {say(value)}"
+        if move.refers:
+            return "it" if last == words.noun else f"that {words.noun}"
+        return f"the {words.noun}"
+
+    # -- whole tasks ----------------------------------------------------------
+
+    def instruction(self, moves: list[Move], outputs: list[dict], key: str) -> str:
+        """The whole task with every value the user gives, in the style `key` draws."""
+        text = self._compose(moves, outputs, key, values=True)
+        return self._rephrase(text, moves) if self.llm else text
+
+    def goal(self, moves: list[Move], outputs: list[dict], key: str) -> str:
+        """The simulated user's opening: the same goal without the values."""
+        return self._compose(moves, outputs, key, values=False)
+
+    def _compose(
+        self, moves: list[Move], outputs: list[dict], key: str, *, values: bool
+    ) -> str:
+        rng = random.Random(f"phrase:{key}")
+        style = rng.choice(STYLES)
+        clauses, last = [], ""
+        for move in moves:
+            clauses.append(self.clause(move, rng, values=values, last=last))
+            last = self.words(move.name).noun
+        report = self.wanted(outputs, moves)
+        persona = Persona.of(key)
+        if style == "ticket":
+            head = rng.choice(_TICKET_HEADS)
+            body = "; then ".join(clauses) if len(clauses) < 3 else "; ".join(clauses)
+            tail = f" {rng.choice(_TICKET_ASKS)} {report}." if report else ""
+            return f"{head} {body}.{tail}"
+        steps = _chain(clauses, rng)
+        if style == "situation":
+            mood = rng.choice(_MOODS[persona.mood])
+            who = f"I'm {_article(persona.role)} {persona.role}"
+            intro = rng.choice(
+                (f"{who} using {self.context.title}.", f"{mood} {who} and", mood)
+            )
+            ask = f" {rng.choice(_SITUATION_ASKS)} {report}." if report else ""
+            if intro.endswith(" and"):
+                need = rng.choice(("I need to", "I'd like to", "I want to"))
+                return f"{intro} {need} {steps}.{ask}"
+            need = rng.choice(("I need to", "I'd like to", "Could you help me"))
+            end = "?" if need.startswith("Could") else "."
+            return f"{intro} {need} {steps}{end}{ask}"
+        lead = rng.choice(("", "", "Please ", "Can you "))
+        text = f"{lead}{steps}" if lead else capital(steps)
+        end = "?" if lead == "Can you " else "."
+        ask = f" {rng.choice(_IMPERATIVE_ASKS)} {report}." if report else ""
+        return capital(text) + end + ask
+
+    def wanted(self, outputs: list[dict], moves: list[Move]) -> str:
+        """What the user wants reported ("the new pet's ID and status")."""
         named = []
         for output in outputs:
-            field = output["pointer"].strip("/").replace("/", " ") or "result"
-            named.append(
-                f"the {field} from '{self.action(actions[output['step']]['name'])}'"
+            owner = (
+                self._owner(moves[output["step"]])
+                if output["step"] < len(moves)
+                else "result"
             )
-        return "Finally, tell me " + _join(named, " and ") + "."
+            named.append((owner, pointer_field(output["pointer"])))
+        spoken, seen = [], set()
+        for owner, field_ in named:
+            spoken.append(
+                f"{owner}'s {field_}" if owner not in seen else f"its {field_}"
+            )
+            seen.add(owner)
+        return "the " + join(spoken) if spoken else ""
 
-    def goal(self, actions: list[dict], outputs: list[dict]) -> str:
-        """The opening message: the steps without their values."""
-        steps = _join([self.action(a["name"]) for a in actions])
-        wanted = self.wanted(outputs, actions)
-        return f"Hi! Using the {self.context.title} API, I need to {steps}. {wanted}".strip()
+    def _owner(self, move: Move) -> str:
+        words = self.words(move.name)
+        if words.role == "create":
+            return f"new {words.noun}"
+        return words.noun
 
-    def instruction(
-        self, actions: list[dict], facts: list[dict], outputs: list[dict]
-    ) -> str:
-        """The whole task: every step with the values the user gives."""
-        lines = []
-        for number, (action, fact) in enumerate(zip(actions, facts), 1):
-            values = fact["values"]
-            detail = f" with {_values(values)}" if values else ""
-            lines.append(f"{number}. {_capital(self.action(action['name']))}{detail}.")
-        wanted = self.wanted(outputs, actions)
-        text = f"Using the {self.context.title} API, do the following in order:\n"
-        text += "\n".join(lines)
-        text = text + ("\n" + wanted if wanted else "")
-        return self._rephrase(text, facts) if self.llm else text
+    # -- conversation turns ---------------------------------------------------
 
-    def reveal(self, fact: dict, name: str) -> str:
-        """The user's answer when asked about one step."""
-        if not fact["values"]:
-            return f"For '{self.action(name)}' there is nothing else to give you."
-        return f"For '{self.action(name)}', use {_values(fact['values'])}."
+    def reveal(self, move: Move) -> str:
+        """The user's answer when asked about one step, in words."""
+        pairs = spoken_values(move.values, skip=move.given)
+        words = self.words(move.name)
+        parts = []
+        if move.given or move.named:
+            parts.append(f"I mean {self._target(move, words, '', True)}.")
+        if pairs and words.role == "update":
+            parts.append(f"Set {set_phrase(pairs)}.")
+        elif pairs:
+            parts.append(f"Use {join([f'{f} {v}' for f, v in pairs])}.")
+        return " ".join(parts) or f"For {self.action(move.name)} there is nothing else."
 
-    def _rephrase(self, text: str, facts: list[dict]) -> str:
+    def asks(self, move: Move) -> bool:
+        """Whether the step needs anything from the user."""
+        return bool(
+            move.given or move.named or spoken_values(move.values, skip=move.given)
+        )
+
+    def question(self, move: Move) -> str:
+        """The assistant asking for a step's values."""
+        pairs = spoken_values(move.values, skip=move.given)
+        wanted = fields_phrase(pairs) if pairs else ""
+        if move.given or move.named:
+            wanted = join(
+                [f"which {self.words(move.name).noun}", *([wanted] if wanted else [])]
+            )
+            return f"To {self.action(move.name)}, {wanted} should I use?"
+        return f"To {self.action(move.name)}, which {wanted} should I use?"
+
+    def closing(self, moves: list[Move], outputs: list[dict], key: str) -> str:
+        """The assistant's last message: what was done and the values asked for."""
+        rng = random.Random(f"closing:{key}")
+        opener = rng.choice(("Done.", "All set.", "That's taken care of.", "Finished."))
+        if outputs:
+            facts = []
+            seen = set()
+            for output in outputs:
+                owner = (
+                    self._owner(moves[output["step"]])
+                    if output["step"] < len(moves)
+                    else "result"
+                )
+                field_ = pointer_field(output["pointer"])
+                head = f"its {field_}" if owner in seen else f"the {owner}'s {field_}"
+                facts.append(f"{head} is {say(output['value'])}")
+                seen.add(owner)
+            return f"{opener} {capital(join(facts))}."
+        done = [
+            f"{_PAST[self.words(m.name).role]} the {self.words(m.name).noun}"
+            for m in moves
+            if self.words(m.name).role in _PAST
+        ]
+        return f"{opener} I {join(done)}." if done else opener
+
+    def _rephrase(self, text: str, moves: list[Move]) -> str:
         prompt = [
             {
                 "role": "system",
-                "content": "Rewrite the task as a user would ask for it. Keep every"
-                " value exactly as written (JSON values verbatim). Answer with the"
-                " rewritten task only.",
+                "content": "Rewrite the task as a user would ask for it, in the"
+                " first person. Keep every value exactly as written. Do not name"
+                " API operations, paths or HTTP methods. Answer with the rewritten"
+                " task only.",
             },
             {"role": "user", "content": text},
         ]
@@ -88,24 +362,51 @@ class Phraser:
             phrased = (self.llm.chat(prompt).get("content") or "").strip()
         except LLMError:
             return text
-        needed = [
-            v for f in facts for v in scalars(f["values"]) if len(v) <= MAX_VALUE_CHARS
-        ]
+        needed = [v for m in moves for v in stated(m.values)]
         return phrased if phrased and all(v in phrased for v in needed) else text
 
 
-def _values(values: dict[str, Any]) -> str:
-    return ", ".join(
-        f"{name} = {json.dumps(value, ensure_ascii=False, sort_keys=True)}"
-        for name, value in sorted(values.items())
-    )
+def stated(values: Any) -> list[str]:
+    """The values a phrasing must keep verbatim: text and numbers (booleans are
+    said in words), up to `MAX_VALUE_CHARS` long."""
+    return [
+        v
+        for v in scalars(values)
+        if v not in ("true", "false") and len(v) <= MAX_VALUE_CHARS
+    ]
 
 
-def _join(parts: list[str], last: str = " and then ") -> str:
-    if len(parts) <= 1:
-        return "".join(parts)
-    return ", ".join(parts[:-1]) + last + parts[-1]
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
 
 
-def _capital(text: str) -> str:
-    return text[:1].upper() + text[1:]
+def _ids(move: Move) -> str:
+    """The ids the user gives for a step: the item's own, its parents' in
+    brackets ("3 (username 000001, slug 000002)")."""
+    given = [k for k in move.given if k in move.values]
+    if not given:
+        return ""
+    *parents, own = given
+    text = say(move.values[own])
+    if parents:
+        text += (
+            " (" + ", ".join(f"{label(k)} {say(move.values[k])}" for k in parents) + ")"
+        )
+    return text
+
+
+def _object(verb: str, target: str) -> str:
+    """A verb and its object, a pronoun going before the particle ("look it up")."""
+    head, _, particle = verb.partition(" ")
+    if target == "it" and particle in ("up", "through"):
+        return f"{head} it {particle}" if particle == "up" else f"{verb} it"
+    return f"{verb} {target}"
+
+
+def _chain(clauses: list[str], rng: random.Random) -> str:
+    """Clauses joined as one goal: "a, then b, and finally c"."""
+    if len(clauses) == 1:
+        return clauses[0]
+    middle = [rng.choice(("then ", "after that ", "next ")) + c for c in clauses[1:-1]]
+    final = rng.choice(("and finally ", "and then ", "and last, "))
+    return ", ".join([clauses[0], *middle, final + clauses[-1]])

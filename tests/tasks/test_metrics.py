@@ -53,7 +53,7 @@ def test_qa_pairs_need_the_multi_hop_chain(package) -> None:
         blueprint = by_id[pair["blueprint"]]
         assert pair["hops"] >= 2 and len(pair["operations"]) >= 2
         assert pair["answer"] not in blueprint.given  # not something the user said
-        assert pair["question"].endswith("in the answer of the last step?")
+        assert pair["question"].endswith("?") and "After that, what is the" in pair["question"]
 
 
 def test_llm_requests_time_out(package) -> None:

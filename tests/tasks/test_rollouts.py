@@ -131,7 +131,7 @@ def test_llm_phrasing_and_committee(tmp_path: Path, monkeypatch) -> None:
         report = generator.generate(3)
     assert len(report.accepted) == 3
     for blueprint in report.accepted:
-        assert blueprint.instruction.startswith("Please help me. Using the")
+        assert blueprint.instruction.startswith("Please help me. ")  # the LLM's words kept
         assert blueprint.review == {"score": 5.0, "reviewers": ["openai/scripted"], "notes": "fine"}
 
 
@@ -147,9 +147,11 @@ def test_committee_below_min_correctness_rejects(monkeypatch) -> None:
         for key, value in llm.env().items():
             monkeypatch.setenv(key, value)
         builder = package.make_builder(PETSTORE.name)
-        generator = package.make_generator(builder, seed=1, committee=True, max_attempts=1, best_of=2)
+        generator = package.make_generator(builder, seed=1, committee=True, max_attempts=2, best_of=2)
         report = generator.generate(1)
-    assert report.accepted == [] and report.rejected["committee"] == 2
+    # trivial proposals never reach the committee; every other one it turns down
+    assert report.accepted == [] and report.rejected["committee"] >= 1
+    assert report.rejected["committee"] + report.rejected["trivial"] == 4
 
 
 def test_offline_natural_rollout_reveals_values_only_when_asked(tasks, tmp_path: Path, monkeypatch) -> None:

@@ -18,10 +18,16 @@ same trajectories always give the same bytes.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from importlib import resources
-from typing import Any, Callable, TextIO
+from typing import Any, Callable, Iterable, TextIO
 
+from .outputs import choose_outputs
+from .phrasing import Move, Phraser
+from .mentions import naming
+from .pointers import find, without
+from .policies import scalars
 from .trajectory import Trajectory
 
 FORMATS = ("openai", "sharegpt", "raw")
@@ -35,11 +41,14 @@ class DatasetContext:
     tools: list[dict]
     descriptions: dict[str, str]
     metadata: dict[str, Any]
+    # operation -> role, resource, produces, owner, path, summary (for phrasing)
+    operations: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def of_package(cls, package: str, document: dict, seed: int) -> "DatasetContext":
-        text = resources.files(package).joinpath("tools.json").read_text("utf-8")
-        tools = json.loads(text)["tools"]
+        files = resources.files(package)
+        tools = json.loads(files.joinpath("tools.json").read_text("utf-8"))["tools"]
+        table = json.loads(files.joinpath("operations.json").read_text("utf-8"))
         info = document.get("info", {})
         stamp = info.get("x-envc", {})
         return cls(
@@ -56,7 +65,12 @@ class DatasetContext:
                 "compiler_version": stamp.get("compiler"),
                 "seed": seed,
             },
+            operations=operation_words(table["operations"], document),
         )
+
+    @cached_property
+    def phraser(self) -> Phraser:
+        return Phraser(self)
 
     def system_prompt(self) -> str:
         return (
@@ -65,23 +79,35 @@ class DatasetContext:
             " tool results or the user gave you."
         )
 
-    def instruction(self, trajectory: Trajectory) -> str:
-        """The user's request: what each call in turn achieves."""
+    def task(self, trajectory: Trajectory) -> tuple[list[Move], list[dict]]:
+        """The trajectory as the user's task: what they say for each step (its
+        arguments less what earlier answers filled in) and what to report."""
         given: dict[int, list[str]] = {}
-        for index, name, value in trajectory.given:  # ids the user supplies
-            given.setdefault(index, []).append(f"{name} {value}")
-        tasks = "\n".join(
-            f"{number}. {_sentence(self.descriptions.get(step.operation, ''))}"
-            + (f" (use {', '.join(given[number - 1])})" if number - 1 in given else "")
-            for number, step in enumerate(trajectory.steps, 1)
-        )
-        return f"Using the {self.title} API, please do the following in order:\n{tasks}"
+        for index, name, _ in trajectory.given:  # ids the user supplies
+            given.setdefault(index, []).append(name)
+        answers = [step.response for step in trajectory.steps]
+        moves = [
+            Move(
+                step.operation,
+                without(step.arguments, list(step.bound)),
+                refers=bool(step.bound),
+                given=tuple(given.get(number, ())),
+                named=_named(step.arguments, step.bound, answers[:number]),
+            )
+            for number, step in enumerate(trajectory.steps)
+        ]
+        said = {v for move in moves for v in scalars(move.values)}
+        return moves, choose_outputs(answers, said=said)
+
+    def instruction(self, trajectory: Trajectory) -> str:
+        """The user's request: the goal in words, with every value they know."""
+        moves, outputs = self.task(trajectory)
+        return self.phraser.instruction(moves, outputs, _key(trajectory))
 
     def closing(self, trajectory: Trajectory) -> str:
-        done = ", ".join(
-            f"{step.operation} ({step.status})" for step in trajectory.steps
-        )
-        return f"All {trajectory.depth} steps are done: {done}."
+        """The assistant's report of what the user asked for."""
+        moves, outputs = self.task(trajectory)
+        return self.phraser.closing(moves, outputs, _key(trajectory))
 
     def metadata_of(self, trajectory: Trajectory, index: int) -> dict[str, Any]:
         return {
@@ -179,6 +205,34 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def _sentence(description: str) -> str:
-    text = description.split(". ")[0].strip().rstrip(".")
-    return (text[:1].upper() + text[1:] + ".") if text else "Call the next tool."
+def operation_words(table: dict[str, dict], document: dict) -> dict[str, dict]:
+    """Per operation, what phrasing needs: its role, the resource it works on
+    (or whose item it answers with, or in whose path it is) and its summary."""
+    words = {}
+    for name, row in table.items():
+        spec = document.get("paths", {}).get(row["path"], {}).get(row["method"], {})
+        scopes = row.get("scopes") or ()
+        words[name] = {
+            "role": row.get("role"),
+            "resource": row.get("resource"),
+            "produces": row.get("produces"),
+            "owner": scopes[-1][0] if scopes else None,
+            "path": row["path"],
+            "summary": spec.get("summary") or spec.get("description") or "",
+        }
+    return words
+
+
+def _named(arguments: Any, bound: Iterable[str], answers: list[Any]) -> tuple:
+    """How the user names the item a step's earlier-answered ids pick out of
+    a list (see `mentions.naming`), if any does."""
+    for place in bound:
+        found = naming(find(arguments, place), answers)
+        if found:
+            return found
+    return ()
+
+
+def _key(trajectory: Trajectory) -> str:
+    """What seeds a record's phrasing: the tree and the path within it."""
+    return f"{trajectory.seed}:" + ",".join(trajectory.operations)

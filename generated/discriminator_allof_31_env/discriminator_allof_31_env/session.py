@@ -120,6 +120,11 @@ class SessionStateManager:
         """The latest value of every (operation, pointer), in a stable order."""
         return {key: items[-1].value for key, items in sorted(self._values.items())}
 
+    @property
+    def produced(self) -> bool:
+        """Whether any earlier answer held a value (even one since forgotten)."""
+        return self._order > 0
+
     def keys(self) -> set[Key]:
         return set(self._values)
 

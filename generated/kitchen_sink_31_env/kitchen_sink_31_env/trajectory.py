@@ -27,6 +27,12 @@ class Step:
     status: int
     response: Any
     state_change: dict[str, list[str]]  # created/updated/deleted -> "resource/id"
+    # argument pointers ("/petId", "/body/category/id") filled from earlier answers
+    bound: tuple[str, ...] = ()
+
+    @property
+    def writes(self) -> bool:
+        return any(self.state_change.get(k) for k in ("created", "updated", "deleted"))
 
 
 @dataclass(frozen=True)

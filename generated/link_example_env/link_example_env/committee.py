@@ -13,11 +13,13 @@ report, no call repeated back to back.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from statistics import mean
 from typing import Any
 
 from .llm import LLM, LLMError
+from .phrasing import stated
 
 PROMPT = (
     "You review tasks for training tool-using assistants. Given the user's"
@@ -31,7 +33,7 @@ def review(blueprint: Any, phraser: Any, llm: LLM | None) -> dict[str, Any]:
     """{"score", "reviewers", "notes"} for a blueprint."""
     reviewers = _reviewers(llm)
     if not reviewers:
-        score, notes = rubric(blueprint, phraser)
+        score, notes = rubric(blueprint)
         return {"score": score, "reviewers": ["offline-rubric"], "notes": notes}
     scores, notes = [], []
     for reviewer in reviewers:
@@ -49,14 +51,20 @@ def review(blueprint: Any, phraser: Any, llm: LLM | None) -> dict[str, Any]:
     }
 
 
-def rubric(blueprint: Any, phraser: Any) -> tuple[float, str]:
+def rubric(blueprint: Any) -> tuple[float, str]:
     """The offline score: 5 less one per flaw found."""
     flaws = []
     text = blueprint.instruction
-    for action in blueprint.actions:
-        if phraser.action(action["name"]) not in text.lower():
-            flaws.append(f"{action['name']} is not asked for")
-    missing = [v for v in blueprint.given if v not in text]
+    named = [
+        a["name"]
+        for a in blueprint.actions
+        if re.search(rf"\b{re.escape(a['name'])}\b", text)
+    ]
+    if named:
+        flaws.append(
+            f"the instruction names operations: {', '.join(sorted(set(named)))}"
+        )
+    missing = [v for v in stated(blueprint.given) if v not in text]
     if missing:
         flaws.append(f"{len(missing)} supplied value(s) not stated")
     if not blueprint.outputs:

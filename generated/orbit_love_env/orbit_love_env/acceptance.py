@@ -4,7 +4,7 @@
 
 `Validator.validate` answers the reasons a blueprint is rejected (none: it
 is accepted). Its actions are replayed in a fresh task from the blueprint's
-initial state; every one must answer 2xx, every expected output must be
+initial state; it must not be trivial (`trivial`), every action must answer 2xx, every expected output must be
 the value the replay answers at its step and pointer, and the replay's
 state diff and final hash must be the blueprint's. The replayed trace then
 goes through the policy suite, and with `committee` the review must score
@@ -18,7 +18,7 @@ from typing import Any
 from .committee import review
 from .diffs import canonical, state_diff, state_hash
 from .llm import LLM
-from .policies import PolicySuite, at, trace_of
+from .policies import PolicySuite, at, text, trace_of
 
 
 class Validator:
@@ -42,6 +42,7 @@ class Validator:
     def validate(self, blueprint: Any) -> list[str]:
         world, results = self.builder.execute(blueprint.initial, blueprint.actions)
         reasons = replay_mismatches(blueprint, world, results)
+        reasons += trivial(blueprint, world) + idle_writes(self.builder.engine, results)
         trace = trace_of(
             self.builder.engine, self.builder.dag, results, blueprint.given
         )
@@ -54,6 +55,41 @@ class Validator:
                     f" {self.min_correctness} ({blueprint.review['notes']})"
                 )
         return reasons
+
+
+def trivial(blueprint: Any, world: Any) -> list[str]:
+    """Why the task tests nothing (the reports on tau-bench and AWM): a
+    do-nothing agent would pass it (the start is already the goal state and
+    nothing needs reporting that the instruction does not say), its writes
+    leave the state as it started, or it changes nothing and asks only for
+    values the user supplied."""
+    unchanged = state_hash(world.initial) == blueprint.final_hash
+    if not unchanged:
+        return []
+    said = set(blueprint.given)
+    if all(str(o["value"]) in blueprint.instruction for o in blueprint.outputs):
+        return ["trivial: a do-nothing agent would pass"]
+    if blueprint.writes():
+        return ["trivial: its writes leave the state as it started"]
+    if all(text(o["value"]) in said for o in blueprint.outputs):
+        return ["trivial: no change, and it reports only what the user said"]
+    return []
+
+
+def idle_writes(engine: Any, results: list) -> list[str]:
+    """An update (or an action answering an item) that changes nothing: an
+    agent that skipped it would pass the same."""
+    idle = [
+        r.name
+        for r in results
+        if r.ok
+        and (
+            engine.operations[r.name].role == "update"
+            or engine.operations[r.name].produces
+        )
+        and not any(r.change.get(k) for k in ("created", "updated", "deleted"))
+    ]
+    return [f"trivial: {idle[0]} changes nothing"] if idle else []
 
 
 def replay_mismatches(blueprint: Any, world: Any, results: list) -> list[str]:

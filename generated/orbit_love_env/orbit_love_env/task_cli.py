@@ -21,6 +21,7 @@ from .llm import LLM
 from .metrics import METRICS, Evaluator, from_rollout
 from .qa import synthesize
 from .recombine import recombine
+from .records_quality import of_blueprints, of_records
 from .rollouts import AGENTS, RECORDS, RolloutRunner, pass_hat_k, write_rollouts
 from .server import SandboxServer
 
@@ -33,6 +34,13 @@ def add_commands(commands: argparse._SubParsersAction) -> None:
     )
     evaluate_.add_argument("--in", dest="input", required=True, help="rollout JSONL")
     evaluate_.add_argument("--metric", action="append", choices=METRICS)
+    quality_ = commands.add_parser(
+        "quality", help="data-quality figures of a sample, blueprint or rollout JSONL"
+    )
+    quality_.add_argument(
+        "input", help="JSONL written by sample, blueprints or rollout"
+    )
+    quality_.add_argument("--json", action="store_true", help="all figures as JSON")
     qa_ = commands.add_parser("qa", help="multi-hop QA pairs from blueprints")
     qa_.add_argument("--in", dest="input", required=True, help="blueprint JSONL")
     qa_.add_argument("-o", "--output", default="-", help="JSONL file (default: stdout)")
@@ -115,6 +123,7 @@ def blueprints(args: argparse.Namespace) -> None:
         f" ({report.attempts} attempts), {len(composed)} recombined; rejected: "
         + (", ".join(f"{k} {v}" for k, v in sorted(report.rejected.items())) or "none")
     )
+    _say(of_blueprints(accepted + composed, builder).line())
     if len(accepted) < args.n:
         _say(f"only {len(accepted)} of {args.n}: raise --max-attempts or --best-of")
         sys.exit(1)
@@ -163,6 +172,24 @@ def rollout(args: argparse.Namespace) -> None:
         )["means"],
     }
     _say(json.dumps(summary, sort_keys=True))
+    records = [RECORDS["openai"](builder.context, r, i) for i, r in enumerate(kept)]
+    _say(of_records(records, builder.engine).line())
+
+
+def quality(args: argparse.Namespace) -> None:
+    """The quality figures of a JSONL file this package wrote: sampled or
+    rolled-out records as they are, blueprints replayed for their answers."""
+    with open(args.input, encoding="utf-8") as source:
+        lines = [line for line in source if line.strip()]
+    rows = [json.loads(line) for line in lines]
+    builder = make_builder(__package__)
+    if rows and "actions" in rows[0] and "instruction" in rows[0]:
+        report = of_blueprints(read_blueprints(lines), builder)
+    else:
+        report = of_records(rows, builder.engine)
+    print(
+        json.dumps(report.as_dict(), sort_keys=True) if args.json else report.render()
+    )
 
 
 def evaluate(args: argparse.Namespace) -> None:
@@ -187,6 +214,7 @@ COMMANDS = {
     "rollout": rollout,
     "evaluate": evaluate,
     "qa": qa,
+    "quality": quality,
 }
 
 

@@ -35,15 +35,14 @@ from .dependencies import load_dag
 from .diffs import canonical, state_diff, state_hash
 from .exploration import ExplorationOptions
 from .llm import LLM
-from .phrasing import Phraser
+from .outputs import choose_outputs
+from .phrasing import Persona, Phraser, moves_of
+from .mentions import naming
+from .pointers import find, parts, pointer, without
 from .policies import body_key, id_arguments, load_suite, scalars
 from .sampler import TrajectorySampler
 from .session import SessionStateManager
 from .trajectory import Trajectory
-
-OUTPUT_KEYS = ("id", "name", "status", "username", "title", "state", "quantity")
-MAX_OUTPUTS = 2
-MAX_OUTPUT_CHARS = 40
 
 
 @dataclass
@@ -138,15 +137,23 @@ class TaskBuilder:
         results = world.results
         actions = [self.action(r.name, r.arguments) for r in results]
         told = {(step, name) for step, name, _ in given}
+        answers = [r.output for r in results]
         facts = [
-            self.facts(r.name, r.arguments, {n for s, n in told if s == number})
+            self.facts(
+                r.name,
+                r.arguments,
+                {n for s, n in told if s == number},
+                answers[:number],
+            )
             for number, r in enumerate(results)
         ]
-        outputs = choose_outputs(results)
-        instruction = self.phraser.instruction(actions, facts, outputs)
+        moves = moves_of(facts)
+        said = {v for move in moves for v in scalars(move.values)}
+        outputs = choose_outputs([r.output for r in results], said=said)
+        instruction = self.phraser.instruction(moves, outputs, ident)
         user = {
-            "goal": self.phraser.goal(actions, outputs),
-            "persona": persona(ident),
+            "goal": self.phraser.goal(moves, outputs, ident),
+            "persona": str(Persona.of(ident)),
             "facts": facts,
         }
         return Blueprint(
@@ -170,7 +177,11 @@ class TaskBuilder:
         }
 
     def facts(
-        self, name: str, arguments: dict, told: set[str] = frozenset()
+        self,
+        name: str,
+        arguments: dict,
+        told: set[str] = frozenset(),
+        earlier: list[Any] = (),
     ) -> dict[str, Any]:
         """What the user must tell the assistant for one action: its arguments
         less the ids an earlier answer provides (edge-bound ones; a path
@@ -184,58 +195,30 @@ class TaskBuilder:
         values = {k: v for k, v in arguments.items() if k not in bound}
         key = body_key(op)
         if isinstance(values.get(key), dict):
-            values[key] = _without(values[key], [b for b in bound if b.startswith("/")])
-        return {"step": name, "values": values}
-
-
-def choose_outputs(
-    results: list[Result], limit: int = MAX_OUTPUTS
-) -> list[dict[str, Any]]:
-    """What the assistant must report: short scalars of the last answer that
-    has any (ids, names, statuses first)."""
-    for number in range(len(results) - 1, -1, -1):
-        body = results[number].output
-        item = body[0] if isinstance(body, list) and body else body
-        if not isinstance(item, dict):
-            continue
-        prefix = "/0" if item is not body else ""
-        keys = [k for k in OUTPUT_KEYS if k in item] + sorted(
-            k for k in item if k not in OUTPUT_KEYS
+            inner = [b for b in bound if b.startswith("/")]
+            values = without(values, [pointer(key, *parts(b)) for b in inner])
+        named = [
+            p.name for p in op.params if p.name in given_paths and p.name in values
+        ]
+        places = [
+            pointer(key, *parts(b)) if b.startswith("/") else pointer(b)
+            for b in sorted(bound)
+        ]
+        mention = next(
+            (
+                m
+                for m in (naming(find(arguments, p), list(earlier)) for p in places)
+                if m
+            ),
+            (),
         )
-        chosen = [
-            {"step": number, "pointer": f"{prefix}/{k}", "value": item[k]}
-            for k in keys
-            if _reportable(item[k])
-        ][:limit]
-        if chosen:
-            return chosen
-    return []
-
-
-def persona(ident: str) -> str:
-    rng = random.Random(f"persona:{ident}")
-    mood = rng.choice(("busy", "patient", "precise", "chatty", "cautious"))
-    role = rng.choice(("shop owner", "developer", "support agent", "customer"))
-    return f"a {mood} {role} who answers only what is asked"
-
-
-def _reportable(value: Any) -> bool:
-    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
-        return False
-    return len(str(value)) <= MAX_OUTPUT_CHARS and str(value) != ""
-
-
-def _without(body: dict, pointers: list[str]) -> dict:
-    """A copy of a body without the fields at `pointers`."""
-    body = json.loads(json.dumps(body))
-    for pointer in pointers:
-        *parents, last = pointer.strip("/").split("/")
-        node: Any = body
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(last, None)
-    return body
+        return {
+            "step": name,
+            "values": values,
+            "refers": bool(bound),
+            "given": named,
+            "named": list(mention),
+        }
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +21,13 @@ from .catalog import Operation, Param
 from .engine import SANDBOX_TOKEN, Engine
 from .pointers import parts as _parts
 
-OPTIONAL_P = 0.3  # chance to send an optional parameter nobody produced
-# (never one that narrows a list: see `_make_plan`)
+OPTIONAL_P = 0.3  # chance that a task is also about one optional body field
+# Fields the server owns: never something the user supplies in a write.
+SERVER_OWNED = re.compile(
+    r"^(id|uuid|(created|updated|modified|deleted|last_?modified)(_?(at|on|time|date))?"
+    r"|.*_(at|count)|etag|version|revision|href|links?|self|url)$",
+    re.IGNORECASE,
+)
 _LOCATIONS = ("path", "query", "header", "cookie")
 
 
@@ -51,7 +57,10 @@ class _Plan:
     body_schema: dict | None
     body_key: str
     credentials: dict[str, dict[str, str]]
-    narrowing: frozenset[str] = frozenset()  # a list's filters, offset and page
+    optional: dict = field(default_factory=dict)  # body fields a task may be about
+    # a write without a body whose fields are optional query or form parameters
+    # (`POST /pet/{petId}?name=...`): the first one, sent when nothing else is
+    field_param: tuple[Param, dict] | None = None
 
 
 class RequestBuilder:
@@ -84,31 +93,59 @@ class RequestBuilder:
             key = (param.location, param.name)
             if key in resolved:
                 value = resolved[key]
-            elif param.required or (
-                param.location != "path"
-                and rng.random() < OPTIONAL_P
-                and param.name not in plan.narrowing
-            ):
+            elif param.required:
                 value = self.engine.data.generate(
-                    schema, rng, hint=param.name, direction="request"
+                    schema, rng, hint=param.name, direction="request", minimal=True
                 )
             else:
-                continue
+                continue  # an optional parameter the task is not about
+            params.setdefault(param.location, {})[param.name] = value
+            arguments[param.name] = value
+        if plan.field_param is not None and not arguments.keys() - {
+            p.name for p in op.params if p.location == "path"
+        }:  # a form-style write says what it sets
+            param, schema = plan.field_param
+            value = self.engine.data.generate(
+                schema, rng, hint=param.name, direction="request", minimal=True
+            )
             params.setdefault(param.location, {})[param.name] = value
             arguments[param.name] = value
         body = None
         if plan.body_schema is not None:
             body = self.engine.data.generate(
-                plan.body_schema, rng, hint="body", direction="request"
+                plan.body_schema, rng, hint="body", direction="request", minimal=True
             )
             optional = [p for p in unbound if not self._required(plan.body_schema, p)]
             body = _bind_body(body, resolved, optional)
+            self._add_optional(plan, body, resolved, rng)
             arguments[plan.body_key] = body
         path = op.path
         for name_, value in params.get("path", {}).items():
             path = path.replace("{" + name_ + "}", quote(str(value), safe=""))
         return Request(
             op.name, op.method, path, arguments, params, body, plan.credentials
+        )
+
+    def _add_optional(
+        self, plan: _Plan, body: Any, resolved: dict, rng: random.Random
+    ) -> None:
+        """A request is minimal (what the schema requires); sometimes the task is
+        also about one optional field, and a create or an update with nothing
+        else of the user's always is: it sets one field the user names."""
+        if not isinstance(body, dict):
+            return
+        fields = sorted(plan.optional)
+        said = [k for k in body if ("body", "/" + k) not in resolved]
+        if plan.operation.role in ("create", "update") and not said and fields:
+            chance = 1.0
+        else:
+            chance = OPTIONAL_P
+        choices = [name for name in fields if name not in body]
+        if not choices or rng.random() >= chance:
+            return
+        name = rng.choice(choices)
+        body[name] = self.engine.data.generate(
+            plan.optional[name], rng, hint=name, direction="request", minimal=True
         )
 
     def requires(self, name: str, pointer: str) -> bool:
@@ -149,17 +186,42 @@ class RequestBuilder:
         while body_key in {p.name for p in op.params}:
             body_key = "request_" + body_key
         body_schema = self.engine.schema(op.body) if op.body else None
-        # A list filtered by an invented value, or paged past its end, answers
-        # nothing: the agent sends those only with a value an answer gave it.
-        narrowing = frozenset(
-            [p for p, _ in op.filters]
-            + [op.paging[k] for k in ("offset", "page") if k in op.paging]
-            if op.role == "list"
-            else ()
-        )
         return _Plan(
-            op, params, body_schema, body_key, self._credentials(op), narrowing
+            op,
+            params,
+            body_schema,
+            body_key,
+            self._credentials(op),
+            self._sayable(op, body_schema),
+            _field_param(op, params, body_schema),
         )
+
+    def _sayable(self, op: Operation, schema: dict | None) -> dict[str, dict]:
+        """Optional top-level body fields a user would fill in: text, numbers,
+        choices or lists of them; not the server's own fields (ids, timestamps,
+        counters, links, read-only ones) nor references to other items."""
+        node = self.engine.data.resolve(schema) if schema else {}
+        required = set(node.get("required") or ())
+        references = {f for f, _ in op.references}
+        sayable = {}
+        for name, raw in sorted((node.get("properties") or {}).items()):
+            prop = self.engine.data.resolve(raw)
+            items = self.engine.data.resolve(prop.get("items") or {})
+            kind = (
+                prop.get("type") if prop.get("type") != "array" else items.get("type")
+            )
+            if (
+                name in required
+                or name in references
+                or prop.get("readOnly")
+                or SERVER_OWNED.match(name)
+                or re.search(r"(_id|Id|_ids|Ids)$", name)
+                or kind not in ("string", "integer", "number", "boolean")
+                or prop.get("format") in ("binary", "byte", "password")
+            ):
+                continue
+            sayable[name] = prop
+        return sayable
 
     def _credentials(self, op: Operation) -> dict[str, dict[str, str]]:
         """The sandbox credential for every scheme of the operation's first alternative."""
@@ -175,6 +237,24 @@ class RequestBuilder:
                 credential.prefix + secret
             )
         return placed
+
+
+def _field_param(
+    op: Operation, params: tuple[tuple[Param, dict], ...], body: dict | None
+) -> tuple[Param, dict] | None:
+    """The optional query parameter a body-less write sets, if it is one."""
+    if body is not None or op.method == "get" or op.role not in ("update", "action"):
+        return None
+    return next(
+        (
+            (p, schema)
+            for p, schema in params
+            if p.location == "query"
+            and not p.required
+            and not SERVER_OWNED.match(p.name)
+        ),
+        None,
+    )
 
 
 def _declared_params(engine: Engine, op: Operation) -> dict[tuple[str, str], dict]:

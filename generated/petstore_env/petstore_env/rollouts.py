@@ -93,7 +93,7 @@ class RolloutRunner:
 
     def _replay(self, blueprint: Any, world: Any, trial: int) -> Rollout:
         messages = self._opening(blueprint.instruction)
-        agent = ReplayAgent(blueprint, prefix=f"call_{trial}")
+        agent = ReplayAgent(blueprint, self.builder.phraser, prefix=f"call_{trial}")
         self._converse(agent, world, messages, driver=None)
         tools = task_tools(blueprint, world.engine, self.context.tools)
         return Rollout(

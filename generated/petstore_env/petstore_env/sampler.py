@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import networkx as nx
@@ -40,6 +40,8 @@ from .guidance import Guidance
 from .exploration import ExplorationOptions, Failed, Node, grow, select
 from .requests import RequestBuilder
 from .session import SessionStateManager, UnresolvableParameterError, leave_out
+from .pointers import parts, pointer
+from .policies import scalars
 from .store import TaskState
 from .trajectory import Step, Trajectory
 
@@ -92,6 +94,8 @@ class TrajectorySampler(Guidance):
         self.seed = seed
         self.fixtures = fixtures
         self.options = options or ExplorationOptions()
+        if len(self.sandbox.engine.operations) == 1:  # one call is all a task can be
+            self.options = replace(self.options, min_depth=1, max_depth=1)
         engine = self.sandbox.engine
         self.operations = engine.operations
         self.requests = RequestBuilder(engine)
@@ -279,17 +283,33 @@ class TrajectorySampler(Guidance):
         focus = self._result.focus
         done = tuple(n.step.operation for n in node.path()) if node else ()
         wanted = self.wanted(focus, session, done) if not used[focus] else set()
-        weighted = []
+        weighted: list[tuple[str, float]] = []
+        loose: list[tuple[str, float]] = []  # runnable, but unconnected to the path
         leads = set()
+        path = node.path() if node else []
+        touched = {  # resources whose items the path made or changed
+            label.split("/")[0]
+            for n in path
+            for kind in ("created", "updated")
+            for label in n.step.state_change.get(kind, ())
+        }
+        if session.produced:  # and those it read, when answers were kept
+            touched |= {self.operations[n.step.operation].resource for n in path}
         for name in self.order:
             op = self.operations[name]
             if not session.resolvable(op, self.dag):
                 continue
-            if any(
+            follows = any(
                 session.has(s.producer, s.pointer)
                 for t in session.targets(op, self.dag)
                 for s in t.sources
-            ):
+            )
+            if op.method == "get" and _reread(op, path, self.operations):
+                continue
+            if path and not (follows or _shows(op, touched)):
+                loose.append((name, ISOLATED_WEIGHT))
+                continue  # a step must use an earlier answer or show a touched item
+            if follows:
                 weight = FOLLOW_WEIGHT
             elif self.dag.out_degree(name):
                 weight = 1.0
@@ -306,7 +326,23 @@ class TrajectorySampler(Guidance):
                 weight *= FALLBACK_WEIGHT
             weight /= (1 + 2 * used[name]) * (1 + TREE_REPEAT * tried[name])
             weighted.append((name, weight))
+        if not weighted and len(path) < self.options.min_depth and self._dead_end(path):
+            # a call nothing follows from (a login, a report) still needs a
+            # second step to make a trajectory: the one place a loose step goes
+            return loose
         return _with_share(weighted, leads)
+
+    def _dead_end(self, path: list[Node]) -> bool:
+        """Whether the path's one call is the tree's focus, in the first round of
+        trees, and one that no call can ever follow from (no edge reads its
+        answer, and it lists nothing): it gets one tree of loose pairs."""
+        name = path[-1].step.operation
+        return (
+            self._result.index < len(self.order)  # the first round of focuses
+            and name == self._result.focus
+            and self.operations[name].role != "list"
+            and not self.dag.out_degree(name)
+        )
 
     def pursuing(self, node: Node) -> bool:
         """Whether the path has yet to call the tree's focus, its last call led
@@ -355,10 +391,26 @@ class TrajectorySampler(Guidance):
             if t.location == "body" and t.key not in resolved
         )
         request = self.requests.build(operation, resolved, rng, unbound=unbound)
+        body_key = self.requests.body_key(operation)
+        bound = tuple(
+            sorted(
+                pointer(body_key, *parts(name)) if location == "body" else pointer(name)
+                for location, name in resolved
+                if (location, name) not in given
+            )
+        )
         executed = self.executor.run(state, request)
         if not 200 <= executed.status < 300:
             result.failed.setdefault(operation, Counter())[executed.status] += 1
             return Failed(f"{operation} answered {executed.status}")
+        earlier = set(scalars(list(session.all_values().values())))
+        if (
+            session.produced
+            and not bound
+            and not given
+            and earlier.isdisjoint(scalars(executed.body))
+        ):
+            return Failed(f"{operation} showed nothing the task had touched")
         after = session.fork()
         after.record(operation, executed.body, self.dag, request.params.get("path", {}))
         if op.role == "delete":
@@ -380,10 +432,31 @@ class TrajectorySampler(Guidance):
             executed.status,
             executed.body,
             executed.change,
+            bound,
         )
         if given:
             self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
+
+
+def _shows(op: Operation, touched: set) -> bool:
+    """Whether a call with no earlier value to use still shows an item the task
+    touched: a list of a resource an earlier call created, read or changed."""
+    return op.role == "list" and op.resource is not None and op.resource in touched
+
+
+def _reread(op: Operation, path: list[Node], operations: dict) -> bool:
+    """Whether `op` (or another list of the same items) already ran on this
+    path with nothing written since: a second read says nothing new."""
+    for node in reversed(path):
+        earlier = operations[node.step.operation]
+        if earlier.name == op.name or (
+            op.role == earlier.role == "list" and op.resource == earlier.resource
+        ):
+            return True
+        if node.step.writes or node.step.method != "get":
+            return False
+    return False
 
 
 def _with_share(weighted: list[tuple[str, float]], leads: set) -> list:

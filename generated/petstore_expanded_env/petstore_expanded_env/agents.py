@@ -19,6 +19,7 @@ from typing import Any
 
 from .actions import is_read
 from .llm import LLM
+from .phrasing import moves_of
 from .policies import at
 
 GUIDANCE = (
@@ -43,8 +44,9 @@ def task_tools(blueprint: Any, engine: Any, tools: list[dict]) -> list[dict]:
 class ReplayAgent:
     """The ground truth's calls, one per turn, then the outputs."""
 
-    def __init__(self, blueprint: Any, prefix: str = "call") -> None:
+    def __init__(self, blueprint: Any, phraser: Any, prefix: str = "call") -> None:
         self.blueprint = blueprint
+        self.phraser = phraser
         self.prefix = prefix
         self.made = 0
 
@@ -54,28 +56,30 @@ class ReplayAgent:
             action = actions[self.made]
             self.made += 1
             return tool_call(f"{self.prefix}_{self.made - 1}", action)
-        return {"role": "assistant", "content": report(self.blueprint, results)}
+        return {
+            "role": "assistant",
+            "content": report(self.blueprint, results, self.phraser),
+        }
 
 
 class OracleAssistant(ReplayAgent):
     """Offline stand-in for an LLM assistant: asks, then calls (see module docstring)."""
 
     def __init__(self, blueprint: Any, phraser: Any, prefix: str = "call") -> None:
-        super().__init__(blueprint, prefix)
-        self.phraser = phraser
+        super().__init__(blueprint, phraser, prefix)
         self.asked: set[int] = set()
 
     def respond(self, messages: list[dict], results: list) -> dict[str, Any]:
         facts = self.blueprint.user["facts"]
         step = self.made
-        if step < len(facts) and facts[step]["values"] and step not in self.asked:
+        moves = moves_of(facts)
+        if (
+            step < len(moves)
+            and self.phraser.asks(moves[step])
+            and step not in self.asked
+        ):
             self.asked.add(step)
-            fact = facts[step]
-            wanted = ", ".join(sorted(fact["values"]))
-            question = (
-                f"To {self.phraser.action(fact['step'])}, which {wanted} should I use?"
-            )
-            return {"role": "assistant", "content": question}
+            return {"role": "assistant", "content": self.phraser.question(moves[step])}
         return super().respond(messages, results)
 
 
@@ -102,14 +106,13 @@ def tool_call(call_id: str, action: dict) -> dict[str, Any]:
     }
 
 
-def report(blueprint: Any, results: list) -> str:
-    """The closing message: every expected output, read from the answers received."""
-    steps = f"All {len(results)} steps are done"
-    found = []
-    for output in blueprint.outputs:
-        step = output["step"]
-        value = (
-            at(results[step].output, output["pointer"]) if step < len(results) else None
-        )
-        found.append(f"{output['pointer'].strip('/')}: {value}")
-    return f"{steps}. " + "; ".join(found) + "." if found else f"{steps}."
+def report(blueprint: Any, results: list, phraser: Any) -> str:
+    """The closing message: every expected output, read from the answers
+    received, in a sentence."""
+    outputs = [
+        {**o, "value": at(results[o["step"]].output, o["pointer"])}
+        for o in blueprint.outputs
+        if o["step"] < len(results)
+    ]
+    moves = moves_of(blueprint.user["facts"])
+    return phraser.closing(moves, outputs, blueprint.id)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from .blueprints import choose_outputs
+from .outputs import choose_outputs
+from .phrasing import moves_of
 from .policies import id_arguments, scalars, text
 
 
@@ -55,7 +56,7 @@ def _question(blueprint: Any, builder: Any, results: list) -> dict[str, Any] | N
     answer = next(
         (
             o
-            for o in choose_outputs(results[-1:], limit=100)
+            for o in choose_outputs([results[-1].output], limit=100)
             if str(o["value"]) not in seen
         ),
         None,
@@ -63,10 +64,10 @@ def _question(blueprint: Any, builder: Any, results: list) -> dict[str, Any] | N
     if answer is None:
         return None
     steps = len(results)
-    field = answer["pointer"].strip("/").replace("/", " ")
-    facts = blueprint.user["facts"][:steps]
-    instruction = builder.phraser.instruction(blueprint.actions[:steps], facts, [])
-    question = f"{instruction}\nWhat is the {field} in the answer of the last step?"
+    moves = moves_of(blueprint.user["facts"][:steps])
+    instruction = builder.phraser.instruction(moves, [], blueprint.id)
+    wanted = builder.phraser.wanted([{**answer, "step": steps - 1}], moves)
+    question = f"{instruction} After that, what is {wanted}?"
     return {
         "question": question,
         "answer": str(answer["value"]),

@@ -13,10 +13,11 @@ rules; offline, fixed rules decide what to reveal.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from .llm import LLM, LLMError
+from .phrasing import moves_of
+from .wording import spoken_values
 
 STOP = "###STOP###"
 MAX_NUDGES = 2  # times the user asks again for missing outputs before giving up
@@ -49,8 +50,10 @@ class HumanDriver:
         if self._nudges > MAX_NUDGES:
             self.done = True
             return f"Never mind. {STOP}"
-        wanted = self.phraser.wanted(self.blueprint.outputs, self.blueprint.actions)
-        return f"Please go on with my request. {wanted}".strip()
+        moves = moves_of(self.blueprint.user["facts"])
+        wanted = self.phraser.wanted(self.blueprint.outputs, moves)
+        ask = f" I still need {wanted}." if wanted else ""
+        return f"Please go on with my request.{ask}"
 
     def _reveal(self, question: str) -> str:
         """The values of the steps the question is about (else the next step)."""
@@ -65,7 +68,8 @@ class HumanDriver:
         if not chosen:
             return "I have told you everything I know; please go ahead."
         self.revealed.update(chosen)
-        return " ".join(self.phraser.reveal(facts[n], facts[n]["step"]) for n in chosen)
+        moves = moves_of(facts)
+        return " ".join(self.phraser.reveal(moves[n]) for n in chosen)
 
     def _spoken(self, history: list[dict]) -> str:
         system = (
@@ -98,5 +102,4 @@ def _mentions(question: str, fact: dict, phraser: Any) -> bool:
     lowered = question.lower()
     if phraser.action(fact["step"]) in lowered or fact["step"].lower() in lowered:
         return True
-    words = set(re.findall(r"[a-z0-9_]+", lowered))
-    return any(key.lower() in words for key in fact["values"] if key != "body")
+    return any(field.lower() in lowered for field, _ in spoken_values(fact["values"]))

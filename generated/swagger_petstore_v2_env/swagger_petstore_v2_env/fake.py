@@ -21,6 +21,7 @@ import datetime as _dt
 import ipaddress
 import math
 import re
+import threading
 import uuid
 from decimal import Decimal
 from fractions import Fraction
@@ -793,6 +794,7 @@ class SchemaData:
         self._ref_nodes: dict[str, _Node] = {}
         self._names: dict[int, str] | None = None
         self._any = self._make_node({}, _EMPTY)
+        self._brief = threading.local()  # set while `generate(minimal=True)` runs
 
     # -- public API ---------------------------------------------------------
 
@@ -813,10 +815,24 @@ class SchemaData:
         return _NOTHING if schema is False else _EMPTY
 
     def generate(
-        self, schema: dict, rng: Random, *, hint: str = "", direction: str = "response"
+        self,
+        schema: dict,
+        rng: Random,
+        *,
+        hint: str = "",
+        direction: str = "response",
+        minimal: bool = False,
     ) -> Any:
-        """A fresh value valid against ``schema``."""
-        return self.conform(MISSING, schema, rng, hint=hint, direction=direction)
+        """A fresh value valid against ``schema``; ``minimal``: only what the
+        schema requires (required properties, the fewest array items), as a
+        person filling in a form gives, rather than every optional field."""
+        if not minimal:
+            return self.conform(MISSING, schema, rng, hint=hint, direction=direction)
+        self._brief.on = True
+        try:
+            return self.conform(MISSING, schema, rng, hint=hint, direction=direction)
+        finally:
+            self._brief.on = False
 
     def conform(
         self,
@@ -1391,6 +1407,8 @@ class SchemaData:
         low = node.min_items
         if depth >= self._max_depth:
             return low
+        if getattr(self._brief, "on", False):
+            return max(low, 1 if node.max_items != 0 else 0)
         high = 3 if depth < 2 else 2
         if node.max_items is not None:
             high = min(high, node.max_items)
@@ -1465,6 +1483,8 @@ class SchemaData:
 
     def _want(self, depth: int, rng: Random) -> bool:
         """Whether to generate an optional property of an object at ``depth``."""
+        if getattr(self._brief, "on", False):
+            return False
         if depth < self._max_depth - 1:
             return True
         return depth < self._max_depth and rng.random() < 0.5

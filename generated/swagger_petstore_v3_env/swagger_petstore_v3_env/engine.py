@@ -313,10 +313,33 @@ class Engine:
         seed_value = (
             {k: v for k, v in echoed.items() if k in declared} if declared else MISSING
         )
+        addressed = self._addressed(task, op, args) if op.produces else None
+        if addressed is not None:  # `POST /pet/{petId}` answers that pet, changed
+            key, item = addressed
+            changed = {k: v for k, v in echoed.items() if k in item or k in declared}
+            seed_value = {**item, **changed}
         value = self.data.conform(seed_value, schema, rng)
-        if op.produces and isinstance(value, dict):
+        if addressed is not None and isinstance(value, dict):
+            task.collection(op.produces)[addressed[0]] = value
+        elif op.produces and isinstance(value, dict):
             value = self._register(task, self.resources[op.produces], value)
         return Outcome(_code(status_key, "ok"), value, reply.content_type)
+
+    def _addressed(
+        self, task: TaskState, op: Operation, args: dict
+    ) -> tuple[Key, dict] | None:
+        """The stored item an action's path names, when it answers with an item
+        of that same resource (an action on one pet answers that pet)."""
+        for resource, params in op.scopes:
+            if resource != op.produces or not params:
+                continue
+            if not all(p in args for p in params):
+                continue
+            key = tuple(str(args[p]) for p in params)
+            item = task.collection(resource).get(key)
+            if isinstance(item, dict):
+                return key, item
+        return None
 
     # -- helpers ------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from .engine import SANDBOX_TOKEN
 from .server import run_server
 from .exploration import ExplorationOptions
 from .runs import RunConfig, collect, sampler_for
+from .records_quality import of_records
 from .summary import Summary
 from .task_cli import COMMANDS as TASK_COMMANDS
 from .task_cli import add_commands as add_task_commands
@@ -196,3 +197,7 @@ def sample(args: argparse.Namespace) -> None:
         with open(args.output, "w", encoding="utf-8", newline="\n") as out:
             write_jsonl(out, context, collection.trajectories, args.format)
     print(summary.render(), file=sys.stderr)
+    records = (
+        RECORDS["openai"](context, t, i) for i, t in enumerate(collection.trajectories)
+    )
+    print(of_records(records, sampler.sandbox.engine).line(), file=sys.stderr)

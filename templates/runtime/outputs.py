@@ -1,0 +1,56 @@
+"""What a task asks the assistant to report: values only the calls reveal.
+
+The expected outputs of a task are short scalars of the last answer that
+has any (ids, names and statuses first), skipping values the user said
+themself: reporting back what the user already told is no evidence that
+the work was done.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .policies import scalars, text
+
+OUTPUT_KEYS = ("id", "name", "status", "username", "title", "state", "quantity")
+MAX_OUTPUTS = 2
+MAX_OUTPUT_CHARS = 40
+
+
+def choose_outputs(
+    answers: list[Any], limit: int = MAX_OUTPUTS, said: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """(step, JSON pointer, value) of up to `limit` reportable fields of the
+    last answer that has any, none of them a value in `said`."""
+    said = set(said)
+    for number in range(len(answers) - 1, -1, -1):
+        body = answers[number]
+        item = _item(body, said | set(scalars(answers[:number])))
+        if not isinstance(item, dict):
+            continue
+        prefix = f"/{body.index(item)}" if item is not body else ""
+        keys = [k for k in OUTPUT_KEYS if k in item] + sorted(
+            k for k in item if k not in OUTPUT_KEYS
+        )
+        chosen = [
+            {"step": number, "pointer": f"{prefix}/{k}", "value": item[k]}
+            for k in keys
+            if _reportable(item[k]) and text(item[k]) not in said
+        ][:limit]
+        if chosen:
+            return chosen
+    return []
+
+
+def _item(body: Any, known: set[str]) -> Any:
+    """The answer itself, or for a list the item the task is about: the one
+    holding most values the task already knows (else the first)."""
+    if not isinstance(body, list) or not body:
+        return body
+    return max(body, key=lambda item: len(known.intersection(scalars(item))))
+
+
+def _reportable(value: Any) -> bool:
+    if isinstance(value, bool) or value is None or isinstance(value, (dict, list)):
+        return False
+    return len(str(value)) <= MAX_OUTPUT_CHARS and str(value) != ""

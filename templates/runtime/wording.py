@@ -1,0 +1,260 @@
+"""Words for API things: nouns for resources, verbs for operations, values in prose.
+
+Offline phrasing must read as English even for a spec without summaries,
+so nothing here falls back to an operationId or a `METHOD /path`: a
+resource's noun comes from its name ("deploy_keys" -> "deploy key"), an
+action's verb phrase from its summary when it has a real one, else from
+its operationId split into words or its path's last segment, and a value
+is said with its field's name in words ("photo URL https://...",
+"named 'Rex'"), never as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .pointers import parts
+
+_METHOD_PATH = re.compile(r"^\s*(get|put|post|patch|delete|head|options)\s+/", re.I)
+_ACRONYMS = {
+    "id": "ID",
+    "url": "URL",
+    "urls": "URLs",
+    "uri": "URI",
+    "api": "API",
+    "ip": "IP",
+    "dns": "DNS",
+    "ssl": "SSL",
+    "sso": "SSO",
+    "ssh": "SSH",
+}
+_THIRD_PERSON = {
+    "returns": "get",
+    "gets": "get",
+    "retrieves": "get",
+    "fetches": "get",
+    "lists": "list",
+    "finds": "find",
+    "shows": "show",
+    "does": "do",
+}
+# Verbs that open an operation's summary as an instruction ("Merge a pull request").
+_VERB_STARTS = frozenset(
+    """accept activate add allow apply approve archive assign attach authenticate
+    authorize block book buy calculate call cancel change check checkout clear clone
+    close commit compare complete confirm connect copy count create deactivate decline
+    delete deploy describe detach disable dismiss download duplicate edit enable end
+    estimate export fetch find finish follow generate get give grant import install
+    invite issue join kick leave link list load lock log login logout mark merge move
+    mute notify open order pause pay pin place post preview print process publish
+    purchase push query read reboot redeploy refresh refund register reject reload
+    remove rename reopen reorder replace reply report request reset resolve restart
+    restore resume retrieve return revoke rotate run save schedule search send set
+    share show sign snooze sort split star start stop submit subscribe suspend sync
+    tag test transfer trigger unarchive unblock unfollow uninstall unlink unlock
+    unmute unpin unpublish unsubscribe unstar update upgrade upload upsert validate
+    verify view void watch""".split()
+)
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "data": "data",
+    "news": "news",
+    "status": "status",
+    "series": "series",
+    "analysis": "analysis",
+}
+
+
+def words(name: str) -> list[str]:
+    """`photoUrls`, `photo_urls`, `Photo-URLs` -> ["photo", "urls"]."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def label(name: str) -> str:
+    """A field or parameter name in words: `photoUrls` -> "photo URLs"."""
+    return " ".join(_ACRONYMS.get(w, w) for w in words(name)) or name
+
+
+def singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("s") and singular(word) != word else word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def noun(resource: str | None, fallback: str = "item") -> str:
+    """A resource's name as a singular noun phrase: "deploy_keys" -> "deploy key"."""
+    parts_ = [w for w in words(resource or "") if w not in ("api", "v1", "v2", "v3")]
+    if not parts_:
+        return fallback
+    return " ".join(label(singular(w)) for w in parts_)
+
+
+def nouns(resource: str | None, fallback: str = "item") -> str:
+    """The plural noun phrase: "pets", "deploy keys"."""
+    single = noun(resource, fallback)
+    head, _, last = single.rpartition(" ")
+    return (head + " " if head else "") + plural(last)
+
+
+def path_noun(path: str) -> str:
+    """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build")."""
+    literal = [s for s in path.split("/") if s and not s.startswith("{")]
+    literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
+    return noun(literal[-1] if literal else "")
+
+
+def real_summary(summary: str) -> str:
+    """The summary's first sentence, or "" when it only restates the method and path."""
+    text = re.split(r"(?<=[.!?])\s|\n", (summary or "").strip())[0].strip().rstrip(".")
+    if not text or _METHOD_PATH.match(text) or "{" in text or len(text) > 90:
+        return ""
+    return text
+
+
+def verb_phrase(summary: str, operation: str, path: str) -> str:
+    """What an action does, as a lower-case imperative clause: from its summary
+    ("Returns pet inventories by status" -> "get pet inventories by status"),
+    else its operationId in words, else its method's verb and its path."""
+    text = real_summary(summary)
+    if text:
+        first, _, rest = text.partition(" ")
+        verb = _imperative(first.lower())
+        if verb is not None:
+            return (verb + (" " + rest if rest else "")).strip()
+        if text.istitle():  # a noun phrase: "Price Estimates"
+            return "get the " + text.lower()
+        spoken = words(operation)  # "getLatestPluginRuns", not a generated name
+        if spoken and spoken[0] in _VERB_STARTS and "__" not in operation:
+            return " ".join(_ACRONYMS.get(w, w) for w in spoken)
+        return "get " + _lower_first(text)  # "Info for a pet"
+    spoken = [w for w in words(operation) if w not in ("", "by")]
+    if spoken and not re.fullmatch(r"(get|post|put|patch|delete)", spoken[0]):
+        return " ".join(_ACRONYMS.get(w, w) for w in spoken)
+    verb = _METHOD_VERBS.get(spoken[0] if spoken else "", "use")
+    rest = " ".join(_ACRONYMS.get(w, w) for w in spoken[1:])
+    return f"{verb} the {rest or path_noun(path)}"
+
+
+def _imperative(word: str) -> str | None:
+    """A summary's first word as an imperative verb ("returns" -> "get",
+    "merges" -> "merge"), or None when it is no verb we know."""
+    if word in _THIRD_PERSON:
+        return _THIRD_PERSON[word]
+    for stem in (word, word[:-1], word[:-2], word[:-3] + "y"):
+        if stem in _VERB_STARTS and (stem == word or word.endswith("s")):
+            return stem
+    return None
+
+
+_METHOD_VERBS = {
+    "get": "get",
+    "post": "submit",
+    "put": "set",
+    "patch": "update",
+    "delete": "remove",
+}
+
+
+def leaves(value: Any, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Scalar leaves of nested arguments, with the keys leading to them."""
+    if isinstance(value, dict):
+        return [leaf for k in value for leaf in leaves(value[k], (*prefix, k))]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves(item, (*prefix, None))]
+    return [(prefix, value)]
+
+
+def field_of(keys: tuple) -> str:
+    """The words for a leaf's field: its key, with its parent's for a generic
+    key ("category name", "tag ID"), never the `body` wrapper."""
+    named = [k for k in keys if isinstance(k, str) and k != "body"]
+    if not named:
+        return "content"
+    if len(named) > 1 and named[-1].lower() in ("name", "id", "value", "type"):
+        return f"{label(singular(named[-2]))} {label(named[-1])}"
+    return label(named[-1])
+
+
+def say(value: Any) -> str:
+    """A scalar as it is written in prose: text in quotes unless it reads as a
+    token (a URL, an email, a date, an id), numbers as they are."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if re.fullmatch(
+        r"[\w.+-]+@[\w.-]+|[a-z][a-z0-9+.-]*://\S+|[\d:TZ.+-]+|\S*\d\S*", text
+    ):
+        return text
+    return f"'{text}'"
+
+
+def spoken_values(values: dict[str, Any], skip: tuple = ()) -> list[tuple[str, str]]:
+    """(field in words, its value(s) in words) for each field the user states,
+    leaving out the top-level keys in `skip`: ("name", "'Rex'"),
+    ("photo URLs", "https://a and https://b"), ("complete", "no")."""
+    grouped: dict[str, list[Any]] = {}
+    for keys, value in leaves({k: v for k, v in values.items() if k not in skip}):
+        if value is None or value == "":
+            continue
+        grouped.setdefault(field_of(keys), []).append(value)
+    return [(field, join([say(v) for v in found])) for field, found in grouped.items()]
+
+
+def with_phrase(pairs: list[tuple[str, str]]) -> str:
+    """ "named 'Rex' with photo URL https://x and status 'sold'" """
+    named = [value for field, value in pairs if field == "name"]
+    rest = [f"{field} {value}" for field, value in pairs if field != "name"]
+    text = f"named {named[0]}" if named else ""
+    if rest:
+        text += (" with " if text else "with ") + join(rest)
+    return text
+
+
+def set_phrase(pairs: list[tuple[str, str]]) -> str:
+    """ "its status to 'sold' and its name to 'Rex'" """
+    return join([f"its {field} to {value}" for field, value in pairs])
+
+
+def fields_phrase(pairs: list[tuple[str, str]]) -> str:
+    return join([field for field, _ in pairs])
+
+
+def join(items: list[str], last: str = " and ") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def pointer_field(pointer: str) -> str:
+    """The words for an output's JSON pointer ("/0/id" -> "ID")."""
+    named = [p for p in parts(pointer) if not p.isdigit()]
+    return field_of(tuple(named)) if named else "result"
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]

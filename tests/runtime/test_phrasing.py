@@ -1,0 +1,104 @@
+"""Phrasing: nouns and verbs from resources and summaries, values in words,
+goal-shaped instructions in several styles, and the item a user names out
+of a list. Imported from templates/runtime through a built package."""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "generated" / "swagger_petstore_v3_env"
+
+
+@pytest.fixture(scope="module")
+def runtime():
+    sys.path.insert(0, str(PACKAGE))
+    return SimpleNamespace(
+        wording=importlib.import_module("swagger_petstore_v3_env.wording"),
+        phrasing=importlib.import_module("swagger_petstore_v3_env.phrasing"),
+        mentions=importlib.import_module("swagger_petstore_v3_env.mentions"),
+        outputs=importlib.import_module("swagger_petstore_v3_env.outputs"),
+    )
+
+
+def test_nouns_from_resource_names(runtime) -> None:
+    w = runtime.wording
+    assert w.noun("deploy_keys") == "deploy key" and w.nouns("pet") == "pets"
+    assert w.noun("dnsZones") == "DNS zone" and w.nouns("category") == "categories"
+    assert w.label("photoUrls") == "photo URLs"
+
+
+@pytest.mark.parametrize(
+    ("summary", "operation", "expected"),
+    [
+        ("Returns pet inventories by status", "getInventory", "get pet inventories by status"),
+        ("Uploads an image.", "uploadFile", "upload an image"),
+        ("Price Estimates", "get__estimates_price", "get the price estimates"),
+        ("This is an internal-only endpoint", "getLatestPluginRuns", "get latest plugin runs"),
+        ("POST /sites/{site_id}/builds", "createSiteBuild", "create site build"),
+        ("", "get__estimates_time", "get the estimates time"),
+    ],
+)
+def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
+    assert runtime.wording.verb_phrase(summary, operation, "/x") == expected
+
+
+def test_values_are_said_in_words_not_json(runtime) -> None:
+    pairs = runtime.wording.spoken_values(
+        {"body": {"name": "Rex", "photoUrls": ["https://a.example/x.png"], "complete": False,
+                  "category": {"name": "Dogs"}}}
+    )
+    text = runtime.wording.with_phrase(pairs)
+    assert text == ("named 'Rex' with photo URLs https://a.example/x.png, complete no"
+                    " and category name 'Dogs'")
+
+
+def _phraser(runtime):
+    operations = {
+        "addPet": {"role": "create", "resource": "pet", "path": "/pet", "summary": "Add a pet"},
+        "getPetById": {"role": "read", "resource": "pet", "path": "/pet/{petId}"},
+        "deletePet": {"role": "delete", "resource": "pet", "path": "/pet/{petId}"},
+        "findPets": {"role": "list", "resource": "pet", "path": "/pet"},
+    }
+    context = SimpleNamespace(title="Petstore", operations=operations)
+    return runtime.phrasing.Phraser(context)
+
+
+def test_instructions_are_goals_with_every_value(runtime) -> None:
+    phraser, Move = _phraser(runtime), runtime.phrasing.Move
+    moves = [Move("addPet", {"body": {"name": "Rex"}}), Move("getPetById", {}, refers=True),
+             Move("deletePet", {}, refers=True)]
+    outputs = [{"step": 0, "pointer": "/id", "value": 7}]
+    texts = {phraser.instruction(moves, outputs, f"k{i}") for i in range(40)}
+    assert len(texts) >= 10  # styles, verbs and connectors vary by seed
+    for text in texts:
+        assert "'Rex'" in text and "new pet's ID" in text
+        assert "addPet" not in text and "/pet" not in text and "{" not in text
+    goal = phraser.goal(moves, outputs, "k0")
+    assert "Rex" not in goal  # the simulated user reveals it when asked
+    assert phraser.reveal(moves[0]) == "Use name 'Rex'."
+    closing = phraser.closing(moves, outputs, "k0")
+    assert "7" in closing and "ID" in closing
+
+
+def test_an_item_picked_from_a_list_is_named(runtime) -> None:
+    answers = [[{"id": 1, "name": "Rex"}, {"id": 2, "name": "Bo"}]]
+    assert runtime.mentions.naming(2, answers) == ("name", "Bo")
+    assert runtime.mentions.naming(1, [[{"id": 1, "name": "Rex"}]]) is None  # only one
+    assert runtime.mentions.naming(2, [answers[0], {"id": 2}]) is None  # read since: "it"
+    phraser, Move = _phraser(runtime), runtime.phrasing.Move
+    text = phraser.instruction(
+        [Move("findPets", {}), Move("deletePet", {}, refers=True, named=("name", "Bo"))], [], "k"
+    )
+    assert "the pet named 'Bo'" in text
+
+
+def test_outputs_skip_what_the_user_said_and_pick_the_touched_item(runtime) -> None:
+    answers = [{"id": 5, "name": "Rex"}, [{"id": 1, "name": "A"}, {"id": 5, "name": "Rex"}]]
+    chosen = runtime.outputs.choose_outputs(answers, said={"Rex"})
+    assert chosen == [{"step": 1, "pointer": "/1/id", "value": 5}]
