@@ -23,7 +23,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-ENVC = [sys.executable, "-m", "envfactory_compiler.cli"]
+ENVC = [sys.executable, "-m", "envfactory_compiler"]
 COLUMNS = (
     "grounded",
     "artifacts",

@@ -50,7 +50,7 @@ def main() -> None:
 
 def envc(*args: str) -> str:
     """Run `envc` as a user would; its summary (stderr) is what it prints."""
-    command = [sys.executable, "-m", "envfactory_compiler.cli", *args]
+    command = [sys.executable, "-m", "envfactory_compiler", *args]
     done = subprocess.run(command, capture_output=True, text=True, check=True)
     return done.stderr
 

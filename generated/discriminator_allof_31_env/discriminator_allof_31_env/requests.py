@@ -21,7 +21,11 @@ from .catalog import Operation, Param
 from .engine import SANDBOX_TOKEN, Engine
 from .pointers import parts as _parts
 
-OPTIONAL_P = 0.3  # chance that a task is also about one optional body field
+OPTIONAL_COUNTS = (
+    0.55,
+    0.3,
+    0.15,
+)  # chances that a task is about 0, 1, 2 optional fields
 # Fields the server owns: never something the user supplies in a write.
 SERVER_OWNED = re.compile(
     r"^(id|uuid|(created|updated|modified|deleted|last_?modified)(_?(at|on|time|date))?"
@@ -129,24 +133,21 @@ class RequestBuilder:
     def _add_optional(
         self, plan: _Plan, body: Any, resolved: dict, rng: random.Random
     ) -> None:
-        """A request is minimal (what the schema requires); sometimes the task is
-        also about one optional field, and a create or an update with nothing
-        else of the user's always is: it sets one field the user names."""
+        """A request is minimal (what the schema requires); a task may also be
+        about one or two optional fields, and a create or an update with
+        nothing else of the user's always is about one: it sets a field the
+        user names."""
         if not isinstance(body, dict):
             return
-        fields = sorted(plan.optional)
         said = [k for k in body if ("body", "/" + k) not in resolved]
-        if plan.operation.role in ("create", "update") and not said and fields:
-            chance = 1.0
-        else:
-            chance = OPTIONAL_P
-        choices = [name for name in fields if name not in body]
-        if not choices or rng.random() >= chance:
-            return
-        name = rng.choice(choices)
-        body[name] = self.engine.data.generate(
-            plan.optional[name], rng, hint=name, direction="request", minimal=True
-        )
+        choices = [name for name in sorted(plan.optional) if name not in body]
+        count = rng.choices(range(len(OPTIONAL_COUNTS)), OPTIONAL_COUNTS)[0]
+        if plan.operation.role in ("create", "update") and not said:
+            count = max(count, 1)
+        for name in rng.sample(choices, min(count, len(choices))):
+            body[name] = self.engine.data.generate(
+                plan.optional[name], rng, hint=name, direction="request", minimal=True
+            )
 
     def requires(self, name: str, pointer: str) -> bool:
         """Whether `name`'s body schema requires the field at `pointer`

@@ -60,17 +60,15 @@ class Validator:
 def trivial(blueprint: Any, world: Any) -> list[str]:
     """Why the task tests nothing (the reports on tau-bench and AWM): a
     do-nothing agent would pass it (the start is already the goal state and
-    nothing needs reporting that the instruction does not say), its writes
-    leave the state as it started, or it changes nothing and asks only for
-    values the user supplied."""
+    nothing needs reporting that the instruction does not say), or it
+    changes nothing and asks only for values the user supplied. (A task
+    whose writes cancel out, create then delete, still needs its answers.)"""
     unchanged = state_hash(world.initial) == blueprint.final_hash
     if not unchanged:
         return []
     said = set(blueprint.given)
     if all(str(o["value"]) in blueprint.instruction for o in blueprint.outputs):
         return ["trivial: a do-nothing agent would pass"]
-    if blueprint.writes():
-        return ["trivial: its writes leave the state as it started"]
     if all(text(o["value"]) in said for o in blueprint.outputs):
         return ["trivial: no change, and it reports only what the user said"]
     return []

@@ -41,7 +41,7 @@ from .exploration import ExplorationOptions, Failed, Node, grow, select
 from .requests import RequestBuilder
 from .session import SessionStateManager, UnresolvableParameterError, leave_out
 from .pointers import parts, pointer
-from .policies import scalars
+from .policies import text
 from .store import TaskState
 from .trajectory import Step, Trajectory
 
@@ -144,6 +144,9 @@ class TrajectorySampler(Guidance):
         self._buffer: deque[Trajectory] = deque()
         self._next_tree = 0
         self._result: TreeResult | None = None
+        # ids the path so far sent or was answered (set by `candidates` for the
+        # calls it offers; None for a root call, or the one loose step)
+        self._touched: set[str] | None = None
 
     def _not_given(self, name: str, param: str) -> bool:
         """Whether `given` cannot fill path parameter `param` of `name`: no
@@ -217,6 +220,7 @@ class TrajectorySampler(Guidance):
         return result
 
     def start(self, rng: random.Random) -> tuple[TaskState, SessionStateManager]:
+        self._touched = None  # the root call follows nothing
         state = TaskState(seed=rng.getrandbits(32))
         if self.fixtures:
             self.sandbox.engine.populate(state, self.fixtures)
@@ -285,6 +289,7 @@ class TrajectorySampler(Guidance):
         wanted = self.wanted(focus, session, done) if not used[focus] else set()
         weighted: list[tuple[str, float]] = []
         loose: list[tuple[str, float]] = []  # runnable, but unconnected to the path
+        following = 0  # candidates that use an earlier answer
         leads = set()
         path = node.path() if node else []
         touched = {  # resources whose items the path made or changed
@@ -310,6 +315,7 @@ class TrajectorySampler(Guidance):
                 loose.append((name, ISOLATED_WEIGHT))
                 continue  # a step must use an earlier answer or show a touched item
             if follows:
+                following += 1
                 weight = FOLLOW_WEIGHT
             elif self.dag.out_degree(name):
                 weight = 1.0
@@ -326,10 +332,18 @@ class TrajectorySampler(Guidance):
                 weight *= FALLBACK_WEIGHT
             weight /= (1 + 2 * used[name]) * (1 + TREE_REPEAT * tried[name])
             weighted.append((name, weight))
-        if not weighted and len(path) < self.options.min_depth and self._dead_end(path):
-            # a call nothing follows from (a login, a report) still needs a
-            # second step to make a trajectory: the one place a loose step goes
-            return loose
+        # what a call that uses no earlier answer must show to follow this path
+        self._touched = _path_ids(path) if path else None
+        if (
+            not following
+            and len(path) < self.options.min_depth
+            and self._dead_end(path)
+        ):
+            self._touched = None  # the one loose step: nothing to show
+            # a call nothing follows from (a login, a report, a create that
+            # answers nothing) still needs a second step to make a trajectory:
+            # the one place a loose step goes
+            return weighted + loose
         return _with_share(weighted, leads)
 
     def _dead_end(self, path: list[Node]) -> bool:
@@ -403,12 +417,11 @@ class TrajectorySampler(Guidance):
         if not 200 <= executed.status < 300:
             result.failed.setdefault(operation, Counter())[executed.status] += 1
             return Failed(f"{operation} answered {executed.status}")
-        earlier = set(scalars(list(session.all_values().values())))
         if (
-            session.produced
+            self._touched is not None
             and not bound
             and not given
-            and earlier.isdisjoint(scalars(executed.body))
+            and self._touched.isdisjoint(_ids_in(executed.body))
         ):
             return Failed(f"{operation} showed nothing the task had touched")
         after = session.fork()
@@ -437,6 +450,31 @@ class TrajectorySampler(Guidance):
         if given:
             self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
+
+
+def _path_ids(path: list[Node]) -> set[str]:
+    """The ids a path's calls sent and were answered."""
+    found: set[str] = set()
+    for node in path:
+        found |= _ids_in(node.step.arguments) | _ids_in(node.step.response)
+    return found
+
+
+def _ids_in(value: Any, key: str = "") -> set[str]:
+    """Values of id-like fields (`id`, `petId`, `slug`, `name`...) in a JSON value."""
+    if isinstance(value, dict):
+        return {v for k, item in value.items() for v in _ids_in(item, k)}
+    if isinstance(value, list):
+        return {v for item in value for v in _ids_in(item, key)}
+    lowered = key.lower()
+    if isinstance(value, bool) or value is None or value == "":
+        return set()
+    if lowered in _ID_KEYS or lowered.endswith("id"):
+        return {text(value)}
+    return set()
+
+
+_ID_KEYS = frozenset(("id", "uuid", "slug", "username", "key", "name"))
 
 
 def _shows(op: Operation, touched: set) -> bool:

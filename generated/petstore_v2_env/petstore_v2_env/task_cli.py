@@ -57,7 +57,9 @@ def _add_blueprints(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("-o", "--output", default="-", help="JSONL (default: stdout)")
     parser.add_argument("--best-of", type=int, default=3, help="proposals per attempt")
-    parser.add_argument("--max-attempts", type=int, default=5, help="per blueprint")
+    parser.add_argument(
+        "--max-attempts", type=int, default=10, help="per blueprint (default: 10)"
+    )
     parser.add_argument("--committee", action="store_true", help="require a review")
     parser.add_argument("--min-correctness", type=float, default=3.0, help="0-5")
     parser.add_argument(

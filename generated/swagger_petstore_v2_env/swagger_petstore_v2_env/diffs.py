@@ -45,5 +45,11 @@ def canonical(value: Any) -> str:
 
 
 def _item(objects: Objects, label: str) -> Any:
+    """The item a "resource/key" label names (a key part may hold a "/" too:
+    a file path)."""
     resource, _, key = label.partition("/")
-    return objects[resource][tuple(key.split("/"))]
+    items = objects[resource]
+    found = items.get(tuple(key.split("/")))
+    if found is not None:
+        return found
+    return next(value for parts, value in items.items() if "/".join(parts) == key)

@@ -9,7 +9,8 @@ output is the same bytes whatever the engine or the number of workers.
 Each tree keeps at most its share of `n` (`n` over the number of
 operations), so that every operation gets a tree focused on it before a few
 trees fill the whole quota; of its trajectories, those that add operations
-the run has not covered yet go first.
+the run has not covered yet go first, and one that repeats an earlier
+trajectory's calls and arguments is dropped.
 """
 
 from __future__ import annotations
@@ -91,8 +92,10 @@ def collect(
     barren = 0
     share = tree_share(config.package, n)
     covered: set[str] = set()
+    seen: set[str] = set()
     try:
         for result in results:
+            _drop_repeats(result, seen)
             _keep_share(result, share, covered)
             collection.trees.append(result)
             collection.trajectories.extend(result.trajectories)
@@ -118,6 +121,22 @@ def tree_share(package: str, n: int) -> int:
     text = resources.files(package).joinpath("operations.json").read_text("utf-8")
     operations = max(1, len(json.loads(text)["operations"]))
     return max(1, n // operations)
+
+
+def _drop_repeats(result: TreeResult, seen: set[str]) -> None:
+    """Drop a tree's trajectories that make the same calls with the same
+    arguments as one an earlier tree gave: a dataset holds each task once."""
+    kept = []
+    for trajectory in result.trajectories:
+        signature = json.dumps(
+            [[s.operation, s.arguments] for s in trajectory.steps], sort_keys=True
+        )
+        if signature in seen:
+            result.drops["same calls as an earlier trajectory"] += 1
+        else:
+            seen.add(signature)
+            kept.append(trajectory)
+    result.trajectories = kept
 
 
 def _keep_share(result: TreeResult, share: int, covered: set[str]) -> None:

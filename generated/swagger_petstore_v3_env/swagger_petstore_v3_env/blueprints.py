@@ -243,7 +243,7 @@ class BlueprintGenerator:
         fixtures: int = 0,
         options: ExplorationOptions | None = None,
         best_of: int = 3,
-        max_attempts: int = 5,
+        max_attempts: int = 10,
     ) -> None:
         self.builder = builder
         self.validator = validator
@@ -354,7 +354,7 @@ def make_generator(
     fixtures: int = 0,
     options: ExplorationOptions | None = None,
     best_of: int = 3,
-    max_attempts: int = 5,
+    max_attempts: int = 10,
     policies: tuple[str, ...] = (),
     committee: bool = False,
     min_correctness: float = 3.0,
