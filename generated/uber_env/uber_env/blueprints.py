@@ -229,6 +229,7 @@ class GenerationReport:
     rejected: Counter
     proposals: int = 0
     attempts: int = 0
+    exhausted: str = ""  # why the sampler stopped giving trajectories, if it did
 
 
 class BlueprintGenerator:
@@ -302,7 +303,14 @@ class BlueprintGenerator:
         return None
 
     def _proposal(self, ident: str, report: GenerationReport) -> Blueprint | None:
-        trajectory = self.sampler.sample()
+        if report.exhausted:
+            return None
+        try:
+            trajectory = self.sampler.sample()
+        except RuntimeError as exc:  # the sampler found nothing more to propose
+            report.exhausted = str(exc)
+            report.rejected[f"no more proposals ({exc})"] += 1
+            return None
         report.proposals += 1
         actions = [
             {"name": s.operation, "arguments": s.arguments} for s in trajectory.steps
