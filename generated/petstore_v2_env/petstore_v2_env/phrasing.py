@@ -269,22 +269,21 @@ class Phraser:
         return capital(text) + end + ask
 
     def wanted(self, outputs: list[dict], moves: list[Move]) -> str:
-        """What the user wants reported ("the new pet's ID and status")."""
-        named = []
+        """What the user wants reported ("the new pet's ID and its status")."""
+        return join(self._heads(outputs, moves))
+
+    def _heads(self, outputs: list[dict], moves: list[Move]) -> list[str]:
+        """Each output as a noun phrase: "the new pet's ID", then "its status"."""
+        heads, seen = [], set()
         for output in outputs:
-            owner = (
-                self._owner(moves[output["step"]])
-                if output["step"] < len(moves)
-                else "result"
-            )
-            named.append((owner, pointer_field(output["pointer"])))
-        spoken, seen = [], set()
-        for owner, field_ in named:
-            spoken.append(
-                f"{owner}'s {field_}" if owner not in seen else f"its {field_}"
+            step = output["step"]
+            owner = self._owner(moves[step]) if step < len(moves) else "result"
+            field_ = pointer_field(output["pointer"])
+            heads.append(
+                f"its {field_}" if owner in seen else f"the {owner}'s {field_}"
             )
             seen.add(owner)
-        return "the " + join(spoken) if spoken else ""
+        return heads
 
     def _owner(self, move: Move) -> str:
         words = self.words(move.name)
@@ -329,18 +328,10 @@ class Phraser:
         rng = random.Random(f"closing:{key}")
         opener = rng.choice(("Done.", "All set.", "That's taken care of.", "Finished."))
         if outputs:
-            facts = []
-            seen = set()
-            for output in outputs:
-                owner = (
-                    self._owner(moves[output["step"]])
-                    if output["step"] < len(moves)
-                    else "result"
-                )
-                field_ = pointer_field(output["pointer"])
-                head = f"its {field_}" if owner in seen else f"the {owner}'s {field_}"
-                facts.append(f"{head} is {say(output['value'])}")
-                seen.add(owner)
+            facts = [
+                f"{head} is {say(output['value'])}"
+                for head, output in zip(self._heads(outputs, moves), outputs)
+            ]
             return f"{opener} {capital(join(facts))}."
         done = [
             f"{_PAST[self.words(m.name).role]} the {self.words(m.name).noun}"
