@@ -12,6 +12,7 @@ real ones. Every derived schema is marked `x-envc-from-example: true`.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -48,11 +49,22 @@ def _example(media: Any) -> Any:
     if not isinstance(media, dict) or "schema" in media:
         return None
     if "example" in media:
-        return media["example"]
+        return _parsed(media["example"])
     for example in (media.get("examples") or {}).values():
         if isinstance(example, dict) and "value" in example:
-            return example["value"]
+            return _parsed(example["value"])
     return None
+
+
+def _parsed(value: Any) -> Any:
+    """A JSON media's example written as JSON text (a string holding an object
+    or an array, as API Gateway exports have them) is that object."""
+    if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _items_schema(values: list, depth: int) -> dict:

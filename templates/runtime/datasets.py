@@ -25,7 +25,7 @@ from .outputs import choose_outputs
 from .phrasing import Move, Phraser
 from .mentions import naming
 from .pointers import find, without
-from .policies import scalars
+from .policies import own_key, scalars
 from .trajectory import Trajectory
 
 FORMATS = ("openai", "sharegpt", "raw")
@@ -84,15 +84,20 @@ class DatasetContext:
         for index, name, _ in trajectory.given:  # ids the user supplies
             given.setdefault(index, []).append(name)
         answers = [step.response for step in trajectory.steps]
+        paths = [
+            self.operations.get(step.operation, {}).get("path", "")
+            for step in trajectory.steps
+        ]
         moves = [
             Move(
                 step.operation,
                 without(step.arguments, list(step.bound)),
                 refers=bool(step.bound),
-                given=tuple(given.get(number, ())),
+                given=_in_path_order(given.get(number, ()), path),
                 named=_named(step.arguments, step.bound, answers[:number]),
+                own=bool(given.get(number)) and own_key(path) in given[number],
             )
-            for number, step in enumerate(trajectory.steps)
+            for number, (step, path) in enumerate(zip(trajectory.steps, paths))
         ]
         said = {v for move in moves for v in scalars(move.values)}
         return moves, choose_outputs(answers, said=said)
@@ -234,3 +239,8 @@ def _named(arguments: Any, bound: Iterable[str], answers: list[Any]) -> tuple:
 def _key(trajectory: Trajectory) -> str:
     """What seeds a record's phrasing: the tree and the path within it."""
     return f"{trajectory.seed}:" + ",".join(trajectory.operations)
+
+
+def _in_path_order(names: list[str] | tuple, path: str) -> tuple[str, ...]:
+    """Ids as the path has them: parents first, the item's own key last."""
+    return tuple(sorted(names, key=lambda n: path.find("{" + n + "}")))

@@ -39,7 +39,7 @@ from .outputs import choose_outputs
 from .phrasing import Persona, Phraser, moves_of
 from .mentions import naming
 from .pointers import find, parts, pointer, without
-from .policies import body_key, id_arguments, load_suite, scalars
+from .policies import body_key, id_arguments, load_suite, own_key, scalars, text
 from .sampler import TrajectorySampler
 from .session import SessionStateManager
 from .trajectory import Trajectory
@@ -184,22 +184,37 @@ class TaskBuilder:
         earlier: list[Any] = (),
     ) -> dict[str, Any]:
         """What the user must tell the assistant for one action: its arguments
-        less the ids an earlier answer provides (edge-bound ones; a path
-        parameter no edge binds, or one the trajectory had the user give
-        (`told`), is the user's to give)."""
+        less the ids an earlier answer provides (edge-bound ones that an
+        earlier answer shows; a path parameter no edge binds, one no earlier
+        answer shows, or one the trajectory had the user give (`told`), is
+        the user's to give)."""
         op = self.engine.operations[name]
         targets = SessionStateManager().targets(op, self.dag)
         given_paths = {p.name for p in op.params if p.location == "path"}
         given_paths -= {t.name for t in targets if t.location == "path"} - told
-        bound = set(id_arguments(self.engine, self.dag, name, arguments)) - given_paths
+        shown = {v for answer in earlier for v in scalars(answer)}
+        ids = id_arguments(self.engine, self.dag, name, arguments)
+        # an id no earlier answer shows (the item an upsert makes) is the user's
+        given_paths |= {
+            p.name
+            for p in op.params
+            if p.location == "path" and text(ids.get(p.name, "")) not in shown
+        }
+        bound = {
+            k
+            for k, v in ids.items()
+            if k not in given_paths
+            and (isinstance(v, (dict, list)) or text(v) in shown)
+        }
         values = {k: v for k, v in arguments.items() if k not in bound}
         key = body_key(op)
         if isinstance(values.get(key), dict):
             inner = [b for b in bound if b.startswith("/")]
             values = without(values, [pointer(key, *parts(b)) for b in inner])
-        named = [
-            p.name for p in op.params if p.name in given_paths and p.name in values
-        ]
+        named = sorted(  # parents first, the item's own key last, as the path has them
+            (p.name for p in op.params if p.name in given_paths and p.name in values),
+            key=lambda n: op.path.find("{" + n + "}"),
+        )
         places = [
             pointer(key, *parts(b)) if b.startswith("/") else pointer(b)
             for b in sorted(bound)
@@ -218,6 +233,7 @@ class TaskBuilder:
             "refers": bool(bound),
             "given": named,
             "named": list(mention),
+            "own": bool(named) and named[-1] == own_key(op.path),
         }
 
 

@@ -19,6 +19,7 @@ from urllib.parse import quote
 
 from .catalog import Operation, Param
 from .engine import SANDBOX_TOKEN, Engine
+from .pointers import find, pointer
 from .pointers import parts as _parts
 
 OPTIONAL_COUNTS = (
@@ -139,15 +140,20 @@ class RequestBuilder:
         user names."""
         if not isinstance(body, dict):
             return
-        said = [k for k in body if ("body", "/" + k) not in resolved]
-        choices = [name for name in sorted(plan.optional) if name not in body]
+        said = [k for k in body if ("body", "/" + k) not in resolved and body[k] != {}]
+        choices = [p for p in sorted(plan.optional) if find(body, p) is None]
         count = rng.choices(range(len(OPTIONAL_COUNTS)), OPTIONAL_COUNTS)[0]
         if plan.operation.role in ("create", "update") and not said:
             count = max(count, 1)
-        for name in rng.sample(choices, min(count, len(choices))):
-            body[name] = self.engine.data.generate(
-                plan.optional[name], rng, hint=name, direction="request", minimal=True
+        for where in rng.sample(choices, min(count, len(choices))):
+            value = self.engine.data.generate(
+                plan.optional[where],
+                rng,
+                hint=_parts(where)[-1],
+                direction="request",
+                minimal=True,
             )
+            _set(body, where, value)
 
     def requires(self, name: str, pointer: str) -> bool:
         """Whether `name`'s body schema requires the field at `pointer`
@@ -197,10 +203,13 @@ class RequestBuilder:
             _field_param(op, params, body_schema),
         )
 
-    def _sayable(self, op: Operation, schema: dict | None) -> dict[str, dict]:
-        """Optional top-level body fields a user would fill in: text, numbers,
-        choices or lists of them; not the server's own fields (ids, timestamps,
-        counters, links, read-only ones) nor references to other items."""
+    def _sayable(
+        self, op: Operation, schema: dict | None, prefix: str = ""
+    ) -> dict[str, dict]:
+        """Optional body fields a user would fill in, by JSON pointer: text,
+        numbers, choices or lists of them, at the top or one object down (an
+        ARM-style `properties` envelope); not the server's own fields (ids,
+        timestamps, counters, links, read-only ones) nor references."""
         node = self.engine.data.resolve(schema) if schema else {}
         required = set(node.get("required") or ())
         references = {f for f, _ in op.references}
@@ -211,18 +220,34 @@ class RequestBuilder:
             kind = (
                 prop.get("type") if prop.get("type") != "array" else items.get("type")
             )
+            where = pointer(*_parts(prefix), name)
+            if prop.get("readOnly") or SERVER_OWNED.match(name):
+                continue
+            if kind in ("object", None) and not prefix and prop.get("properties"):
+                if name in required or not prop.get("required"):  # can be set alone
+                    sayable.update(self._sayable(op, prop, where))
+                elif self._scalars_only(prop):  # set whole, with what it requires
+                    sayable[where] = prop
+                continue
             if (
                 name in required
                 or name in references
-                or prop.get("readOnly")
-                or SERVER_OWNED.match(name)
                 or re.search(r"(_id|Id|_ids|Ids)$", name)
                 or kind not in ("string", "integer", "number", "boolean")
                 or prop.get("format") in ("binary", "byte", "password")
             ):
                 continue
-            sayable[name] = prop
+            sayable[where] = prop
         return sayable
+
+    def _scalars_only(self, schema: dict) -> bool:
+        """Whether every field an object requires is text, a number or a flag."""
+        fields = schema.get("properties") or {}
+        return all(
+            self.engine.data.resolve(fields.get(name) or {}).get("type")
+            in ("string", "integer", "number", "boolean")
+            for name in schema.get("required") or ()
+        )
 
     def _credentials(self, op: Operation) -> dict[str, dict[str, str]]:
         """The sandbox credential for every scheme of the operation's first alternative."""
@@ -268,8 +293,29 @@ def _declared_params(engine: Engine, op: Operation) -> dict[tuple[str, str], dic
         if schema is None:  # `content` instead of `schema`: its one media type
             media = next(iter((param.get("content") or {}).values()), {})
             schema = media.get("schema", {})
-        schemas[(param.get("in"), param.get("name"))] = engine.data.resolve(schema)
+        schemas[(param.get("in"), param.get("name"))] = _with_examples(
+            engine, engine.data.resolve(schema), param
+        )
     return schemas
+
+
+def _with_examples(engine: Engine, schema: Any, param: dict) -> Any:
+    """A parameter's schema with the parameter's own `example`/`examples`
+    (Example Objects' values) as sample values, so they come first."""
+    found = [param["example"]] if "example" in param else []
+    examples = param.get("examples")
+    if isinstance(examples, dict):
+        for example in examples.values():
+            example = engine.data.resolve(example)
+            if isinstance(example, dict) and "value" in example:
+                found.append(example["value"])
+    if not found or not isinstance(schema, dict):
+        return schema
+    listed = schema.get("examples")
+    return {
+        **schema,
+        "examples": [*(listed if isinstance(listed, list) else ()), *found],
+    }
 
 
 def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:

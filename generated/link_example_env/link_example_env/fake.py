@@ -325,6 +325,8 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
     "tag": _pick(_WORDS),
     "name_word": lambda rng: rng.choice(_WORDS).title(),
     "word": _pick(_WORDS),
+    "latitude": lambda rng: f"{rng.uniform(-80, 80):.4f}",
+    "longitude": lambda rng: f"{rng.uniform(-179, 179):.4f}",
 }
 
 # "<kind>: <whole hints> | <last words>" -- a hint matches when its normalised
@@ -332,6 +334,8 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
 # last word is among the last words.  First match wins.
 _STRING_RULES_TEXT = """
 email: email emailaddress mail | email mail
+latitude: lat latitude | latitude
+longitude: lon lng long longitude | longitude
 first_name: firstname givenname forename |
 last_name: lastname surname familyname | surname
 username: username login handle nickname screenname user owner author github twitter
@@ -1001,7 +1005,10 @@ class SchemaData:
         )
         node.tag = flat.get("__tag__")
         node.not_ = flat.get("not")
-        node.samples = tuple(flat[k] for k in ("example", "default") if k in flat)
+        listed = flat.get("examples")  # 3.1: a list of sample values
+        node.samples = tuple(flat[k] for k in ("example", "default") if k in flat) + (
+            tuple(listed) if isinstance(listed, list) else ()
+        )
         return node
 
     def _scalar_fields(self, node: _Node, flat: dict) -> None:

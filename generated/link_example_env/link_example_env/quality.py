@@ -6,8 +6,9 @@ Each record (OpenAI chat, ShareGPT, or a hand-built `Conversation`) is measured 
 its own; `QualityReport` adds the figures up over a file:
 
 - grounded argument values: scalar argument leaves that the system/user said, or
-  an earlier call returned, before the call was made; the rest were invented by
-  the generator and are listed with their JSON pointers;
+  an earlier call returned, before the call was made, or that the tool's schema
+  fixes (a one-member enum); the rest were invented by the generator and are
+  listed with their JSON pointers;
 - user-message artifacts: operationIds, `METHOD /path`, JSON objects and case
   slips like "pOST" leaking from templates into what the user says;
 - distinct user-message shapes: user text with argument values and numbers
@@ -161,6 +162,24 @@ def _answer(waiting: list[tuple[str | None, Call]], call_id: Any, result: Any) -
         waiting.pop(0)[1].result = result
 
 
+_UNSET = object()
+
+
+def _fixed_arguments(tool: dict | None) -> dict[str, Any]:
+    """Top-level arguments whose schema allows one value, by JSON pointer."""
+    properties = ((tool or {}).get("parameters") or {}).get("properties") or {}
+    fixed = {}
+    for key, schema in properties.items():
+        if not isinstance(schema, dict):
+            continue
+        where = "/" + str(key).replace("~", "~0").replace("/", "~1")
+        if "const" in schema:
+            fixed[where] = schema["const"]
+        elif isinstance(schema.get("enum"), list) and len(schema["enum"]) == 1:
+            fixed[where] = schema["enum"][0]
+    return fixed
+
+
 def _functions(tools: Any) -> list[dict]:
     """Function dicts, whether wrapped as OpenAI `{"type": "function", ...}` or not."""
     if not isinstance(tools, list):
@@ -290,16 +309,23 @@ class _Sources:
 
 
 def _grounding(
-    conversation: Conversation, sources: dict[int, _Sources]
+    conversation: Conversation,
+    sources: dict[int, _Sources],
+    tools: dict[str, dict] | None = None,
 ) -> tuple[int, int, list[dict]]:
-    """(values, grounded, ungrounded examples) over every call's arguments."""
+    """(values, grounded, ungrounded examples) over every call's arguments;
+    a value the tool's own schema fixes (a one-member enum, a `const`) is
+    grounded by the tool definition."""
     values, grounded, ungrounded = 0, 0, []
     for call in conversation.calls:
+        fixed = _fixed_arguments((tools or {}).get(call.name))
         for path, key, value in _leaves(call.arguments):
             if value is None or value == "":
                 continue
             values += 1
-            if sources[call.position].grounds(key, value):
+            if fixed.get(path, _UNSET) == value or sources[call.position].grounds(
+                key, value
+            ):
                 grounded += 1
             else:
                 ungrounded.append({"call": call.name, "path": path, "value": value})
@@ -546,7 +572,7 @@ def measure(conversation: Conversation, reads: set[str] | None = None) -> Record
     tools = {str(t.get("name", "")): t for t in conversation.tools}
     positions = sorted({c.position for c in conversation.calls})
     sources = {p: _Sources(conversation, p) for p in positions}
-    values, grounded, ungrounded = _grounding(conversation, sources)
+    values, grounded, ungrounded = _grounding(conversation, sources, tools)
     body_fields, optional = _optional(conversation.calls, tools)
     return RecordQuality(
         values=values,

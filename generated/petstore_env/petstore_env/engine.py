@@ -259,7 +259,12 @@ class Engine:
             changes[resource.id_field] = current.get(
                 resource.id_field, changes.get(resource.id_field)
             )
-        stored = self._store(task, op, resource, key, {**current, **changes}, name)
+        merged = (
+            _merge_patch(current, changes)
+            if op.method == "patch"
+            else {**current, **changes}
+        )
+        stored = self._store(task, op, resource, key, merged, name)
         return self._ok(task, op, stored)
 
     def _delete(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
@@ -310,9 +315,10 @@ class Engine:
         schema = self.schema(reply.schema)
         echoed = {**args, **(body if isinstance(body, dict) else {})}
         declared = _property_names(self.data, schema)
-        seed_value = (
-            {k: v for k, v in echoed.items() if k in declared} if declared else MISSING
-        )
+        # what the request names of the answer's fields, echoed; an answer
+        # that echoes nothing is generated whole (a computed result says
+        # something, rather than `{}`)
+        seed_value = {k: v for k, v in echoed.items() if k in declared} or MISSING
         addressed = self._addressed(task, op, args) if op.produces else None
         if addressed is not None:  # `POST /pet/{petId}` answers that pet, changed
             key, item = addressed
@@ -621,6 +627,19 @@ def _unshaped(code: int, reply: Reply | None) -> Outcome:
         return Outcome(code, None, None)
     empty: Any = {} if reply.content_type.split(";")[0].endswith("json") else ""
     return Outcome(code, empty, reply.content_type)
+
+
+def _merge_patch(current: dict, changes: dict) -> dict:
+    """A PATCH's changes merged into the item as JSON Merge Patch (RFC 7396)
+    has it: nested objects merge (`{"properties": {"state": ...}}` keeps the
+    other properties), anything else replaces."""
+    merged = dict(current)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge_patch(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
 
 
 def _code(status_key: str, kind: str) -> int:

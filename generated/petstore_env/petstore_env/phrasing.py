@@ -19,7 +19,7 @@ if every value the user supplies still appears in it.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .llm import LLM, LLMError
@@ -31,6 +31,7 @@ from .wording import (
     label,
     noun,
     nouns,
+    path_noun,
     pointer_field,
     say,
     set_phrase,
@@ -110,6 +111,7 @@ class Move:
     refers: bool = False  # it works on an item an earlier call returned
     given: tuple[str, ...] = ()  # keys of `values` naming an item the user has
     named: tuple = ()  # (field, value) telling its item apart in an earlier list
+    own: bool = True  # the last of `given` is the item's own key, not a parent's
 
 
 def moves_of(facts: list[dict]) -> list[Move]:
@@ -121,6 +123,7 @@ def moves_of(facts: list[dict]) -> list[Move]:
             f.get("refers", False),
             tuple(f.get("given", ())),
             tuple(f.get("named", ())),
+            f.get("own", True),
         )
         for f in facts
     ]
@@ -147,6 +150,7 @@ class Phraser:
     context: Any  # DatasetContext: the API's title and its operations' words
     llm: LLM | None = None
     _words: dict[str, Words] = field(default_factory=dict)
+    _fixed_args: dict[str, frozenset[str]] = field(default_factory=dict)
 
     # -- one operation ------------------------------------------------------
 
@@ -155,7 +159,7 @@ class Phraser:
         if found is None:
             row = self.context.operations.get(name, {})
             thing = row.get("resource") or row.get("produces") or row.get("owner")
-            fallback = noun(row.get("path", "").strip("/").split("/")[-1] or "item")
+            fallback = path_noun(row.get("path", ""))
             found = self._words[name] = Words(
                 role=row.get("role") or "action",
                 noun=noun(thing, fallback),
@@ -175,11 +179,22 @@ class Phraser:
         return f"{_VERBS[words.role][0]} {article}{target}"
 
     def clause(
-        self, move: Move, rng: random.Random, *, values: bool = True, last: str = ""
+        self,
+        move: Move,
+        rng: random.Random,
+        *,
+        values: bool = True,
+        last: str = "",
+        said: set = frozenset(),
     ) -> str:
         """One step as part of a goal ("add a new pet named 'Rex'"); `last` is
-        the noun of the step before, so a step on the same item says "it"."""
+        the noun of the step before, so a step on the same item says "it";
+        `said` holds the (key, value) pairs earlier steps stated, which a
+        step does not repeat (its parents, an API version)."""
         words = self.words(move.name)
+        move = self.speakable(move)
+        if said:
+            move = _unsaid(move, said)
         pairs = spoken_values(move.values, skip=move.given) if values else []
         target = self._target(move, words, last, values)
         if words.role == "create":
@@ -195,7 +210,10 @@ class Phraser:
             elif move.refers and words.owner and words.owner != words.noun:
                 text += " of it" if last == words.owner else f" of that {words.owner}"
         elif words.role == "update" and pairs:
-            detail = f"setting {set_phrase(pairs)}"
+            sets, withs = _settings(move) if values else (pairs, [])
+            detail = f"setting {set_phrase(sets)}" if sets else with_phrase(withs)
+            if sets and withs:
+                detail = f"{with_phrase(withs)}, {detail}"
             text = _object(rng.choice(_VERBS["update"]), target) + ","
         elif words.role in _VERBS:
             detail = with_phrase(pairs)
@@ -209,7 +227,11 @@ class Phraser:
         if move.given:
             if not values:
                 return f"one of my {words.nouns}"
-            return f"{words.noun} {_ids(move)}"
+            if move.own:
+                return f"{words.noun} {_ids(move)}"
+            # the item comes from an earlier answer; the user gives its parents
+            head = f"that {words.noun}" if move.refers else f"the {words.noun}"
+            return f"{head} ({_ids(move, own=False)})"
         if move.named:
             field_, value = move.named
             if not values:
@@ -237,10 +259,11 @@ class Phraser:
     ) -> str:
         rng = random.Random(f"phrase:{key}")
         style = rng.choice(STYLES)
-        clauses, last = [], ""
+        clauses, last, said = [], "", set()
         for move in moves:
-            clauses.append(self.clause(move, rng, values=values, last=last))
+            clauses.append(self.clause(move, rng, values=values, last=last, said=said))
             last = self.words(move.name).noun
+            said |= _pairs(move.values)
         report = self.wanted(outputs, moves)
         persona = Persona.of(key)
         if style == "ticket":
@@ -293,8 +316,39 @@ class Phraser:
 
     # -- conversation turns ---------------------------------------------------
 
+    def speakable(self, move: Move) -> Move:
+        """The move less the values its tool's schema fixes (a one-member enum,
+        a `const`: AWS's `X-Amz-Target` header): protocol, not the user's to say."""
+        fixed = self._fixed(move.name)
+        if not fixed.intersection(move.values):
+            return move
+        return replace(
+            move, values={k: v for k, v in move.values.items() if k not in fixed}
+        )
+
+    def _fixed(self, name: str) -> frozenset[str]:
+        found = self._fixed_args.get(name)
+        if found is None:
+            tool = next(
+                (
+                    t["function"]
+                    for t in getattr(self.context, "tools", ())
+                    if t.get("function", {}).get("name") == name
+                ),
+                {},
+            )
+            properties = (tool.get("parameters") or {}).get("properties") or {}
+            found = self._fixed_args[name] = frozenset(
+                key
+                for key, schema in properties.items()
+                if isinstance(schema, dict)
+                and ("const" in schema or len(schema.get("enum") or ()) == 1)
+            )
+        return found
+
     def reveal(self, move: Move) -> str:
         """The user's answer when asked about one step, in words."""
+        move = self.speakable(move)
         pairs = spoken_values(move.values, skip=move.given)
         words = self.words(move.name)
         parts = []
@@ -355,7 +409,7 @@ class Phraser:
             phrased = (self.llm.chat(prompt).get("content") or "").strip()
         except LLMError:
             return text
-        needed = [v for m in moves for v in stated(m.values)]
+        needed = [v for m in moves for v in stated(self.speakable(m).values)]
         return phrased if phrased and all(v in phrased for v in needed) else text
 
 
@@ -369,23 +423,58 @@ def stated(values: Any) -> list[str]:
     ]
 
 
+def _pairs(values: dict) -> set[tuple[str, str]]:
+    """A step's top-level scalar values as (key, text) pairs."""
+    return {(k, str(v)) for k, v in values.items() if not isinstance(v, (dict, list))}
+
+
+def _unsaid(move: Move, said: set) -> Move:
+    """The move less the top-level values an earlier step already stated, its
+    own key kept (it says which item)."""
+    own = move.given[-1] if move.own and move.given else None
+    drop = {k for k, v in _pairs(move.values) & said if k != own}
+    if not drop:
+        return move
+    return replace(
+        move,
+        values={k: v for k, v in move.values.items() if k not in drop},
+        given=tuple(k for k in move.given if k not in drop),
+        own=move.own and own is not None,
+    )
+
+
+def _settings(move: Move) -> tuple[list, list]:
+    """An update's (fields it sets, other values said with it): the body's
+    fields are what it sets, when it has a body; parameters beside it (an API
+    version, a flag) go with it."""
+    values = {k: v for k, v in move.values.items() if k not in move.given}
+    body = {k: v for k, v in values.items() if isinstance(v, dict)}
+    if not spoken_values(body):
+        return spoken_values(values), []
+    rest = {k: v for k, v in values.items() if k not in body}
+    return spoken_values(body), spoken_values(rest)
+
+
 def _article(word: str) -> str:
     return "an" if word[:1] in "aeiou" else "a"
 
 
-def _ids(move: Move) -> str:
+def _ids(move: Move, own: bool = True) -> str:
     """The ids the user gives for a step: the item's own, its parents' in
-    brackets ("3 (username 000001, slug 000002)")."""
+    brackets ("3 (username 000001, slug 000002)"); with `own` false, only
+    the parents, labelled ("username 000001, slug 000002")."""
     given = [k for k in move.given if k in move.values]
     if not given:
         return ""
-    *parents, own = given
-    text = say(move.values[own])
-    if parents:
-        text += (
-            " (" + ", ".join(f"{label(k)} {say(move.values[k])}" for k in parents) + ")"
-        )
-    return text
+    if not own:
+        return _labelled(move, given)
+    *parents, last = given
+    text = say(move.values[last])
+    return text + (f" ({_labelled(move, parents)})" if parents else "")
+
+
+def _labelled(move: Move, keys: list[str]) -> str:
+    return ", ".join(f"{label(k)} {say(move.values[k])}" for k in keys)
 
 
 def _object(verb: str, target: str) -> str:

@@ -56,7 +56,12 @@ _VERB_STARTS = frozenset(
     share show sign snooze sort split star start stop submit subscribe suspend sync
     tag test transfer trigger unarchive unblock unfollow uninstall unlink unlock
     unmute unpin unpublish unsubscribe unstar update upgrade upload upsert validate
-    verify view void watch""".split()
+    verify view void watch
+    acknowledge analyse analyze backup classify compute convert decode decrypt detect
+    encode encrypt evaluate execute extend extract forecast geocode initiate invalidate
+    lookup migrate modify parse predict provision purge recalculate recognize
+    regenerate renew render rerun reserve retry scan summarize transform translate
+    """.split()
 )
 _IRREGULAR = {
     "people": "person",
@@ -119,7 +124,12 @@ def path_noun(path: str) -> str:
     """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build")."""
     literal = [s for s in path.split("/") if s and not s.startswith("{")]
     literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
-    return noun(literal[-1] if literal else "")
+    last = (
+        re.sub(r"\.(json|xml|php|aspx?|html?|csv|txt)$", "", literal[-1])
+        if literal
+        else ""
+    )
+    return noun(last)
 
 
 def real_summary(summary: str) -> str:
@@ -147,11 +157,34 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
             return " ".join(_ACRONYMS.get(w, w) for w in spoken)
         return "get " + _lower_first(text)  # "Info for a pet"
     spoken = [w for w in words(operation) if w not in ("", "by")]
+    noun_verb = _noun_verb(operation)
+    if noun_verb:
+        return noun_verb
     if spoken and not re.fullmatch(r"(get|post|put|patch|delete)", spoken[0]):
         return " ".join(_ACRONYMS.get(w, w) for w in spoken)
     verb = _METHOD_VERBS.get(spoken[0] if spoken else "", "use")
     rest = " ".join(_ACRONYMS.get(w, w) for w in spoken[1:])
     return f"{verb} the {rest or path_noun(path)}"
+
+
+def _noun_verb(operation: str) -> str:
+    """An ARM-style `Noun_VerbObject` operationId as a clause, verb first
+    ("Subscription_ListSecrets" -> "list the subscription secrets"), or ""."""
+    noun_, sep, rest = operation.partition("_")
+    spoken = words(rest)
+    if (
+        not sep
+        or not noun_[:1].isupper()  # ARM's PascalCase nouns
+        or _imperative(noun_.lower()) is not None
+        or not spoken
+        or _imperative(spoken[0]) is None
+    ):
+        return ""
+    verb = _imperative(spoken[0])
+    if verb == "create" and spoken[1:3] == ["or", "update"]:
+        verb, spoken = "create or update", spoken[2:]
+    obj = " ".join(_ACRONYMS.get(w, w) for w in [*words(noun_), *spoken[1:]])
+    return f"{verb} the {obj}"
 
 
 def _imperative(word: str) -> str | None:
@@ -162,6 +195,10 @@ def _imperative(word: str) -> str | None:
     for stem in (word, word[:-1], word[:-2], word[:-3] + "y"):
         if stem in _VERB_STARTS and (stem == word or word.endswith("s")):
             return stem
+    if re.fullmatch(r"[a-z]{3,}(ate|ize|ise|ify)s", word):  # "regenerates"
+        return word[:-1]
+    if re.fullmatch(r"[a-z]{3,}ifies", word):  # "verifies"
+        return word[:-3] + "y"
     return None
 
 

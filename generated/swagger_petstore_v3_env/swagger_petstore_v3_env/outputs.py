@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .pointers import pointer
 from .policies import scalars, text
 
 OUTPUT_KEYS = ("id", "name", "status", "username", "title", "state", "quantity")
@@ -31,17 +32,28 @@ def choose_outputs(
         if not isinstance(item, dict):
             continue
         prefix = f"/{body.index(item)}" if item is not body else ""
-        keys = [k for k in OUTPUT_KEYS if k in item] + sorted(
-            k for k in item if k not in OUTPUT_KEYS
-        )
         chosen = [
-            {"step": number, "pointer": f"{prefix}/{k}", "value": item[k]}
-            for k in keys
-            if _reportable(item[k]) and text(item[k]) not in said
+            {"step": number, "pointer": prefix + where, "value": value}
+            for where, value in _fields(item)
+            if _reportable(value) and text(value) not in said
         ][:limit]
         if chosen:
             return chosen
     return []
+
+
+def _fields(item: dict, depth: int = 0) -> list[tuple[str, Any]]:
+    """(pointer, value) of an item's fields, the telling keys first; then,
+    one level down, those of its objects (`{"temp": {"value": 3}}`)."""
+    keys = [k for k in OUTPUT_KEYS if k in item] + sorted(
+        k for k in item if k not in OUTPUT_KEYS
+    )
+    found = [(pointer(k), item[k]) for k in keys]
+    if depth == 0:
+        for k in keys:
+            if isinstance(item[k], dict):
+                found += [(pointer(k) + w, v) for w, v in _fields(item[k], 1)]
+    return found
 
 
 def _item(body: Any, known: set[str]) -> Any:

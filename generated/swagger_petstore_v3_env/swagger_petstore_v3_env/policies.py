@@ -11,7 +11,8 @@ the user supplies, as text). The default suite holds for any package:
 - `grounded_ids`: an id is used only after a tool output (or the user) gave it;
 - `read_before_write`: an update, delete or item action touches only items an
   earlier call returned (the read that validates the write), not ids taken
-  on trust from the user;
+  on trust from the user (the item's own key; its parents are context, and
+  an upsert names the item it makes);
 - `owner_consistency`: one user/owner per task (`username`, `userId`,
   `owner`, `customer_id`, ... agree across steps);
 - `succeeds`: every step answered 2xx.
@@ -118,6 +119,8 @@ def trace_of(
                 "role": op.role if op else "",
                 "method": op.method if op else "",
                 "ids": id_arguments(engine, dag, result.name, result.arguments),
+                "item": own_key(op.path) if op else None,
+                "upsert": bool(op and op.upsert),
             }
         )
     return {"steps": steps, "given": sorted(set(given))}
@@ -188,11 +191,16 @@ def grounded_ids(trace: dict) -> tuple[bool, str]:
 
 
 def read_before_write(trace: dict) -> tuple[bool, str]:
-    """A write on an item comes after a call that returned that item."""
+    """A write on an item comes after a call that returned that item (its own
+    key: the parents in its path are context the user gives; an upsert names
+    the item it makes)."""
     found = _unproduced(
         trace,
         set(),
-        lambda step: step["role"] in WRITE_ROLES and step["method"] != "get",
+        lambda step: step["role"] in WRITE_ROLES
+        and step["method"] != "get"
+        and not step.get("upsert"),
+        lambda step: [step["item"]] if step.get("item") in step["ids"] else None,
     )
     if found is None:
         return True, ""
@@ -204,17 +212,30 @@ def read_before_write(trace: dict) -> tuple[bool, str]:
 
 
 def _unproduced(
-    trace: dict, seen: set[str], applies: Callable[[dict], bool]
+    trace: dict,
+    seen: set[str],
+    applies: Callable[[dict], bool],
+    checked: Callable[[dict], list[str] | None] = lambda step: None,
 ) -> tuple[int, dict, str, Any] | None:
-    """The first id (of a step `applies` to) that neither `seen` nor an
-    earlier step's output holds: (step number, step, argument, value)."""
+    """The first id (of a step `applies` to; those `checked` names, or all)
+    that neither `seen` nor an earlier step's output holds: (step number,
+    step, argument, value)."""
     for number, step in enumerate(trace["steps"], 1):
         if applies(step):
+            names = checked(step)
             for name, value in step["ids"].items():
+                if names is not None and name not in names:
+                    continue
                 if not isinstance(value, (dict, list)) and text(value) not in seen:
                     return number, step, name, value
         seen.update(scalars(step["output"]))
     return None
+
+
+def own_key(path: str) -> str | None:
+    """The path parameter naming the item itself: the template's last one."""
+    names = re.findall(r"\{([^}]+)\}", path)
+    return names[-1] if names else None
 
 
 def owner_consistency(trace: dict) -> tuple[bool, str]:

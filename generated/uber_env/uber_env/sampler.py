@@ -96,6 +96,9 @@ class TrajectorySampler(Guidance):
         self.options = options or ExplorationOptions()
         if len(self.sandbox.engine.operations) == 1:  # one call is all a task can be
             self.options = replace(self.options, min_depth=1, max_depth=1)
+        elif not self.dag.number_of_edges():  # no answer feeds another call:
+            # a task is one call, or calls on the items it touched
+            self.options = replace(self.options, min_depth=1)
         engine = self.sandbox.engine
         self.operations = engine.operations
         self.requests = RequestBuilder(engine)
@@ -147,6 +150,7 @@ class TrajectorySampler(Guidance):
         # ids the path so far sent or was answered (set by `candidates` for the
         # calls it offers; None for a root call, or the one loose step)
         self._touched: set[str] | None = None
+        self._context: dict[tuple[str, str], Any] = {}  # values the path sent
 
     def _not_given(self, name: str, param: str) -> bool:
         """Whether `given` cannot fill path parameter `param` of `name`: no
@@ -221,6 +225,7 @@ class TrajectorySampler(Guidance):
 
     def start(self, rng: random.Random) -> tuple[TaskState, SessionStateManager]:
         self._touched = None  # the root call follows nothing
+        self._context = {}
         state = TaskState(seed=rng.getrandbits(32))
         if self.fixtures:
             self.sandbox.engine.populate(state, self.fixtures)
@@ -334,6 +339,7 @@ class TrajectorySampler(Guidance):
             weighted.append((name, weight))
         # what a call that uses no earlier answer must show to follow this path
         self._touched = _path_ids(path) if path else None
+        self._context = _path_context(path)
         if (
             not following
             and len(path) < self.options.min_depth
@@ -398,7 +404,15 @@ class TrajectorySampler(Guidance):
         except UnresolvableParameterError as exc:
             return Failed(str(exc))
         given = self.given(op, state, resolved, rng)
-        resolved = {**resolved, **given}
+        carried = {  # a context parameter (an API version, a region) keeps its value
+            (p.location, p.name): self._context[(p.location, p.name)]
+            for p in op.params
+            if p.required
+            and (p.location, p.name) in self._context
+            and (p.location, p.name) not in resolved
+            and p.location != "path"
+        }
+        resolved = {**resolved, **given, **carried}
         unbound = tuple(
             t.name
             for t in session.targets(op, self.dag)
@@ -410,7 +424,7 @@ class TrajectorySampler(Guidance):
             sorted(
                 pointer(body_key, *parts(name)) if location == "body" else pointer(name)
                 for location, name in resolved
-                if (location, name) not in given
+                if (location, name) not in given and (location, name) not in carried
             )
         )
         executed = self.executor.run(state, request)
@@ -450,6 +464,21 @@ class TrajectorySampler(Guidance):
         if given:
             self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
+
+
+def _path_context(path: list[Node]) -> dict[tuple[str, str], Any]:
+    """The query, header and cookie values a path's calls sent, by location
+    and name (the first call's, where two differ)."""
+    sent: dict[tuple[str, str], Any] = {}
+    for node in path:
+        for location, key in (
+            ("query", "query"),
+            ("header", "headers"),
+            ("cookie", "cookies"),
+        ):
+            for name, value in (node.step.request.get(key) or {}).items():
+                sent.setdefault((location, name), value)
+    return sent
 
 
 def _path_ids(path: list[Node]) -> set[str]:

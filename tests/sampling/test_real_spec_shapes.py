@@ -1,0 +1,131 @@
+"""Spec shapes of the wide corpus that our own specs lack (tests/real_shapes/,
+its README says which): each builds, and what `sample` and `blueprints`
+make of it is grounded, connected where it can be, and said in words."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import build, import_package
+from envfactory_compiler.cli import main as envc
+from sampling_helpers import records
+
+SHAPES = Path(__file__).resolve().parents[1] / "real_shapes"
+
+
+def run(*args: str) -> str:
+    result = CliRunner().invoke(envc, list(args), catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """Each shape built once, sampled (40 records) and given 8 blueprints."""
+    work = tmp_path_factory.mktemp("shapes")
+    found = {}
+    for name in ("arm_resource", "computed_answers", "unconnected_reads"):
+        package = build(SHAPES / f"{name}.yaml", work / "out", name)
+        sample, tasks = work / f"{name}.jsonl", work / f"{name}.tasks.jsonl"
+        common = ("--seed", "0", "--fixtures", "1")
+        run("sample", str(package), "-n", "40", *common, "-o", str(sample))
+        run("blueprints", str(package), "-n", "8", *common, "-o", str(tasks))
+        found[name] = (package, records(sample), records(tasks))
+    return found
+
+
+def figures(package: Path, path: Path) -> dict:
+    return json.loads(run("quality", str(path), "--package", str(package), "--json"))
+
+
+@pytest.mark.parametrize("name", ["arm_resource", "computed_answers", "unconnected_reads"])
+def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> None:
+    package, sampled, tasks = made[name]
+    assert len(sampled) == 40 and len(tasks) == 8
+    for kind, rows in (("sample", sampled), ("blueprints", tasks)):
+        path = tmp_path / f"{kind}.jsonl"
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        report = figures(package, path)
+        assert report["grounded_values"]["share"] == 1.0, (kind, report)
+        assert report["artifacts"]["messages"] == 0, (kind, report)
+    for task in tasks:  # said in words: no operationId, no "get regenerates"
+        assert not re.search(r"Subscription_|\bget \w+s\b of|json's", task["instruction"])
+        assert task["outputs"], task["instruction"]  # it asks for what the calls reveal
+
+
+def test_an_arm_context_parameter_keeps_one_value_per_task(made) -> None:
+    """`api-version` is on every call: one value a task, said once, and the
+    parameter's own examples are among the values used."""
+    _, sampled, tasks = made["arm_resource"]
+    versions = set()
+    for task in tasks:
+        used = {a["arguments"]["api-version"] for a in task["actions"]}
+        assert len(used) == 1, task["actions"]
+        assert task["instruction"].count(used.pop()) == 1, task["instruction"]
+    for record in sampled:
+        for message in record["messages"]:
+            for call in message.get("tool_calls") or ():
+                versions.add(json.loads(call["function"]["arguments"])["api-version"])
+    assert "2019-12-01" in versions
+    # parents in the path are context the user gives: a write on a new
+    # subscription under them is not turned down for "no read first"
+    assert any(t["actions"][0]["name"] == "Subscription_CreateOrUpdate" for t in tasks)
+
+
+def test_an_arm_write_says_what_it_sets_inside_the_properties_envelope(made) -> None:
+    _, _, tasks = made["arm_resource"]
+    writes = [
+        a for t in tasks for a in t["actions"] if a["name"] in ("Subscription_CreateOrUpdate", "Subscription_Update")
+    ]
+    assert writes and all(a["arguments"]["body"].get("properties") for a in writes)
+    assert any("setting its" in t["instruction"] for t in tasks)
+
+
+def test_a_patch_merges_nested_objects(made) -> None:
+    """JSON Merge Patch: an update of `properties/stateComment` keeps the
+    display name the create set."""
+    package, _, _ = made["arm_resource"]
+    runtime = import_package(package)
+    engine = runtime.app.load_sandbox(seed=0).engine
+    world = runtime.actions.TaskWorld(engine, runtime.actions.fresh_state(engine, 0))
+    where = {
+        "subscriptionId": "subid",
+        "resourceGroupName": "rg1",
+        "serviceName": "apim1",
+        "sid": "s1",
+        "api-version": "2019-12-01",
+    }
+    create = {"properties": {"displayName": "Ops team", "scope": "/products/starter"}}
+    patch = {"properties": {"stateComment": "moved to ops"}}
+    for name, body in (("Subscription_CreateOrUpdate", create), ("Subscription_Update", patch)):
+        result = world.run(name, {**where, "body": body})
+        assert result.ok, result
+    kept = result.output["properties"]
+    assert kept["displayName"] == "Ops team" and kept["stateComment"] == "moved to ops"
+
+
+def test_a_computed_answer_reports_its_nested_values(made) -> None:
+    _, _, tasks = made["computed_answers"]
+    pointers = {o["pointer"] for t in tasks for o in t["outputs"]}
+    assert any(p.count("/") == 2 for p in pointers), pointers
+
+
+def test_a_json_text_example_documents_an_object(made) -> None:
+    package, _, _ = made["computed_answers"]
+    document = json.loads((package / package.name / "openapi.json").read_text())
+    media = document["paths"]["/translate/yoda.json"]["get"]["responses"]["200"]["content"]
+    schema = media["application/json"]["schema"]
+    assert schema["type"] == "object" and "contents" in schema["properties"]
+
+
+def test_reads_nothing_connects_make_one_call_tasks(made) -> None:
+    """No answer feeds another call: a record is one call, not unrelated calls
+    chained (and there are still as many records as asked)."""
+    _, sampled, tasks = made["unconnected_reads"]
+    assert {r["metadata"]["depth"] for r in sampled} == {1}
+    assert {len(t["actions"]) for t in tasks} == {1}
