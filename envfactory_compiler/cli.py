@@ -39,18 +39,21 @@ def main() -> None:
 @click.option("--name", help="Package name (default: a slug of info.title); '_env' is appended.")
 @click.option("--allow-remote", is_flag=True, help="Allow fetching the spec or its $refs over HTTP(S).")
 @click.option("--max-bytes", type=int, default=None, help="Largest spec file accepted (default 32 MiB).")
+@click.option("--ref-root", type=click.Path(exists=True, file_okay=False), default=None,
+              help="Folder a file $ref may reach into (default: the spec's own folder).")
 @click.option("--fail-on-warning", is_flag=True, help="Exit 1 when the build has warnings.")
 @click.option("-v", "--verbose", is_flag=True, help="Show every warning, not just the first few.")
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build(spec: str, out_dir: Path, name: str | None, allow_remote: bool, max_bytes: int | None,
-          fail_on_warning: bool, verbose: bool, debug: bool) -> None:
+          ref_root: str | None, fail_on_warning: bool, verbose: bool, debug: bool) -> None:
     """Compile SPEC (OpenAPI 2.0/3.0/3.1, YAML or JSON) into OUT/<name>_env/.
 
     The package holds the bundled spec, pydantic models, a stateful Connexion
     sandbox and tool schemas. On bad input nothing is written.
     """
     try:
-        result = build_spec(spec, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes)
+        result = build_spec(spec, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes,
+                            ref_root=ref_root)
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.render(), err=True)

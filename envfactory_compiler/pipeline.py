@@ -41,16 +41,18 @@ class BuildResult:
         return self.spec.warnings + self.report.warnings + self.dependency_warnings
 
 
-def build(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False, max_bytes: int | None = None) -> BuildResult:
+def build(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False, max_bytes: int | None = None,
+          ref_root: str | None = None) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
-    result, rendered = compile_spec(spec_path, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes)
+    result, rendered = compile_spec(spec_path, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes,
+                                    ref_root=ref_root)
     return dataclasses.replace(result, report=rendered.write())
 
 
 def compile_spec(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False,
-                 max_bytes: int | None = None) -> tuple[BuildResult, RenderedPackage]:
+                 max_bytes: int | None = None, ref_root: str | None = None) -> tuple[BuildResult, RenderedPackage]:
     """Everything `build` does except writing: the result and the package in memory."""
-    loader = SchemaLoader(allow_remote=allow_remote, **({"max_bytes": max_bytes} if max_bytes else {}))
+    loader = SchemaLoader(allow_remote=allow_remote, ref_root=ref_root, **({"max_bytes": max_bytes} if max_bytes else {}))
     parsed = loader.read(spec_path)
     with _Validation(parsed) as validation:
         try:

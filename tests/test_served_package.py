@@ -51,6 +51,7 @@ def served(tmp_path_factory):
             assert proc.poll() is None, (work / "server.log").read_text()
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
+    client.log_path = work / "server.log"  # what `serve` told the user
     yield client
     proc.terminate()
     proc.wait(timeout=10)
@@ -89,4 +90,11 @@ def test_invalid_request_is_rejected_without_changing_state(served: httpx.Client
 
 
 def test_swagger_ui_is_served(served: httpx.Client) -> None:
+    assert served.get("/ui/").status_code == 200
+
+
+def test_serve_says_where_the_api_and_its_ui_are(served: httpx.Client) -> None:
+    """The spec's server URL has the base path `/v2`: the API and the UI are there."""
+    said = served.log_path.read_text()
+    assert "/v2 (Swagger UI: /v2/ui/)" in said, said
     assert served.get("/ui/").status_code == 200

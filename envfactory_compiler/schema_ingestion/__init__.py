@@ -51,9 +51,10 @@ _ADAPTATIONS = (
 class SchemaLoader:
     """Loads OpenAPI 2.0, 3.0 and 3.1 documents (YAML or JSON) into the IR."""
 
-    def __init__(self, *, allow_remote: bool = False, max_bytes: int = MAX_BYTES) -> None:
+    def __init__(self, *, allow_remote: bool = False, max_bytes: int = MAX_BYTES, ref_root: str | None = None) -> None:
         self.allow_remote = allow_remote
         self.max_bytes = max_bytes
+        self.ref_root = ref_root  # the folder file $refs may reach (default: the spec's)
 
     def load(self, path_or_url: str) -> NormalizedSpec:
         """Read, validate and normalise one spec."""
@@ -69,7 +70,7 @@ class SchemaLoader:
         family, problems = detect_version(raw, location)
         if family is None:
             raise SpecError(problems)
-        raw = bundle(raw, location, allow_remote=self.allow_remote)
+        raw = bundle(raw, location, allow_remote=self.allow_remote, ref_root=self.ref_root)
         _raise_if(check_local_refs(raw, location))
         repairs = tuple(repair(raw, family, location))
         source = SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger")))

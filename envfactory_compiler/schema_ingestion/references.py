@@ -8,10 +8,11 @@ referenced locally, which is how recursive schemas survive bundling.
 
 from __future__ import annotations
 
+import os
 import posixpath
 import re
 from typing import Any, Callable
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from ..diagnostics import Diagnostic, SpecError, error, pointer_join, pointer_split
 from .reading import load_document
@@ -27,10 +28,12 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
-def bundle(document: Any, location: str, *, allow_remote: bool) -> Any:
-    """Return `document` with every non-local `$ref` replaced by local content."""
+def bundle(document: Any, location: str, *, allow_remote: bool, ref_root: str | None = None) -> Any:
+    """Return `document` with every non-local `$ref` replaced by local content;
+    a file `$ref` may reach only `ref_root` (default: the spec's folder) and below."""
     section = ("definitions",) if "swagger" in document else ("components", "schemas")
-    bundler = _Bundler(location, allow_remote, "#/" + "/".join(section) + "/")
+    folder = ref_root or (None if _is_url(location) else os.path.dirname(os.path.abspath(location)))
+    bundler = _Bundler(location, allow_remote, "#/" + "/".join(section) + "/", folder)
     result = bundler.walk(document, location, "")
     if bundler.hoisted:
         target = result
@@ -43,8 +46,9 @@ def bundle(document: Any, location: str, *, allow_remote: bool) -> Any:
 
 
 class _Bundler:
-    def __init__(self, root: str, allow_remote: bool, hoist_prefix: str) -> None:
+    def __init__(self, root: str, allow_remote: bool, hoist_prefix: str, folder: str | None) -> None:
         self.root = root
+        self.folder = os.path.realpath(folder) if folder else None
         self.hoist_prefix = hoist_prefix
         self.allow_remote = allow_remote
         self.files: dict[str, Any] = {root: None}
@@ -56,6 +60,10 @@ class _Bundler:
     def walk(self, node: Any, file: str, pointer: str) -> Any:
         if isinstance(node, dict):
             ref = node.get("$ref")
+            if isinstance(ref, str) and "%" in ref.partition("#")[2]:
+                # a URI fragment may percent-encode its pointer (`~1%7Bid%7D`, RFC 6901 s6)
+                ref = ref.partition("#")[0] + "#" + unquote(ref.partition("#")[2])
+                node = {**node, "$ref": ref}
             if isinstance(ref, str) and (file != self.root or not ref.startswith("#")):
                 return self.external(ref, file, pointer)
             return {k: self.walk(v, file, f"{pointer}/{_esc(k)}") for k, v in node.items()}
@@ -73,6 +81,13 @@ class _Bundler:
         if _is_url(target_file) and not self.allow_remote:
             self.errors.append(error(file, site, f"remote $ref {ref!r} is disabled",
                                      "pass --allow-remote to fetch remote $refs, or save the file next to the spec"))
+            return {}
+        if not _is_url(target_file) and self.folder and not _inside(target_file, self.folder):
+            # a spec compiled on someone's behalf must not read (and copy into the
+            # package) files elsewhere on the machine: /etc/..., ../../secret.json
+            self.errors.append(error(file, site, f"$ref {ref!r} reaches outside {self.folder}",
+                                     "keep referenced files in the spec's folder or below it, or pass "
+                                     "--ref-root FOLDER to let $refs reach a wider folder"))
             return {}
         try:
             target = resolve_pointer(self.document(target_file), fragment)
@@ -147,6 +162,12 @@ def iter_refs(node: Any, pointer: str = ""):
     elif isinstance(node, (list, tuple)):
         for i, v in enumerate(node):
             yield from iter_refs(v, f"{pointer}/{i}")
+
+
+def _inside(target: str, folder: str) -> bool:
+    """Whether a referenced file lies in `folder` or below it (symbolic links
+    followed, so a link cannot lead out either)."""
+    return os.path.commonpath([folder, os.path.realpath(target)]) == folder
 
 
 def _is_url(location: str) -> bool:

@@ -198,7 +198,9 @@ class Phraser:
         if words.role == "create":
             detail = with_phrase(pairs)
             text = f"{rng.choice(_VERBS['create'])} a new {words.noun}"
-            if move.refers and words.owner and words.owner != words.noun:
+            if move.given and values:  # the parents it goes under, which the user has
+                text += f" ({_ids(move, own=False)})"
+            elif move.refers and words.owner and words.owner != words.noun:
                 text += " for it" if last == words.owner else f" for that {words.owner}"
         elif words.role == "list":
             detail = with_phrase(pairs)

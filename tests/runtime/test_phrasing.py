@@ -102,3 +102,73 @@ def test_outputs_skip_what_the_user_said_and_pick_the_touched_item(runtime) -> N
     answers = [{"id": 5, "name": "Rex"}, [{"id": 1, "name": "A"}, {"id": 5, "name": "Rex"}]]
     chosen = runtime.outputs.choose_outputs(answers, said={"Rex"})
     assert chosen == [{"step": 1, "pointer": "/1/id", "value": 5}]
+
+
+def _arm_phraser(runtime):
+    item = "/subs/{subscriptionId}/groups/{resourceGroupName}/things/{thingName}"
+    operations = {
+        "Things_CreateOrUpdate": {"role": "update", "resource": "thing", "path": item},
+        "Things_Get": {"role": "read", "resource": "thing", "path": item},
+        "Things_ListKeys": {"role": "action", "resource": "thing", "path": item + "/listKeys"},
+        "addNote": {"role": "create", "resource": "note", "path": "/games/{apiKey}/notes"},
+    }
+    tools = [{"type": "function", "function": {"name": "Things_Get", "parameters": {
+        "properties": {"X-Target": {"type": "string", "enum": ["Things.Get"]}}}}}]
+    context = SimpleNamespace(title="Things", operations=operations, tools=tools)
+    return runtime.phrasing.Phraser(context), runtime.phrasing.Move
+
+
+def test_a_task_says_its_context_once_and_its_parents_as_parents(runtime) -> None:
+    """The parents and the API version of an ARM resource are said with the
+    first step; later steps on the item say "it", and a value the tool's
+    schema fixes (a one-member enum header) is protocol, not the user's."""
+    phraser, Move = _arm_phraser(runtime)
+    ids = {"subscriptionId": "subid", "resourceGroupName": "rg1", "thingName": "t1"}
+    first = Move("Things_CreateOrUpdate", {**ids, "api-version": "2019-12-01",
+                                            "body": {"properties": {"label": "Ops"}}},
+                 given=("subscriptionId", "resourceGroupName", "thingName"))
+    later = Move("Things_Get", {"subscriptionId": "subid", "resourceGroupName": "rg1",
+                                "api-version": "2019-12-01", "X-Target": "Things.Get"},
+                 refers=True, given=("subscriptionId", "resourceGroupName"), own=False)
+    text = phraser.instruction([first, later, Move("Things_ListKeys", {}, refers=True)], [], "k1")
+    assert text.count("2019-12-01") == 1 and text.count("rg1") == 1, text
+    assert "thing t1 (subscription ID 'subid', resource group name rg1)" in text
+    assert "with API version 2019-12-01, setting its label to 'Ops'" in text
+    assert "Things.Get" not in text and "list the thing keys" in text
+
+
+def test_a_create_under_a_parent_the_user_has_names_it(runtime) -> None:
+    phraser, Move = _arm_phraser(runtime)
+    move = Move("addNote", {"apiKey": "k-42", "body": {"text": "hello"}}, given=("apiKey",), own=False)
+    text = phraser.instruction([move], [], "k2")
+    assert "(API key k-42)" in text and "'hello'" in text
+
+
+@pytest.mark.parametrize(
+    ("summary", "operation", "expected"),
+    [
+        ("Regenerates primary key of the subscription.", "x", "regenerate primary key of the subscription"),
+        ("", "Subscription_ListSecrets", "list the subscription secrets"),
+        ("", "Subscription_CreateOrUpdate", "create or update the subscription"),
+        ("Compute atmospheric density", "y", "compute atmospheric density"),
+    ],
+)
+def test_third_person_summaries_and_arm_operation_ids_read_as_imperatives(
+    runtime, summary, operation, expected
+) -> None:
+    assert runtime.wording.verb_phrase(summary, operation, "/x") == expected
+
+
+def test_nouns_of_file_like_paths_and_series(runtime) -> None:
+    w = runtime.wording
+    assert w.path_noun("/translate/yoda.json") == "yoda"
+    assert w.singular("timeseries") == "timeseries" and w.plural("timeseries") == "timeseries"
+
+
+def test_outputs_reach_one_level_into_nested_answers(runtime) -> None:
+    answers = [{"density": {"units": "kg/m3", "value": 1.2e-12}, "meta": [1]}]
+    chosen = runtime.outputs.choose_outputs(answers)
+    assert chosen == [
+        {"step": 0, "pointer": "/density/units", "value": "kg/m3"},
+        {"step": 0, "pointer": "/density/value", "value": 1.2e-12},
+    ]

@@ -12,7 +12,7 @@ from importlib import resources
 
 from tqdm import tqdm
 
-from .app import load_sandbox
+from .app import base_path, load_sandbox
 from .datasets import FORMATS, RECORDS, DatasetContext, write_jsonl
 from .engine import SANDBOX_TOKEN
 from .server import run_server
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> None:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
-        "serve", help="serve the stateful sandbox (Swagger UI at /ui/)"
+        "serve", help="serve the stateful sandbox (Swagger UI at <base path>/ui/)"
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="interface to bind (default: 127.0.0.1)"
@@ -89,8 +89,10 @@ def main(argv: list[str] | None = None) -> None:
             )
         except ValueError as exc:  # a bad --store or --fixtures-file
             serve.error(str(exc))
+        base = base_path(sandbox.engine.document)  # the spec's server path: `/v2`
         print(
-            f"serving {__package__} on http://{args.host}:{args.port} (Swagger UI: /ui/)",
+            f"serving {__package__} on http://{args.host}:{args.port}{base or '/'}"
+            f" (Swagger UI: {base}/ui/)",
             file=sys.stderr,
         )
         run_server(sandbox, host=args.host, port=args.port)

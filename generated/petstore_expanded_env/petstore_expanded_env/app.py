@@ -246,7 +246,7 @@ class _Routes:
     """The spec's path templates as regexes, to reason about unrouted requests."""
 
     def __init__(self, engine: Engine) -> None:
-        base = re.escape(_base_path(engine.document))
+        base = re.escape(base_path(engine.document))
         self.templates: list[tuple[re.Pattern[str], dict[str, Any]]] = []
         by_path: dict[str, dict[str, Any]] = {}
         for op in engine.operations.values():
@@ -310,7 +310,7 @@ def _for_connexion(document: dict) -> dict:
     return clean(document)
 
 
-def _base_path(document: dict) -> str:
+def base_path(document: dict) -> str:
     """The first server's path, its `{variables}` at their defaults (as Connexion serves it)."""
     server = (document.get("servers") or [{}])[0] or {}
     url = str(server.get("url", "/"))

@@ -88,6 +88,8 @@ def label(name: str) -> str:
 def singular(word: str) -> str:
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    if word.endswith(("series", "species")):  # "timeseries" is one
+        return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith(("sses", "xes", "ches", "shes")):
@@ -98,6 +100,8 @@ def singular(word: str) -> str:
 
 
 def plural(word: str) -> str:
+    if word.endswith(("series", "species")):
+        return word
     if word.endswith(("s", "x", "ch", "sh")):
         return word if word.endswith("s") and singular(word) != word else word + "es"
     if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
@@ -183,7 +187,8 @@ def _noun_verb(operation: str) -> str:
     verb = _imperative(spoken[0])
     if verb == "create" and spoken[1:3] == ["or", "update"]:
         verb, spoken = "create or update", spoken[2:]
-    obj = " ".join(_ACRONYMS.get(w, w) for w in [*words(noun_), *spoken[1:]])
+    owner = [singular(w) for w in words(noun_)]  # "Things_ListKeys": the thing's keys
+    obj = " ".join(_ACRONYMS.get(w, w) for w in [*owner, *spoken[1:]])
     return f"{verb} the {obj}"
 
 

@@ -63,12 +63,16 @@ class HumanDriver:
             for n, fact in enumerate(facts)
             if n not in self.revealed and _mentions(question, fact, self.phraser)
         ]
-        pending = [n for n in range(len(facts)) if n not in self.revealed]
+        moves = moves_of(facts)
+        pending = [  # the next step that needs something from the user
+            n
+            for n in range(len(facts))
+            if n not in self.revealed and self.phraser.asks(moves[n])
+        ]
         chosen = asked or pending[:1]
         if not chosen:
             return "I have told you everything I know; please go ahead."
         self.revealed.update(chosen)
-        moves = moves_of(facts)
         return " ".join(self.phraser.reveal(moves[n]) for n in chosen)
 
     def _spoken(self, history: list[dict]) -> str:
@@ -100,6 +104,9 @@ def outputs_in(outputs: list[dict], text: str) -> bool:
 
 def _mentions(question: str, fact: dict, phraser: Any) -> bool:
     lowered = question.lower()
-    if phraser.action(fact["step"]) in lowered or fact["step"].lower() in lowered:
+    if (
+        phraser.action(fact["step"]).lower() in lowered
+        or fact["step"].lower() in lowered
+    ):
         return True
     return any(field.lower() in lowered for field, _ in spoken_values(fact["values"]))

@@ -76,9 +76,9 @@ class HttpExecutor:
             parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout
         )
         self.engine = engine
-        from .app import _base_path  # where Connexion mounts the API
+        from .app import base_path  # where Connexion mounts the API
 
-        self.prefix = parts.path.rstrip("/") or _base_path(engine.document)
+        self.prefix = parts.path.rstrip("/") or base_path(engine.document)
         self._tasks = itertools.count(1)
         self._name = f"envc-sample-{id(self):x}"
 
