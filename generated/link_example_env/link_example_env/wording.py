@@ -293,7 +293,14 @@ def join(items: list[str], last: str = " and ") -> str:
 def pointer_field(pointer: str) -> str:
     """The words for an output's JSON pointer ("/0/id" -> "ID")."""
     named = [p for p in parts(pointer) if not p.isdigit()]
+    while len(named) > 1 and named[0] in _ENVELOPES:  # JSON:API's `data`: the item
+        named = named[1:]
+    if len(named) > 1 and named[0] == "attributes":  # ... and its fields
+        named = named[1:]
     return field_of(tuple(named)) if named else "result"
+
+
+_ENVELOPES = frozenset("data result results item items response payload".split())
 
 
 def capital(text: str) -> str:
