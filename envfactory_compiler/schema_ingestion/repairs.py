@@ -21,6 +21,8 @@ each fix is a warning naming the JSON pointer of what was changed:
 - a `204` or `304` response with a body (`content`, or a Swagger 2
   `schema`): the body is dropped, since HTTP forbids one on these statuses
   and no server can send what the spec documents;
+- a `pattern` in another regex dialect (`\\p{L}`, a mid-pattern `(?i)`):
+  rewritten for Python's `re` (`regex_dialects`), or dropped if it cannot be;
 - a `pattern` written as a JavaScript regex literal, `/^...$/flags`: read as
   the text between the slashes (flags other than none dropping the pattern),
   because the literal form anchors after a `/` and so matches no string at
@@ -54,6 +56,7 @@ import rstr
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
 from .references import resolve_pointer
+from .regex_dialects import translate
 
 _SKIPPED_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
 _JSON_TYPES = {
@@ -240,7 +243,7 @@ _REGEX_LITERAL = re.compile(r"^/(\^.*|.*\$)/([a-z]*)$", re.DOTALL)
 def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
     literal = _REGEX_LITERAL.match(node["pattern"])
     if literal is None:
-        return []
+        return _repair_dialect(node, parts)
     pointer, pattern = pointer_join(*parts, "pattern"), node["pattern"]
     body, flags = literal.groups()
     if flags:
@@ -253,6 +256,23 @@ def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
                           "matches none of the lengths minLength/maxLength allow; dropped")]
     node["pattern"] = body
     return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal, which matches no string; read as {body!r}")]
+
+
+def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
+    """A pattern in another regex dialect, rewritten for Python's `re` (see
+    `regex_dialects`), or dropped when it cannot be."""
+    pattern = node["pattern"]
+    rewritten = translate(pattern)
+    if rewritten == pattern:
+        return []
+    pointer = pointer_join(*parts, "pattern")
+    if rewritten is None:
+        del node["pattern"]
+        return [(pointer, f"pattern {_short(pattern)} is in a regex dialect Python cannot read; dropped "
+                          "(values are checked by type and length only)")]
+    node["pattern"] = rewritten
+    return [(pointer, f"pattern {_short(pattern)} uses Unicode property classes or a mid-pattern flag; "
+                      "rewritten for Python's re (property classes as their code point ranges)")]
 
 
 def _meets_lengths(pattern: str, node: dict) -> bool:

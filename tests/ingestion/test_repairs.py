@@ -63,3 +63,20 @@ def test_wrong_type_defaults_are_split_or_dropped() -> None:
 def test_a_valid_spec_needs_no_repair() -> None:
     spec = SchemaLoader().load(str(Path(__file__).resolve().parents[2] / "specs" / "petstore.yaml"))
     assert not [w for w in spec.warnings if "validates without repairs" in w.hint]
+
+
+def test_patterns_in_other_regex_dialects_are_rewritten_or_dropped() -> None:
+    """AWS's `\\p{L}` classes and a mid-pattern `(?i)` mean the same in Python's
+    `re` once rewritten; a named back-reference it cannot read is dropped."""
+    import re
+
+    spec, warnings = _load("regex_dialects.yaml")
+    props = spec.document["paths"]["/tags"]["post"]["requestBody"]["content"]["application/json"]["schema"][
+        "properties"]
+    key, code = props["key"]["pattern"], props["code"]["pattern"]
+    assert re.fullmatch(key, "Zoë Ünal_1:x") and not re.fullmatch(key, "no;semicolons")
+    assert re.fullmatch(code, "vABC") and not re.fullmatch(code, "VABC")
+    assert "pattern" not in props["pair"]
+    base = "/paths/~1tags/post/requestBody/content/application~1json/schema/properties"
+    assert "rewritten for Python's re" in warnings[f"{base}/key/pattern"]
+    assert "dropped" in warnings[f"{base}/pair/pattern"]

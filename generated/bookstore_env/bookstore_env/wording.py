@@ -152,7 +152,12 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
     if text:
         first, _, rest = text.partition(" ")
         verb = _imperative(first.lower())
-        if verb is not None:
+        if verb is not None:  # "approves a request and returns it": both said so
+            rest = re.sub(
+                r"\band (\w+s)\b(?= (?:the|a|an|its|their|all)\b)",
+                lambda m: "and " + (_imperative(m.group(1).lower()) or m.group(1)),
+                rest,
+            )
             return (verb + (" " + rest if rest else "")).strip()
         if text.istitle():  # a noun phrase: "Price Estimates"
             return "get the " + text.lower()
