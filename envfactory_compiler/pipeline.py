@@ -11,9 +11,12 @@ validator's diagnostics even if normalising it also failed.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import dataclasses
 import multiprocessing
 import os
+import signal
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +79,22 @@ def verify_dependencies(spec: NormalizedSpec, rendered: RenderedPackage) -> tupl
     return verifier.verify(spec, graph), notes
 
 
+def _die_with_parent(parent: int) -> None:
+    """The validation worker ends when the build does: a build killed by a
+    timeout or a job scheduler must not leave it burning a core (Linux's
+    parent-death signal; elsewhere the pool's own shutdown is all there is)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class _Validation:
     """Validate a parsed spec, in a forked process where that is possible."""
 
@@ -86,7 +105,8 @@ class _Validation:
 
     def __enter__(self) -> "_Validation":
         if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))
             self.pending = self.pool.submit(validate_parsed, self.parsed)
         return self
 
