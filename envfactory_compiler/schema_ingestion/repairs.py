@@ -35,7 +35,10 @@ each fix is a warning naming the JSON pointer of what was changed:
   branch's `$ref`): read as `anyOf`. Every value of the extension also
   matches the base, so "exactly one" fails for every realistic value.
 
-Anything not listed here is left to the validator, which rejects it.
+Untidy parts that no reader misreads (unknown keys, duplicate `required`
+entries, a schema's `examples` map, the other version's `exclusiveMinimum`)
+are tidied by `untidy`, the same way. Anything not listed is left to the
+validator, which rejects it.
 
 `drop_broken_links` is applied to the served document only (after
 dependency inference has read, and warned about, the spec's own links): a
@@ -57,6 +60,7 @@ from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
 from .references import resolve_pointer
 from .regex_dialects import translate
+from .untidy import tidy
 
 _SKIPPED_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
 _JSON_TYPES = {
@@ -75,6 +79,7 @@ def repair(document: dict, family: str, file: str) -> list[Diagnostic]:
     notes += _drop_framing_headers(document)
     notes += _overlapping_one_of(document)
     notes += _closed_but_required(document)
+    notes += tidy(document, family, _walk(document, ()))
     for parts, node in _walk(document, ()):
         notes += _repair_node(node, parts, family)
     return [warning(file, pointer, message, "fix the spec so it validates without repairs") for pointer, message in notes]

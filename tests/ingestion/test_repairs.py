@@ -80,3 +80,31 @@ def test_patterns_in_other_regex_dialects_are_rewritten_or_dropped() -> None:
     base = "/paths/~1tags/post/requestBody/content/application~1json/schema/properties"
     assert "rewritten for Python's re" in warnings[f"{base}/key/pattern"]
     assert "dropped" in warnings[f"{base}/pair/pattern"]
+
+
+def test_untidy_parts_peers_accept_are_tidied_with_warnings() -> None:
+    """`info.logo`, a top-level `_id`, a tag's unknown key, `required` listing
+    a property twice, a 3.1-style `exclusiveMinimum` and an `examples` map on
+    a 3.0 schema: the spec builds, each one a warning naming its pointer."""
+    spec, warnings = _load("untidy.yaml")
+    document = spec.document
+    assert "logo" not in document["info"] and "_id" not in document
+    thing = document["components"]["schemas"]["Thing"]
+    assert list(thing["required"]) == ["id", "name"]
+    assert thing["properties"]["id"]["minimum"] == 0 and thing["properties"]["id"]["exclusiveMinimum"] is True
+    assert thing["properties"]["name"]["example"] == "Lamp" and "examples" not in thing["properties"]["name"]
+    assert {"/info/logo", "/_id", "/tags/0/color", "/components/schemas/Thing/required",
+            "/paths/~1things/get/parameters/0"} <= set(warnings)
+    assert not document["paths"]["/things"]["get"].get("parameters")  # the nameless one
+
+
+def test_a_property_named_like_a_keyword_is_left_alone() -> None:
+    from envfactory_compiler.schema_ingestion.untidy import tidy
+
+    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+                "components": {"schemas": {"Doc": {"type": "object", "properties": {
+                    "type": {"type": "string"}, "examples": {"type": "object", "properties": {"a": {"type": "string"}}}}}}}}
+    from envfactory_compiler.schema_ingestion.repairs import _walk
+
+    assert tidy(document, "3.0", _walk(document, ())) == []
+    assert "examples" in document["components"]["schemas"]["Doc"]["properties"]

@@ -1,0 +1,140 @@
+"""Untidy but readable documents: what peers accept, tidied, each a warning.
+
+Real specs carry things the OpenAPI schema forbids but no reader misreads,
+and a peer generator builds them. They are tidied before validation so the
+spec builds and the served document stays valid:
+
+- unknown keys on the fixed objects (the root, `info`, `contact`, `license`,
+  tags, servers, `externalDocs`: `info.logo`, a top-level `_id`): dropped;
+- duplicate entries in a schema's `required`: listed once;
+- `examples` given as a map on a schema (it is a list in 3.1, absent in 3.0):
+  its first value becomes the schema's `example` (3.0) or `examples` (3.1);
+- `exclusiveMinimum`/`exclusiveMaximum` in the other version's form (a flag
+  with `minimum` in 3.1, a number in 3.0): rewritten in the document's own;
+- `$recursiveAnchor` (a 2019-09 keyword 3.1's dialect dropped): removed;
+- a query, header or cookie parameter whose name is empty: dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ..diagnostics import pointer_join
+
+_ROOT = {
+    "2.0": "swagger info host basePath schemes consumes produces paths definitions parameters responses "
+           "securityDefinitions security tags externalDocs",
+    "3.0": "openapi info servers paths components security tags externalDocs",
+    "3.1": "openapi info jsonSchemaDialect servers paths webhooks components security tags externalDocs",
+}
+_FIXED = {  # object -> its keys (3.1's additions included: harmless in 3.0 documents)
+    "info": "title summary description termsOfService contact license version",
+    "contact": "name url email",
+    "license": "name identifier url",
+    "tag": "name description externalDocs",
+    "server": "url description variables",
+    "externalDocs": "description url",
+}
+
+
+def tidy(document: dict, family: str, nodes: Iterator[tuple[tuple, dict]]) -> list[tuple[str, str]]:
+    """Tidy `document` in place (see the module docstring); `nodes` walks its objects."""
+    notes = list(_unknown_keys(document, family)) + _nameless_parameters(document)
+    for parts, node in nodes:
+        notes += _schema_keywords(node, parts, family)
+    return notes
+
+
+def _unknown_keys(document: dict, family: str) -> Iterator[tuple[str, str]]:
+    yield from _drop_unknown(document, (), set(_ROOT[family].split()))
+    info = document.get("info")
+    if isinstance(info, dict):
+        yield from _drop_unknown(info, ("info",), set(_FIXED["info"].split()))
+        for key in ("contact", "license"):
+            if isinstance(info.get(key), dict):
+                yield from _drop_unknown(info[key], ("info", key), set(_FIXED[key].split()))
+    for section, kind in (("tags", "tag"), ("servers", "server")):
+        for index, item in enumerate(document.get(section) or ()):
+            if isinstance(item, dict):
+                yield from _drop_unknown(item, (section, index), set(_FIXED[kind].split()))
+    if isinstance(document.get("externalDocs"), dict):
+        yield from _drop_unknown(document["externalDocs"], ("externalDocs",), set(_FIXED["externalDocs"].split()))
+
+
+def _nameless_parameters(document: dict) -> list[tuple[str, str]]:
+    """A query/header/cookie parameter with an empty name (`name: ""`) names
+    nothing a request can carry: dropped."""
+    notes = []
+    paths = document.get("paths")
+    for path, item in (paths.items() if isinstance(paths, dict) else ()):
+        if not isinstance(item, dict):
+            continue
+        owners = [((), item)] + [((m,), op) for m, op in item.items() if isinstance(op, dict) and m != "parameters"]
+        for where, owner in owners:
+            params = owner.get("parameters")
+            if not isinstance(params, list):
+                continue
+            for index in reversed(range(len(params))):
+                param = params[index]
+                if isinstance(param, dict) and param.get("name") == "" and param.get("in") != "path":
+                    del params[index]
+                    notes.append((pointer_join("paths", path, *where, "parameters", index),
+                                  "a parameter with an empty name; dropped"))
+    return notes
+
+
+def _drop_unknown(node: dict, parts: tuple, allowed: set[str]) -> Iterator[tuple[str, str]]:
+    for key in [k for k in node if isinstance(k, str) and k not in allowed and not k.startswith("x-")]:
+        del node[key]
+        yield pointer_join(*parts, key), f"{key!r} is not an OpenAPI field here; dropped"
+
+
+def _schema_keywords(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]:
+    notes = []
+    required = node.get("required")
+    if isinstance(required, list) and all(isinstance(r, str) for r in required) and len(set(required)) < len(required):
+        node["required"] = list(dict.fromkeys(required))
+        notes.append((pointer_join(*parts, "required"), "'required' lists a property twice; listed once"))
+    if _is_schema(node, parts) and isinstance(node.get("examples"), dict):
+        notes += _examples_map(node, parts, family)
+    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+        notes += _exclusive(node, parts, family, bound, limit)
+    if family == "3.1" and "$recursiveAnchor" in node:
+        del node["$recursiveAnchor"]
+        notes.append((pointer_join(*parts, "$recursiveAnchor"), "'$recursiveAnchor' is not in 3.1's dialect; dropped"))
+    return notes
+
+
+def _is_schema(node: dict, parts: tuple) -> bool:
+    """A schema object, not a parameter, header or media type (where `examples` is a map)."""
+    if "in" in node or "schema" in node or "content" in node or (len(parts) >= 2 and parts[-2] == "content"):
+        return False
+    if parts and parts[-1] in ("properties", "patternProperties", "definitions", "schemas"):
+        return False  # a map of schemas by name (a property may be called `type`)
+    return any(k in node for k in ("type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "format"))
+
+
+def _examples_map(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]:
+    first = next(iter(node.pop("examples").values()), None)
+    value = first.get("value") if isinstance(first, dict) and "value" in first else first
+    pointer = pointer_join(*parts, "examples")
+    if family == "3.1":
+        node["examples"] = [value]
+        return [(pointer, "'examples' on a schema is a list; its first value kept as one")]
+    node.setdefault("example", value)
+    return [(pointer, "'examples' on a schema (a map) is not OpenAPI 3.0; its first value became 'example'")]
+
+
+def _exclusive(node: dict, parts: tuple, family: str, bound: str, limit: str) -> list[tuple[str, str]]:
+    value = node.get(bound)
+    pointer = pointer_join(*parts, bound)
+    if family == "3.1" and isinstance(value, bool):
+        if value and isinstance(node.get(limit), (int, float)):
+            node[bound] = node.pop(limit)
+            return [(pointer, f"'{bound}: true' is 3.0's form; read as {bound}: {node[bound]} (3.1's)")]
+        del node[bound]
+        return [(pointer, f"'{bound}: {str(value).lower()}' is 3.0's form; dropped")]
+    if family in ("2.0", "3.0") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        node[limit], node[bound] = value, True
+        return [(pointer, f"'{bound}: {value}' is 3.1's form; read as {limit}: {value}, {bound}: true")]
+    return []
