@@ -12,14 +12,18 @@ spec builds and the served document stays valid:
 - `exclusiveMinimum`/`exclusiveMaximum` in the other version's form (a flag
   with `minimum` in 3.1, a number in 3.0): rewritten in the document's own;
 - `$recursiveAnchor` (a 2019-09 keyword 3.1's dialect dropped): removed;
-- a query, header or cookie parameter whose name is empty: dropped.
+- a query, header or cookie parameter whose name is empty: dropped;
+- two path templates that differ only in parameter names: one route, the
+  second's operations moved to the first (one whose method clashes left out).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterator
 
 from ..diagnostics import pointer_join
+from .references import resolve_pointer
 
 _ROOT = {
     "2.0": "swagger info host basePath schemes consumes produces paths definitions parameters responses "
@@ -39,7 +43,7 @@ _FIXED = {  # object -> its keys (3.1's additions included: harmless in 3.0 docu
 
 def tidy(document: dict, family: str, nodes: Iterator[tuple[tuple, dict]]) -> list[tuple[str, str]]:
     """Tidy `document` in place (see the module docstring); `nodes` walks its objects."""
-    notes = list(_unknown_keys(document, family)) + _nameless_parameters(document)
+    notes = list(_unknown_keys(document, family)) + _nameless_parameters(document) + _same_routes(document)
     for parts, node in nodes:
         notes += _schema_keywords(node, parts, family)
     return notes
@@ -81,6 +85,61 @@ def _nameless_parameters(document: dict) -> list[tuple[str, str]]:
                     notes.append((pointer_join("paths", path, *where, "parameters", index),
                                   "a parameter with an empty name; dropped"))
     return notes
+
+
+def _same_routes(document: dict) -> list[tuple[str, str]]:
+    """Two templates that differ only in parameter names (`/v1/{name}` and
+    `/v1/{database}`) are one route: the later one's operations join the
+    first, their path parameters renamed to the first's; an operation whose
+    method the first already has is left out."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return []
+    notes, first = [], {}
+    for path in list(paths):
+        shape = re.sub(r"\{[^}]*\}", "{}", path)
+        if shape not in first:
+            first[shape] = path
+            continue
+        kept, item = first[shape], paths.pop(path)
+        if not isinstance(item, dict) or not isinstance(paths[kept], dict):
+            continue
+        names = dict(zip(re.findall(r"\{([^}]*)\}", path), re.findall(r"\{([^}]*)\}", kept)))
+        for method, operation in item.items():
+            pointer = pointer_join("paths", path, method)
+            if method in paths[kept] or not isinstance(operation, dict) or method == "parameters":
+                if method != "parameters":
+                    notes.append((pointer, f"{path!r} is the route {kept!r} already has {method.upper()} on; left out"))
+                continue
+            operation = dict(operation)
+            shared = [p for p in item.get("parameters") or () if _named_path(document, p) not in
+                      {_named_path(document, q) for q in operation.get("parameters") or ()}]
+            operation["parameters"] = [_renamed(document, p, names) for p in [*shared, *(operation.get("parameters") or ())]]
+            paths[kept][method] = operation
+            notes.append((pointer, f"{path!r} and {kept!r} match the same URLs; {method.upper()} joins {kept!r}"))
+    return notes
+
+
+def _named_path(document: dict, param: Any) -> Any:
+    param = _local(document, param)
+    return (param.get("in"), param.get("name")) if isinstance(param, dict) else None
+
+
+def _renamed(document: dict, param: Any, names: dict[str, str]) -> Any:
+    resolved = _local(document, param)
+    if isinstance(resolved, dict) and resolved.get("in") == "path" and resolved.get("name") in names:
+        return {**resolved, "name": names[resolved["name"]]}
+    return param
+
+
+def _local(document: dict, node: Any) -> Any:
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if isinstance(ref, str) and ref.startswith("#/"):
+        try:
+            return resolve_pointer(document, ref[1:])
+        except (KeyError, IndexError, ValueError, TypeError):
+            return node
+    return node
 
 
 def _drop_unknown(node: dict, parts: tuple, allowed: set[str]) -> Iterator[tuple[str, str]]:

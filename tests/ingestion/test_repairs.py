@@ -108,3 +108,15 @@ def test_a_property_named_like_a_keyword_is_left_alone() -> None:
 
     assert tidy(document, "3.0", _walk(document, ())) == []
     assert "examples" in document["components"]["schemas"]["Doc"]["properties"]
+
+
+def test_templates_that_differ_only_in_names_are_one_route() -> None:
+    """`/a/{x}` and `/a/{y}` match the same URLs: the second's DELETE joins the
+    first (its parameter renamed), its GET, which the first has, is left out."""
+    spec, warnings = _load("duplicate_path_templates.yaml")
+    assert list(spec.document["paths"]) == ["/a/{x}"]
+    route = spec.document["paths"]["/a/{x}"]
+    assert set(route) == {"get", "delete"}
+    assert route["delete"]["parameters"][0]["name"] == "x"
+    assert "left out" in warnings["/paths/~1a~1{y}/get"]
+    assert "joins '/a/{x}'" in warnings["/paths/~1a~1{y}/delete"]
