@@ -29,7 +29,7 @@ def made(tmp_path_factory):
     """Each shape built once, sampled (40 records) and given 8 blueprints."""
     work = tmp_path_factory.mktemp("shapes")
     found = {}
-    for name in ("arm_resource", "computed_answers", "unconnected_reads"):
+    for name in ("arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"):
         package = build(SHAPES / f"{name}.yaml", work / "out", name)
         sample, tasks = work / f"{name}.jsonl", work / f"{name}.tasks.jsonl"
         common = ("--seed", "0", "--fixtures", "1")
@@ -43,7 +43,7 @@ def figures(package: Path, path: Path) -> dict:
     return json.loads(run("quality", str(path), "--package", str(package), "--json"))
 
 
-@pytest.mark.parametrize("name", ["arm_resource", "computed_answers", "unconnected_reads"])
+@pytest.mark.parametrize("name", ["arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"])
 def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> None:
     package, sampled, tasks = made[name]
     assert len(sampled) == 40 and len(tasks) == 8
@@ -55,7 +55,8 @@ def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> N
         assert report["artifacts"]["messages"] == 0, (kind, report)
     for task in tasks:  # said in words: no operationId, no "get regenerates"
         assert not re.search(r"Subscription_|\bget \w+s\b of|json's", task["instruction"])
-        assert task["outputs"], task["instruction"]  # it asks for what the calls reveal
+        changed = any(task["diff"].get(k) for k in ("created", "updated", "deleted"))
+        assert task["outputs"] or changed, task["instruction"]  # something a do-nothing agent fails
 
 
 def test_an_arm_context_parameter_keeps_one_value_per_task(made) -> None:
@@ -129,3 +130,17 @@ def test_reads_nothing_connects_make_one_call_tasks(made) -> None:
     _, sampled, tasks = made["unconnected_reads"]
     assert {r["metadata"]["depth"] for r in sampled} == {1}
     assert {len(t["actions"]) for t in tasks} == {1}
+
+
+def test_a_parameter_its_schema_fixes_needs_no_producer(made) -> None:
+    """ARM's singleton sub-resources (`{policyName}` is always `default`): the
+    calls take the one value, so they sample at all (0 records before)."""
+    _, sampled, tasks = made["singleton_resource"]
+    names = {
+        json.loads(call["function"]["arguments"])["policyName"]
+        for record in sampled
+        for message in record["messages"]
+        for call in message.get("tool_calls") or ()
+    }
+    assert names == {"default"}
+    assert all("default" not in t["instruction"] for t in tasks)  # protocol, not the user's words

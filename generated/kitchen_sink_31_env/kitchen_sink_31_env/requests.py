@@ -163,6 +163,17 @@ class RequestBuilder:
             return True
         return self._required(plan.body_schema, pointer)
 
+    def fixed(self, name: str, location: str, param: str) -> bool:
+        """Whether `name`'s parameter can take one value only (a one-member
+        enum, a `const`): nothing has to produce it."""
+        for declared, schema in self._plan(name).params:
+            if (declared.location, declared.name) == (location, param):
+                enum = schema.get("enum") if isinstance(schema, dict) else None
+                return "const" in (schema or {}) or (
+                    isinstance(enum, list) and len(enum) == 1
+                )
+        return False
+
     def body_key(self, name: str) -> str:
         return self._plan(name).body_key
 

@@ -256,10 +256,13 @@ def _covering(candidates: list[_Produced], wanted: set[str]) -> list[_Produced]:
 
 
 def leave_out(dag: nx.DiGraph, optional: Mapping[str, Any]) -> None:
-    """Declare, per consumer, the body fields (("body", pointer) keys) its schema
-    does not require: a confirmed edge that binds one fills it when a value
-    exists, and otherwise the request goes without it instead of waiting
-    (a member's optional `RoleSid` does not hold back creating the member)."""
+    """Declare, per consumer, the parameters it need not wait for: body fields
+    (("body", pointer) keys) its schema does not require, and parameters its
+    schema fixes (a one-member enum: ARM's `{tableAuditingPolicyName}` is
+    `default`). A confirmed edge that binds one fills it when a value exists,
+    and otherwise the request goes without it (or with the fixed value)
+    instead of waiting (a member's optional `RoleSid` does not hold back
+    creating the member)."""
     tables = _tables(dag)
     for name, keys in optional.items():
         tables.optional[name] = frozenset(keys)
@@ -326,9 +329,12 @@ def _build_targets(
         Target(
             key[0],
             key[1],
-            key[0] == "path"
-            or key in required_params
-            or (key not in optional and any(s.confirmed for s in found)),
+            key not in optional
+            and (
+                key[0] == "path"
+                or key in required_params
+                or any(s.confirmed for s in found)
+            ),
             tuple(sorted(found, key=lambda s: not s.confirmed)),
         )
         for key, found in sources.items()

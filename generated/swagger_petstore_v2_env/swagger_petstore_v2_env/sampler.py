@@ -116,9 +116,12 @@ class TrajectorySampler(Guidance):
                 name: [
                     t.key
                     for t in empty.targets(self.operations[name], self.dag)
-                    if t.location == "body"
-                    and not self.requests.requires(name, t.name)
-                    and not self._addresses(name, t.name)
+                    if (
+                        t.location == "body"
+                        and not self.requests.requires(name, t.name)
+                        and not self._addresses(name, t.name)
+                    )
+                    or self.requests.fixed(name, t.location, t.name)
                 ]
                 for name in self.order
             },
@@ -403,7 +406,15 @@ class TrajectorySampler(Guidance):
                 )
         except UnresolvableParameterError as exc:
             return Failed(str(exc))
-        given = self.given(op, state, resolved, rng)
+        # a parameter its schema fixes takes that value, whatever answered or was seeded
+        resolved = {
+            k: v for k, v in resolved.items() if not self.requests.fixed(operation, *k)
+        }
+        given = {
+            k: v
+            for k, v in self.given(op, state, resolved, rng).items()
+            if not self.requests.fixed(operation, *k)
+        }
         carried = {  # a context parameter (an API version, a region) keeps its value
             (p.location, p.name): self._context[(p.location, p.name)]
             for p in op.params
