@@ -28,6 +28,17 @@ def resolve_pointer(document: Any, pointer: str) -> Any:
     return node
 
 
+def resolve_local(document: Any, node: Any) -> Any:
+    """`node`, or what its local `$ref` points at (itself when that is unresolvable)."""
+    ref = node.get("$ref") if isinstance(node, dict) else None
+    if not (isinstance(ref, str) and ref.startswith("#/")):
+        return node
+    try:
+        return resolve_pointer(document, ref[1:])
+    except (KeyError, IndexError, ValueError, TypeError):
+        return node
+
+
 def bundle(document: Any, location: str, *, allow_remote: bool, ref_root: str | None = None) -> Any:
     """Return `document` with every non-local `$ref` replaced by local content;
     a file `$ref` may reach only `ref_root` (default: the spec's folder) and below."""

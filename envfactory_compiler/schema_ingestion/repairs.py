@@ -58,7 +58,7 @@ import rstr
 
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
-from .references import resolve_pointer
+from .references import resolve_local as _local
 from .regex_dialects import translate
 from .untidy import tidy
 
@@ -229,17 +229,6 @@ def _extends_sibling(document: dict, branches: list) -> bool:
         if isinstance(parts, list) and any(isinstance(p, dict) and p.get("$ref") in refs for p in parts):
             return True
     return False
-
-
-def _local(document: dict, node: Any) -> Any:
-    """`node`, or what its local `$ref` points at."""
-    ref = _mapping(node).get("$ref")
-    if not (isinstance(ref, str) and ref.startswith("#/")):
-        return node
-    try:
-        return resolve_pointer(document, ref[1:])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None  # local refs are checked before repairs run; a repair never raises
 
 
 _REGEX_LITERAL = re.compile(r"^/(\^.*|.*\$)/([a-z]*)$", re.DOTALL)

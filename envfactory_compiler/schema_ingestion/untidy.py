@@ -23,7 +23,7 @@ import re
 from typing import Any, Iterator
 
 from ..diagnostics import pointer_join
-from .references import resolve_pointer
+from .references import resolve_local as _local
 
 _ROOT = {
     "2.0": "swagger info host basePath schemes consumes produces paths definitions parameters responses "
@@ -130,16 +130,6 @@ def _renamed(document: dict, param: Any, names: dict[str, str]) -> Any:
     if isinstance(resolved, dict) and resolved.get("in") == "path" and resolved.get("name") in names:
         return {**resolved, "name": names[resolved["name"]]}
     return param
-
-
-def _local(document: dict, node: Any) -> Any:
-    ref = node.get("$ref") if isinstance(node, dict) else None
-    if isinstance(ref, str) and ref.startswith("#/"):
-        try:
-            return resolve_pointer(document, ref[1:])
-        except (KeyError, IndexError, ValueError, TypeError):
-            return node
-    return node
 
 
 def _drop_unknown(node: dict, parts: tuple, allowed: set[str]) -> Iterator[tuple[str, str]]:

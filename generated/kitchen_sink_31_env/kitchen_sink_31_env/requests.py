@@ -20,6 +20,7 @@ from urllib.parse import quote
 from .catalog import Operation, Param
 from .engine import SANDBOX_TOKEN, Engine
 from .pointers import find, pointer
+from .policies import one_value
 from .pointers import parts as _parts
 
 OPTIONAL_COUNTS = (
@@ -166,13 +167,11 @@ class RequestBuilder:
     def fixed(self, name: str, location: str, param: str) -> bool:
         """Whether `name`'s parameter can take one value only (a one-member
         enum, a `const`): nothing has to produce it."""
-        for declared, schema in self._plan(name).params:
-            if (declared.location, declared.name) == (location, param):
-                enum = schema.get("enum") if isinstance(schema, dict) else None
-                return "const" in (schema or {}) or (
-                    isinstance(enum, list) and len(enum) == 1
-                )
-        return False
+        return any(
+            (declared.location, declared.name) == (location, param)
+            and one_value(schema)
+            for declared, schema in self._plan(name).params
+        )
 
     def body_key(self, name: str) -> str:
         return self._plan(name).body_key

@@ -27,7 +27,7 @@ from .outputs import choose_outputs
 from .phrasing import Move, Phraser
 from .mentions import naming
 from .pointers import find, without
-from .policies import own_key, scalars
+from .policies import in_path_order, own_key, scalars
 from .trajectory import Trajectory
 
 FORMATS = ("openai", "sharegpt", "raw")
@@ -95,7 +95,7 @@ class DatasetContext:
                 step.operation,
                 without(step.arguments, list(step.bound)),
                 refers=bool(step.bound),
-                given=_in_path_order(given.get(number, ()), path),
+                given=in_path_order(given.get(number, ()), path),
                 named=_named(step.arguments, step.bound, answers[:number]),
                 own=bool(given.get(number)) and own_key(path) in given[number],
             )
@@ -241,8 +241,3 @@ def _named(arguments: Any, bound: Iterable[str], answers: list[Any]) -> tuple:
 def _key(trajectory: Trajectory) -> str:
     """What seeds a record's phrasing: the tree and the path within it."""
     return f"{trajectory.seed}:" + ",".join(trajectory.operations)
-
-
-def _in_path_order(names: list[str] | tuple, path: str) -> tuple[str, ...]:
-    """Ids as the path has them: parents first, the item's own key last."""
-    return tuple(sorted(names, key=lambda n: path.find("{" + n + "}")))

@@ -39,7 +39,15 @@ from .outputs import choose_outputs
 from .phrasing import Persona, Phraser, moves_of
 from .mentions import naming
 from .pointers import find, parts, pointer, without
-from .policies import body_key, id_arguments, load_suite, own_key, scalars, text
+from .policies import (
+    body_key,
+    id_arguments,
+    in_path_order,
+    load_suite,
+    own_key,
+    scalars,
+    text,
+)
 from .sampler import TrajectorySampler
 from .session import SessionStateManager
 from .trajectory import Trajectory
@@ -211,9 +219,15 @@ class TaskBuilder:
         if isinstance(values.get(key), dict):
             inner = [b for b in bound if b.startswith("/")]
             values = without(values, [pointer(key, *parts(b)) for b in inner])
-        named = sorted(  # parents first, the item's own key last, as the path has them
-            (p.name for p in op.params if p.name in given_paths and p.name in values),
-            key=lambda n: op.path.find("{" + n + "}"),
+        named = list(
+            in_path_order(
+                (
+                    p.name
+                    for p in op.params
+                    if p.name in given_paths and p.name in values
+                ),
+                op.path,
+            )
         )
         places = [
             pointer(key, *parts(b)) if b.startswith("/") else pointer(b)

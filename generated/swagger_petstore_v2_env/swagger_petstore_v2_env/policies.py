@@ -232,6 +232,19 @@ def _unproduced(
     return None
 
 
+def in_path_order(names: Any, path: str) -> tuple[str, ...]:
+    """Path parameters as the template has them: parents first, the item's own key last."""
+    return tuple(sorted(names, key=lambda n: path.find("{" + n + "}")))
+
+
+def one_value(schema: Any) -> bool:
+    """Whether a schema allows a single value (a one-member enum, a `const`)."""
+    if not isinstance(schema, dict):
+        return False
+    enum = schema.get("enum")
+    return "const" in schema or (isinstance(enum, list) and len(enum) == 1)
+
+
 def own_key(path: str) -> str | None:
     """The path parameter naming the item itself: the template's last one."""
     names = re.findall(r"\{([^}]+)\}", path)

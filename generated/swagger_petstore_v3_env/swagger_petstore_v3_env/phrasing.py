@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .llm import LLM, LLMError
-from .policies import scalars
+from .policies import one_value, scalars
 from .wording import (
     capital,
     fields_phrase,
@@ -341,10 +341,7 @@ class Phraser:
             )
             properties = (tool.get("parameters") or {}).get("properties") or {}
             found = self._fixed_args[name] = frozenset(
-                key
-                for key, schema in properties.items()
-                if isinstance(schema, dict)
-                and ("const" in schema or len(schema.get("enum") or ()) == 1)
+                key for key, schema in properties.items() if one_value(schema)
             )
         return found
 
