@@ -31,9 +31,22 @@ from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from httpload import Connection, build_package, free_port, serve_package  # noqa: E402
-from load_test import AUTH, BASE, FIXTURES, SPEC, Worker, collect, create_tasks, load_package, replay_check  # noqa: E402
+from load_test import (
+    AUTH,
+    BASE,
+    FIXTURES,
+    SPEC,
+    Worker,
+    collect,
+    create_tasks,
+    load_package,
+    replay_check,
+)  # noqa: E402
 
-async def run_until_killed(workers: list[Worker], kill: float, server, budget: float) -> None:
+
+async def run_until_killed(
+    workers: list[Worker], kill: float, server, budget: float
+) -> None:
     async def run(worker: Worker) -> None:
         await worker.start()
         try:
@@ -50,11 +63,17 @@ async def run_until_killed(workers: list[Worker], kill: float, server, budget: f
 
 async def check_task(port: int, package, worker: Worker) -> list[str]:
     entries, state = await collect(port, worker.task_id)
-    traced = {e["headers"]["x-load-id"]: e for e in entries if "x-load-id" in (e.get("headers") or {})}
-    lost = [f"{worker.task_id}: {load_id} ({status}) not as acknowledged"
-            for load_id, status, answer in worker.acked
-            if (traced.get(load_id) or {}).get("status") != status
-            or traced[load_id].get("response") != answer]
+    traced = {
+        e["headers"]["x-load-id"]: e
+        for e in entries
+        if "x-load-id" in (e.get("headers") or {})
+    }
+    lost = [
+        f"{worker.task_id}: {load_id} ({status}) not as acknowledged"
+        for load_id, status, answer in worker.acked
+        if (traced.get(load_id) or {}).get("status") != status
+        or traced[load_id].get("response") != answer
+    ]
     lost += [f"{worker.label}: {m}" for m in replay_check(package, entries, state)]
     connection = Connection(port)
     headers = {**AUTH, "X-Envc-Task": worker.task_id}
@@ -62,14 +81,20 @@ async def check_task(port: int, package, worker: Worker) -> list[str]:
         for item_id, item in model.items():
             if item_id == worker.pending:
                 continue
-            reply = await connection.request("GET", f"{BASE}{path}/{item_id}", headers=headers)
+            reply = await connection.request(
+                "GET", f"{BASE}{path}/{item_id}", headers=headers
+            )
             if reply.status != 200 or reply.json() != item:
-                lost.append(f"{worker.label}: {path}/{item_id} answered {reply.status} after restart")
+                lost.append(
+                    f"{worker.label}: {path}/{item_id} answered {reply.status} after restart"
+                )
     await connection.close()
     return lost
 
 
-async def fault_test(project: Path, work: Path, *, tasks: int, kill_after: float, budget: float) -> dict:
+async def fault_test(
+    project: Path, work: Path, *, tasks: int, kill_after: float, budget: float
+) -> dict:
     package = load_package(project)
     options = ["--fixtures", str(FIXTURES), "--store", f"sqlite:{work / 'state.db'}"]
     port = free_port()
@@ -90,29 +115,54 @@ async def fault_test(project: Path, work: Path, *, tasks: int, kill_after: float
         for worker in workers:
             lost += await check_task(port, package, worker)
         project_id = task_ids[0].split(".task-")[0]
-        listing = await Connection(port).request("GET", f"/_sandbox/projects/{quote(project_id)}/tasks")
+        listing = await Connection(port).request(
+            "GET", f"/_sandbox/projects/{quote(project_id)}/tasks"
+        )
         if listing.status != 200 or listing.json()["tasks"] != task_ids:
             lost.append(f"project {project_id} lists {listing.body[:200]!r}")
     finally:
         server.stop()
     writes = sum(w.writes for w in workers)
-    return {"tasks": tasks, "acknowledged_calls": len(acked), "acknowledged_writes": writes,
-            "killed_after_s": kill_after, "restart_s": round(restart_s, 2), "lost": lost}
+    return {
+        "tasks": tasks,
+        "acknowledged_calls": len(acked),
+        "acknowledged_writes": writes,
+        "killed_after_s": kill_after,
+        "restart_s": round(restart_s, 2),
+        "lost": lost,
+    }
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tasks", type=int, default=16)
-    parser.add_argument("--kill-after", type=float, default=3.0, help="seconds of load before SIGKILL")
+    parser.add_argument(
+        "--kill-after", type=float, default=3.0, help="seconds of load before SIGKILL"
+    )
     parser.add_argument("--budget", type=float, default=60)
-    parser.add_argument("--package", type=Path, help="a built package project (default: build SPEC)")
+    parser.add_argument(
+        "--package", type=Path, help="a built package project (default: build SPEC)"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="envc-fault-"))
-    project = (args.package or build_package(SPEC, work / "out", "fault_petstore")).resolve()
-    report = asyncio.run(fault_test(project, work, tasks=args.tasks, kill_after=args.kill_after,
-                                    budget=args.budget))
-    print(json.dumps({k: v for k, v in report.items() if k != "lost"}),
-          f"lost: {len(report['lost'])}")
+    project = (
+        args.package or build_package(SPEC, work / "out", "fault_petstore")
+    ).resolve()
+    report = asyncio.run(
+        fault_test(
+            project,
+            work,
+            tasks=args.tasks,
+            kill_after=args.kill_after,
+            budget=args.budget,
+        )
+    )
+    print(
+        json.dumps({k: v for k, v in report.items() if k != "lost"}),
+        f"lost: {len(report['lost'])}",
+    )
     for line in report["lost"][:20]:
         print("  lost:", line)
     sys.exit(1 if report["lost"] or not report["acknowledged_writes"] else 0)

@@ -26,10 +26,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("package", nargs="?", default=str(ROOT / "generated" / "swagger_petstore_v3_env"))
-    parser.add_argument("-n", type=int, default=3000, help="trajectories in process (HTTP: n/10)")
+    parser.add_argument(
+        "package",
+        nargs="?",
+        default=str(ROOT / "generated" / "swagger_petstore_v3_env"),
+    )
+    parser.add_argument(
+        "-n", type=int, default=3000, help="trajectories in process (HTTP: n/10)"
+    )
     args = parser.parse_args()
-    logging.getLogger("connexion").setLevel(logging.ERROR)  # one notice per multi-type body
+    logging.getLogger("connexion").setLevel(
+        logging.ERROR
+    )  # one notice per multi-type body
     project = Path(args.package).resolve()
     sys.path.insert(0, str(project))
     package = importlib.import_module(project.name)
@@ -43,8 +51,10 @@ def main() -> None:
         seconds = time.perf_counter() - start
         executed = sum(tree.executed for tree in collection.trees)
         steps = sum(t.depth for t in collection.trajectories)
-        print(f"{'HTTP' if base_url else 'in-process':>10}: {n} trajectories in {seconds:.2f}s:"
-              f" {executed / seconds:,.0f} executed steps/s, {steps / seconds:,.0f} trajectory steps/s")
+        print(
+            f"{'HTTP' if base_url else 'in-process':>10}: {n} trajectories in {seconds:.2f}s:"
+            f" {executed / seconds:,.0f} executed steps/s, {steps / seconds:,.0f} trajectory steps/s"
+        )
         return collection
 
     print(f"{project.name}, one core")
@@ -52,7 +62,9 @@ def main() -> None:
     local = timed(args.n // 10)
     with package.SandboxServer(seed=0) as server:
         remote = timed(args.n // 10, server.base_url)
-    same = [t.to_dict() for t in local.trajectories] == [t.to_dict() for t in remote.trajectories]
+    same = [t.to_dict() for t in local.trajectories] == [
+        t.to_dict() for t in remote.trajectories
+    ]
     print(f"HTTP trajectories identical to in-process: {same}")
     print(f"memory per stored resource: {memory_per_item(package):,.0f} bytes")
 
@@ -60,7 +72,11 @@ def main() -> None:
 def memory_per_item(package, count: int = 5000) -> float:
     """Traced bytes of a task holding `count` items made by the sampler's own create calls."""
     sampler = package.TrajectorySampler(seed=0)
-    creates = sorted(n for n, op in sampler.operations.items() if op.role == "create" and n in sampler.starts)
+    creates = sorted(
+        n
+        for n, op in sampler.operations.items()
+        if op.role == "create" and n in sampler.starts
+    )
     state, session = sampler.start(random.Random(0))
     sampler.explore(0)  # sets up the per-tree bookkeeping `step` records into
     tracemalloc.start()

@@ -24,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from envfactory_compiler.dependency_inference import DependencyInferencer, unresolved_id_parameters  # noqa: E402
+from envfactory_compiler.dependency_inference import (
+    DependencyInferencer,
+    unresolved_id_parameters,
+)  # noqa: E402
 from envfactory_compiler.pipeline import compile_spec, verify_dependencies  # noqa: E402
 
 TRUTH = ROOT / "tests" / "dependencies" / "ground_truth"
@@ -38,7 +41,14 @@ def score(found: set[Edge], truth: set[Edge]) -> dict[str, float]:
     precision = hits / len(found) if found else 1.0
     recall = hits / len(truth) if truth else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": precision, "recall": recall, "f1": f1, "hits": hits, "found": len(found), "truth": len(truth)}
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "hits": hits,
+        "found": len(found),
+        "truth": len(truth),
+    }
 
 
 def schemathesis_edges(document: dict, names: dict[str, str]) -> set[Edge]:
@@ -66,10 +76,21 @@ def evaluate(spec_path: Path, truth: set[Edge] | None) -> dict:
     compile_seconds = time.perf_counter() - started
     spec, dag = result.spec, result.dag
     started = time.perf_counter()
-    verify_dependencies(spec, rendered)  # inference + verification alone, as the build runs them
+    verify_dependencies(
+        spec, rendered
+    )  # inference + verification alone, as the build runs them
     verify_seconds = time.perf_counter() - started
-    inferred = {(v.producer, v.consumer, b["name"]) for v in dag.verdicts for b in v.all_bindings}
-    confirmed = {(v.producer, v.consumer, b["name"]) for v in dag.verdicts if v.confirmed for b in v.bindings}
+    inferred = {
+        (v.producer, v.consumer, b["name"])
+        for v in dag.verdicts
+        for b in v.all_bindings
+    }
+    confirmed = {
+        (v.producer, v.consumer, b["name"])
+        for v in dag.verdicts
+        if v.confirmed
+        for b in v.bindings
+    }
     graph = DependencyInferencer(spec.document).infer(spec.endpoints)
     unresolved = unresolved_id_parameters(graph, spec.endpoints)
     id_params = sum(1 for e in spec.endpoints for p in e.params_in("path"))
@@ -86,7 +107,9 @@ def evaluate(spec_path: Path, truth: set[Edge] | None) -> dict:
         names = {f"{e.method.upper()} {e.path}": e.name for e in spec.endpoints}
         row["inference"] = score(inferred, truth)
         row["verification"] = score(confirmed, truth)
-        row["schemathesis"] = score(schemathesis_edges(rendered.module_json("openapi.json"), names), truth)
+        row["schemathesis"] = score(
+            schemathesis_edges(rendered.module_json("openapi.json"), names), truth
+        )
     return row
 
 
@@ -95,23 +118,38 @@ def _cell(s: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
     truths = {}
     for path in sorted(TRUTH.glob("*.json")):
         data = json.loads(path.read_text(encoding="utf-8"))
-        truths[data["spec"]] = {(e["producer"], e["consumer"], e["parameter"]) for e in data["edges"]}
-    rows = [evaluate(spec, truths.get(spec.name)) for spec in sorted(SPECS.glob("*.yaml"))]
+        truths[data["spec"]] = {
+            (e["producer"], e["consumer"], e["parameter"]) for e in data["edges"]
+        }
+    rows = [
+        evaluate(spec, truths.get(spec.name)) for spec in sorted(SPECS.glob("*.yaml"))
+    ]
 
-    print("precision/recall/F1 against tests/dependencies/ground_truth (edge = producer, consumer, parameter)")
-    print(f"{'spec':<26} {'truth':>5} {'envc inferred':>15} {'envc confirmed':>15} {'schemathesis':>15}")
-    totals = {k: {"hits": 0, "found": 0, "truth": 0} for k in ("inference", "verification", "schemathesis")}
+    print(
+        "precision/recall/F1 against tests/dependencies/ground_truth (edge = producer, consumer, parameter)"
+    )
+    print(
+        f"{'spec':<26} {'truth':>5} {'envc inferred':>15} {'envc confirmed':>15} {'schemathesis':>15}"
+    )
+    totals = {
+        k: {"hits": 0, "found": 0, "truth": 0}
+        for k in ("inference", "verification", "schemathesis")
+    }
     for row in rows:
         if "inference" not in row:
             continue
-        print(f"{row['spec']:<26} {row['inference']['truth']:>5} {_cell(row['inference']):>15} "
-              f"{_cell(row['verification']):>15} {_cell(row['schemathesis']):>15}")
+        print(
+            f"{row['spec']:<26} {row['inference']['truth']:>5} {_cell(row['inference']):>15} "
+            f"{_cell(row['verification']):>15} {_cell(row['schemathesis']):>15}"
+        )
         for key in totals:
             for field in ("hits", "found", "truth"):
                 totals[key][field] += row[key][field]
@@ -119,24 +157,41 @@ def main(argv: list[str] | None = None) -> int:
     for key, t in totals.items():
         precision = t["hits"] / t["found"] if t["found"] else 1.0
         recall = t["hits"] / t["truth"] if t["truth"] else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        f1 = (
+            2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        )
         total[key] = {"precision": precision, "recall": recall, "f1": f1, **t}
-    print(f"{'TOTAL':<26} {totals['inference']['truth']:>5} {_cell(total['inference']):>15} "
-          f"{_cell(total['verification']):>15} {_cell(total['schemathesis']):>15}")
+    print(
+        f"{'TOTAL':<26} {totals['inference']['truth']:>5} {_cell(total['inference']):>15} "
+        f"{_cell(total['verification']):>15} {_cell(total['schemathesis']):>15}"
+    )
 
-    print("\nunresolved id path parameters (no producer); build+verify time, and inference+verification alone")
+    print(
+        "\nunresolved id path parameters (no producer); build+verify time, and inference+verification alone"
+    )
     all_unresolved = all_params = 0
     for row in rows:
         all_unresolved += len(row["unresolved"])
         all_params += row["path_params"]
-        listed = ", ".join(row["unresolved"][:4]) + (" ..." if len(row["unresolved"]) > 4 else "")
-        print(f"{row['spec']:<26} ops={row['operations']:<4} unresolved={len(row['unresolved'])}/{row['path_params']:<4} "
-              f"build+verify={row['build_and_verify_seconds']:.2f}s verify={row['verify_seconds']:.2f}s "
-              f"({row['edges']} edges)  {listed}")
+        listed = ", ".join(row["unresolved"][:4]) + (
+            " ..." if len(row["unresolved"]) > 4 else ""
+        )
+        print(
+            f"{row['spec']:<26} ops={row['operations']:<4} unresolved={len(row['unresolved'])}/{row['path_params']:<4} "
+            f"build+verify={row['build_and_verify_seconds']:.2f}s verify={row['verify_seconds']:.2f}s "
+            f"({row['edges']} edges)  {listed}"
+        )
     share = all_unresolved / all_params if all_params else 0.0
-    print(f"{'TOTAL':<26} unresolved={all_unresolved}/{all_params} ({share:.1%} of path parameters)")
+    print(
+        f"{'TOTAL':<26} unresolved={all_unresolved}/{all_params} ({share:.1%} of path parameters)"
+    )
     if args.json:
-        args.json.write_text(json.dumps({"rows": rows, "total": total, "unresolved_share": share}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps(
+                {"rows": rows, "total": total, "unresolved_share": share}, indent=2
+            )
+            + "\n"
+        )
     return 0
 
 

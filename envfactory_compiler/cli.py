@@ -34,42 +34,94 @@ def main() -> None:
 
 @main.command()
 @click.argument("spec", metavar="SPEC")
-@click.option("-o", "--out", "out_dir", default="generated", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path), help="Directory that receives <name>_env/.")
-@click.option("--name", help="Package name (default: a slug of info.title); '_env' is appended.")
-@click.option("--allow-remote", is_flag=True, help="Allow fetching the spec or its $refs over HTTP(S).")
-@click.option("--max-bytes", type=int, default=None, help="Largest spec file accepted (default 32 MiB).")
-@click.option("--ref-root", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Folder a file $ref may reach into (default: the spec's own folder).")
-@click.option("--fail-on-warning", is_flag=True, help="Exit 1 when the build has warnings.")
-@click.option("-v", "--verbose", is_flag=True, help="Show every warning, not just the first few.")
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    default="generated",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory that receives <name>_env/.",
+)
+@click.option(
+    "--name", help="Package name (default: a slug of info.title); '_env' is appended."
+)
+@click.option(
+    "--allow-remote",
+    is_flag=True,
+    help="Allow fetching the spec or its $refs over HTTP(S).",
+)
+@click.option(
+    "--max-bytes",
+    type=int,
+    default=None,
+    help="Largest spec file accepted (default 32 MiB).",
+)
+@click.option(
+    "--ref-root",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Folder a file $ref may reach into (default: the spec's own folder).",
+)
+@click.option(
+    "--fail-on-warning", is_flag=True, help="Exit 1 when the build has warnings."
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Show every warning, not just the first few."
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
-def build(spec: str, out_dir: Path, name: str | None, allow_remote: bool, max_bytes: int | None,
-          ref_root: str | None, fail_on_warning: bool, verbose: bool, debug: bool) -> None:
+def build(
+    spec: str,
+    out_dir: Path,
+    name: str | None,
+    allow_remote: bool,
+    max_bytes: int | None,
+    ref_root: str | None,
+    fail_on_warning: bool,
+    verbose: bool,
+    debug: bool,
+) -> None:
     """Compile SPEC (OpenAPI 2.0/3.0/3.1, YAML or JSON) into OUT/<name>_env/.
 
     The package holds the bundled spec, pydantic models, a stateful Connexion
     sandbox and tool schemas. On bad input nothing is written.
     """
     try:
-        result = build_spec(spec, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes,
-                            ref_root=ref_root)
+        result = build_spec(
+            spec,
+            out_dir,
+            name=name,
+            allow_remote=allow_remote,
+            max_bytes=max_bytes,
+            ref_root=ref_root,
+        )
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
             click.echo(diagnostic.render(), err=True)
-        click.echo(f"envc: {spec}: build failed ({len(exc.diagnostics)} error(s)); nothing was written", err=True)
+        click.echo(
+            f"envc: {spec}: build failed ({len(exc.diagnostics)} error(s)); nothing was written",
+            err=True,
+        )
         sys.exit(1)
-    except Exception as exc:  # noqa: BLE001 - a bug: say so plainly, traceback on request
+    except (
+        Exception
+    ) as exc:  # noqa: BLE001 - a bug: say so plainly, traceback on request
         if debug:
             traceback.print_exc()
-        click.echo(f"envc: internal error while compiling {spec}: {type(exc).__name__}: {exc}"
-                   + ("" if debug else " (rerun with --debug for the traceback)"), err=True)
+        click.echo(
+            f"envc: internal error while compiling {spec}: {type(exc).__name__}: {exc}"
+            + ("" if debug else " (rerun with --debug for the traceback)"),
+            err=True,
+        )
         sys.exit(2)
     warnings = result.warnings
     for diagnostic in warnings if verbose else warnings[:MAX_WARNINGS_SHOWN]:
         click.echo(diagnostic.render(), err=True)
     if len(warnings) > MAX_WARNINGS_SHOWN and not verbose:
-        click.echo(f"... {len(warnings) - MAX_WARNINGS_SHOWN} more warning(s); use --verbose", err=True)
+        click.echo(
+            f"... {len(warnings) - MAX_WARNINGS_SHOWN} more warning(s); use --verbose",
+            err=True,
+        )
     report, dag = result.report, result.dag
     click.echo(
         f"{report.package}: {report.operations} operations, {report.resources} resources, "
@@ -89,14 +141,30 @@ def _module_dir(package: Path) -> Path:
 def _package_dag(package: Path) -> VerifiedDAG:
     path = _module_dir(package) / DAG_FILE
     if not path.is_file():
-        raise click.ClickException(f"{package} has no {DAG_FILE}: is it a package built by envc?")
+        raise click.ClickException(
+            f"{package} has no {DAG_FILE}: is it a package built by envc?"
+        )
     return VerifiedDAG.from_json(path.read_text(encoding="utf-8"))
 
 
 @main.command()
-@click.argument("target", metavar="SPEC_OR_PACKAGE", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="mermaid", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write here instead of stdout (required for png).")
+@click.argument(
+    "target", metavar="SPEC_OR_PACKAGE", type=click.Path(exists=True, path_type=Path)
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="mermaid",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here instead of stdout (required for png).",
+)
 def graph(target: Path, fmt: str, output: Path | None) -> None:
     """Show the dependency graph of a spec or a built package.
 
@@ -126,9 +194,20 @@ def graph(target: Path, fmt: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--base-url", help="Verify against this served API (the sandbox or the real one) instead of in process.")
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed for generated request values.")
+@click.argument(
+    "package", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
+@click.option(
+    "--base-url",
+    help="Verify against this served API (the sandbox or the real one) instead of in process.",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed for generated request values.",
+)
 def verify(package: Path, base_url: str | None, seed: int) -> None:
     """Re-run dependency verification of a built PACKAGE and print each edge's verdict.
 
@@ -139,18 +218,32 @@ def verify(package: Path, base_url: str | None, seed: int) -> None:
     module_dir = _module_dir(package)
     spec = SchemaLoader().load(str(module_dir / "openapi.json"))
     recorded = _package_dag(package)
-    verifier = (EnvironmentVerifier.over_http(spec, base_url, seed=seed) if base_url
-                else EnvironmentVerifier.in_process(module_dir, seed=seed))
+    verifier = (
+        EnvironmentVerifier.over_http(spec, base_url, seed=seed)
+        if base_url
+        else EnvironmentVerifier.in_process(module_dir, seed=seed)
+    )
     dag = verifier.verify(spec, recorded.graph(confirmed_only=False))
-    for verdict in sorted(dag.verdicts, key=lambda v: (not v.confirmed, v.producer, v.consumer)):
+    for verdict in sorted(
+        dag.verdicts, key=lambda v: (not v.confirmed, v.producer, v.consumer)
+    ):
         mark = "confirmed  " if verdict.confirmed else "unconfirmed"
         click.echo(f"{mark} {verdict.producer} -> {verdict.consumer}: {verdict.reason}")
-    click.echo(f"{len(dag.confirmed_edges())} confirmed, {len(dag.unconfirmed_edges())} unconfirmed, depth {dag.depth()}")
+    click.echo(
+        f"{len(dag.confirmed_edges())} confirmed, {len(dag.unconfirmed_edges())} unconfirmed, depth {dag.depth()}"
+    )
 
 
-@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
-                                "help_option_names": []})
-@click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@main.command(
+    context_settings={
+        "ignore_unknown_options": True,
+        "allow_extra_args": True,
+        "help_option_names": [],
+    }
+)
+@click.argument(
+    "package", type=click.Path(exists=True, file_okay=False, path_type=Path)
+)
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
 def sample(package: Path, args: tuple[str, ...]) -> None:
     """Sample training trajectories from a built PACKAGE (runs `python -m <package> sample ARGS`).
@@ -169,38 +262,66 @@ def _forwarded(command: str, summary: str) -> None:
         _package_module(package, "cli").main([command, *args])
 
     forward.__doc__ = f"{summary} (runs `python -m <package> {command} ARGS`; `--help` after PACKAGE lists ARGS)."
-    main.command(command, context_settings={"ignore_unknown_options": True, "allow_extra_args": True,
-                                            "help_option_names": []})(
-        click.argument("package", type=click.Path(exists=True, file_okay=False, path_type=Path))(
-            click.argument("args", nargs=-1, type=click.UNPROCESSED)(forward)))
+    main.command(
+        command,
+        context_settings={
+            "ignore_unknown_options": True,
+            "allow_extra_args": True,
+            "help_option_names": [],
+        },
+    )(
+        click.argument(
+            "package", type=click.Path(exists=True, file_okay=False, path_type=Path)
+        )(click.argument("args", nargs=-1, type=click.UNPROCESSED)(forward))
+    )
 
 
-_forwarded("blueprints", "Verified task blueprints from a built PACKAGE: -n N --seed S -o blueprints.jsonl "
-                         "[--best-of N] [--max-attempts N] [--committee --min-correctness X] [--recombine] [--policies FILE]")
-_forwarded("rollout", "Replay or natural rollouts of blueprints: --in blueprints.jsonl --agent replay|natural "
-                      "[-k TRIALS] [--format openai|sharegpt] [-o out.jsonl] [--serve | --base-url URL]")
-_forwarded("evaluate", "Score rollout answers with AgentFlow's metrics: --in rollouts.jsonl [--metric NAME]")
-_forwarded("qa", "Multi-hop QA pairs from blueprints: --in blueprints.jsonl -o qa.jsonl")
+_forwarded(
+    "blueprints",
+    "Verified task blueprints from a built PACKAGE: -n N --seed S -o blueprints.jsonl "
+    "[--best-of N] [--max-attempts N] [--committee --min-correctness X] [--recombine] [--policies FILE]",
+)
+_forwarded(
+    "rollout",
+    "Replay or natural rollouts of blueprints: --in blueprints.jsonl --agent replay|natural "
+    "[-k TRIALS] [--format openai|sharegpt] [-o out.jsonl] [--serve | --base-url URL]",
+)
+_forwarded(
+    "evaluate",
+    "Score rollout answers with AgentFlow's metrics: --in rollouts.jsonl [--metric NAME]",
+)
+_forwarded(
+    "qa", "Multi-hop QA pairs from blueprints: --in blueprints.jsonl -o qa.jsonl"
+)
 
 
 @main.command()
 @click.argument("records", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--package", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="The package that wrote RECORDS: knows its reads, and replays blueprints.")
+@click.option(
+    "--package",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="The package that wrote RECORDS: knows its reads, and replays blueprints.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Every figure as JSON.")
 def quality(records: Path, package: Path | None, as_json: bool) -> None:
     """Data-quality figures of a sample, blueprint or rollout JSONL: grounded argument
     values, artifacts in user messages, distinct shapes, connected steps, repeated
     reads, optional and server-owned body fields."""
     if package is not None:
-        _package_module(package, "cli").main(["quality", str(records), *(["--json"] if as_json else [])])
+        _package_module(package, "cli").main(
+            ["quality", str(records), *(["--json"] if as_json else [])]
+        )
         return
     figures = _standalone_quality()
     rows = figures.read_jsonl(records)
     if rows and "actions" in rows[0]:
-        raise click.ClickException("blueprints are measured against their replayed answers: add --package")
+        raise click.ClickException(
+            "blueprints are measured against their replayed answers: add --package"
+        )
     report = figures.QualityReport.of(rows)
-    click.echo(json.dumps(report.as_dict(), sort_keys=True) if as_json else report.render())
+    click.echo(
+        json.dumps(report.as_dict(), sort_keys=True) if as_json else report.render()
+    )
 
 
 def _standalone_quality():
@@ -221,45 +342,111 @@ def _package_module(package: Path, module: str):
     name = module_dir.name
     loaded = sys.modules.get(name)
     if loaded is not None and Path(loaded.__file__).resolve().parent != module_dir:
-        raise click.ClickException(f"another package named {name} is already imported from {loaded.__file__}")
+        raise click.ClickException(
+            f"another package named {name} is already imported from {loaded.__file__}"
+        )
     if str(module_dir.parent) not in sys.path:
         sys.path.insert(0, str(module_dir.parent))
     return importlib.import_module(f"{name}.{module}")
 
 
 @main.command()
-@click.argument("spec_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--markdown", "markdown_path", default="docs/corpus.md", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Where the markdown table goes.")
-@click.option("--json", "json_path", default="docs/corpus.json", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path), help="Where the JSON table goes.")
-@click.option("--work", "work_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the packages, logs and reports here (default: a temporary directory).")
-@click.option("-j", "--jobs", type=int, default=1, show_default=True, help="Specs processed at a time.")
-@click.option("--max-examples", type=int, default=10, show_default=True, help="Schemathesis examples per operation.")
-@click.option("--samples", type=int, default=100, show_default=True, help="Trajectories sampled per spec.")
+@click.argument(
+    "spec_dir",
+    metavar="DIR",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+)
+@click.option(
+    "--markdown",
+    "markdown_path",
+    default="docs/corpus.md",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the markdown table goes.",
+)
+@click.option(
+    "--json",
+    "json_path",
+    default="docs/corpus.json",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where the JSON table goes.",
+)
+@click.option(
+    "--work",
+    "work_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the packages, logs and reports here (default: a temporary directory).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=int,
+    default=1,
+    show_default=True,
+    help="Specs processed at a time.",
+)
+@click.option(
+    "--max-examples",
+    type=int,
+    default=10,
+    show_default=True,
+    help="Schemathesis examples per operation.",
+)
+@click.option(
+    "--samples",
+    type=int,
+    default=100,
+    show_default=True,
+    help="Trajectories sampled per spec.",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--stages", default=",".join(corpus_runner.STAGES), show_default=True,
-              help="Comma-separated stages to run after the build: conformance, sample.")
-def corpus(spec_dir: Path, markdown_path: Path, json_path: Path, work_dir: Path | None, jobs: int,
-           max_examples: int, samples: int, seed: int, stages: str) -> None:
+@click.option(
+    "--stages",
+    default=",".join(corpus_runner.STAGES),
+    show_default=True,
+    help="Comma-separated stages to run after the build: conformance, sample.",
+)
+def corpus(
+    spec_dir: Path,
+    markdown_path: Path,
+    json_path: Path,
+    work_dir: Path | None,
+    jobs: int,
+    max_examples: int,
+    samples: int,
+    seed: int,
+    stages: str,
+) -> None:
     """Build, serve (Schemathesis --checks all) and sample every spec in DIR; write one table.
 
     Exits 1 when a spec fails to build or Schemathesis reports a failure.
     """
-    wanted = tuple(s for s in ("build", *stages.split(",")) if s in corpus_runner.STAGES)
-    settings = corpus_runner.CorpusSettings(max_examples=max_examples, samples=samples, seed=seed,
-                                            stages=tuple(dict.fromkeys(wanted)))
+    wanted = tuple(
+        s for s in ("build", *stages.split(",")) if s in corpus_runner.STAGES
+    )
+    settings = corpus_runner.CorpusSettings(
+        max_examples=max_examples,
+        samples=samples,
+        seed=seed,
+        stages=tuple(dict.fromkeys(wanted)),
+    )
     specs = corpus_runner.spec_files(spec_dir)
     with tempfile.TemporaryDirectory(prefix="envc-corpus-") as scratch:
-        rows = corpus_runner.run_corpus(specs, work_dir or Path(scratch), settings, jobs=jobs)
+        rows = corpus_runner.run_corpus(
+            specs, work_dir or Path(scratch), settings, jobs=jobs
+        )
     command = f"envc corpus {spec_dir}"
-    for path, text in ((markdown_path, corpus_runner.to_markdown(rows, settings.describe(), command)),
-                       (json_path, corpus_runner.to_json(rows, settings.describe()))):
+    for path, text in (
+        (markdown_path, corpus_runner.to_markdown(rows, settings.describe(), command)),
+        (json_path, corpus_runner.to_json(rows, settings.describe())),
+    ):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     totals = corpus_runner.table.totals(rows)
-    click.echo(f"{totals['built']}/{totals['specs']} built, {sum(totals['failures'].values())} Schemathesis failures, "
-               f"coverage {totals['covered']}/{totals['sampled_operations']} -> {markdown_path}, {json_path}")
+    click.echo(
+        f"{totals['built']}/{totals['specs']} built, {sum(totals['failures'].values())} Schemathesis failures, "
+        f"coverage {totals['covered']}/{totals['sampled_operations']} -> {markdown_path}, {json_path}"
+    )
     if totals["built"] < totals["specs"] or totals["failures"]:
         sys.exit(1)

@@ -58,4 +58,6 @@ def pointer_split(pointer: str) -> list[str]:
     """Split a JSON pointer into raw path parts."""
     if pointer in ("", "/"):
         return []
-    return [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    return [
+        p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")
+    ]

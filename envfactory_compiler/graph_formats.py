@@ -39,29 +39,47 @@ def _label(verdict) -> str:
 def mermaid(dag: VerifiedDAG) -> str:
     ids = _ids(dag)
     lines = ["flowchart LR"]
-    lines += [f'  {ids[name]}["{_escape_mermaid(name)}"]' for name in sorted(dag.operations)]
+    lines += [
+        f'  {ids[name]}["{_escape_mermaid(name)}"]' for name in sorted(dag.operations)
+    ]
     for v in sorted(dag.verdicts, key=lambda v: (v.producer, v.consumer)):
         arrow = "-->" if v.confirmed else "-.->"
-        lines.append(f'  {ids[v.producer]} {arrow}|"{_escape_mermaid(_label(v))}"| {ids[v.consumer]}')
+        lines.append(
+            f'  {ids[v.producer]} {arrow}|"{_escape_mermaid(_label(v))}"| {ids[v.consumer]}'
+        )
     return "\n".join(lines) + "\n"
 
 
 def dot(dag: VerifiedDAG) -> str:
-    lines = ["digraph dependencies {", "  rankdir=LR;", "  node [shape=box, fontname=Helvetica];"]
+    lines = [
+        "digraph dependencies {",
+        "  rankdir=LR;",
+        "  node [shape=box, fontname=Helvetica];",
+    ]
     lines += [f"  {json.dumps(name)};" for name in sorted(dag.operations)]
     for v in sorted(dag.verdicts, key=lambda v: (v.producer, v.consumer)):
         style = "solid" if v.confirmed else "dashed"
         color = "black" if v.confirmed else "gray50"
-        lines.append(f"  {json.dumps(v.producer)} -> {json.dumps(v.consumer)} "
-                     f"[label={json.dumps(_label(v))}, style={style}, color={color}];")
+        lines.append(
+            f"  {json.dumps(v.producer)} -> {json.dumps(v.consumer)} "
+            f"[label={json.dumps(_label(v))}, style={style}, color={color}];"
+        )
     return "\n".join(lines + ["}"]) + "\n"
 
 
 def png(dag: VerifiedDAG) -> bytes:
     binary = shutil.which("dot")
     if binary is None:
-        raise RuntimeError("PNG output needs Graphviz's `dot`: apt-get install graphviz (or use --format dot)")
-    return subprocess.run([binary, "-Tpng"], input=dot(dag).encode(), capture_output=True, check=True, timeout=120).stdout
+        raise RuntimeError(
+            "PNG output needs Graphviz's `dot`: apt-get install graphviz (or use --format dot)"
+        )
+    return subprocess.run(
+        [binary, "-Tpng"],
+        input=dot(dag).encode(),
+        capture_output=True,
+        check=True,
+        timeout=120,
+    ).stdout
 
 
 def _escape_mermaid(text: str) -> str:

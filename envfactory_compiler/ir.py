@@ -115,7 +115,9 @@ class Resource:
     schema_pointer: str | None  # representation schema
     parent: str | None = None
     parent_params: tuple[str, ...] = ()
-    envelope: str | None = None  # property an item answer wraps the item in (`{"data": {...}}`)
+    envelope: str | None = (
+        None  # property an item answer wraps the item in (`{"data": {...}}`)
+    )
     id_param: str | None = None  # the item path's last parameter (`petId`)
 
 

@@ -44,23 +44,49 @@ class BuildResult:
         return self.spec.warnings + self.report.warnings + self.dependency_warnings
 
 
-def build(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False, max_bytes: int | None = None,
-          ref_root: str | None = None) -> BuildResult:
+def build(
+    spec_path: str,
+    out_dir: Path,
+    *,
+    name: str | None = None,
+    allow_remote: bool = False,
+    max_bytes: int | None = None,
+    ref_root: str | None = None,
+) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
-    result, rendered = compile_spec(spec_path, out_dir, name=name, allow_remote=allow_remote, max_bytes=max_bytes,
-                                    ref_root=ref_root)
+    result, rendered = compile_spec(
+        spec_path,
+        out_dir,
+        name=name,
+        allow_remote=allow_remote,
+        max_bytes=max_bytes,
+        ref_root=ref_root,
+    )
     return dataclasses.replace(result, report=rendered.write())
 
 
-def compile_spec(spec_path: str, out_dir: Path, *, name: str | None = None, allow_remote: bool = False,
-                 max_bytes: int | None = None, ref_root: str | None = None) -> tuple[BuildResult, RenderedPackage]:
+def compile_spec(
+    spec_path: str,
+    out_dir: Path,
+    *,
+    name: str | None = None,
+    allow_remote: bool = False,
+    max_bytes: int | None = None,
+    ref_root: str | None = None,
+) -> tuple[BuildResult, RenderedPackage]:
     """Everything `build` does except writing: the result and the package in memory."""
-    loader = SchemaLoader(allow_remote=allow_remote, ref_root=ref_root, **({"max_bytes": max_bytes} if max_bytes else {}))
+    loader = SchemaLoader(
+        allow_remote=allow_remote,
+        ref_root=ref_root,
+        **({"max_bytes": max_bytes} if max_bytes else {}),
+    )
     parsed = loader.read(spec_path)
     with _Validation(parsed) as validation:
         try:
             spec = loader.normalize(parsed)
-            rendered = render_package(spec, Path(out_dir), name=name, version=__version__)
+            rendered = render_package(
+                spec, Path(out_dir), name=name, version=__version__
+            )
             dag, notes = verify_dependencies(spec, rendered)
         except Exception:
             validation.raise_problems()
@@ -70,12 +96,19 @@ def compile_spec(spec_path: str, out_dir: Path, *, name: str | None = None, allo
     return BuildResult(spec, rendered.report, dag, notes), rendered
 
 
-def verify_dependencies(spec: NormalizedSpec, rendered: RenderedPackage) -> tuple[VerifiedDAG, tuple[Diagnostic, ...]]:
+def verify_dependencies(
+    spec: NormalizedSpec, rendered: RenderedPackage
+) -> tuple[VerifiedDAG, tuple[Diagnostic, ...]]:
     """Infer the dependency graph and confirm it against the rendered package's engine."""
     inferencer = DependencyInferencer(spec.document)
     graph = inferencer.infer(spec.endpoints)
-    verifier = EnvironmentVerifier.for_tables(rendered.module_json("openapi.json"), rendered.module_json("operations.json"))
-    notes = tuple(dataclasses.replace(w, file=w.file or spec.source.path) for w in inferencer.warnings)
+    verifier = EnvironmentVerifier.for_tables(
+        rendered.module_json("openapi.json"), rendered.module_json("operations.json")
+    )
+    notes = tuple(
+        dataclasses.replace(w, file=w.file or spec.source.path)
+        for w in inferencer.warnings
+    )
     return verifier.verify(spec, graph), notes
 
 
@@ -104,14 +137,22 @@ class _Validation:
         self.pending: Future | None = None
 
     def __enter__(self) -> "_Validation":
-        if (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("fork"),
-                                            initializer=_die_with_parent, initargs=(os.getpid(),))
+        if (
+            os.cpu_count() or 1
+        ) > 1 and "fork" in multiprocessing.get_all_start_methods():
+            self.pool = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_die_with_parent,
+                initargs=(os.getpid(),),
+            )
             self.pending = self.pool.submit(validate_parsed, self.parsed)
         return self
 
     def raise_problems(self) -> None:
-        problems = self.pending.result() if self.pending else validate_parsed(self.parsed)
+        problems = (
+            self.pending.result() if self.pending else validate_parsed(self.parsed)
+        )
         if problems:
             raise SpecError(problems)
 

@@ -24,7 +24,9 @@ def spec_files() -> list[Path]:
 
 
 def package_dirs() -> list[Path]:
-    return sorted(p for p in GENERATED.iterdir() if p.is_dir() and p.name.endswith("_env"))
+    return sorted(
+        p for p in GENERATED.iterdir() if p.is_dir() and p.name.endswith("_env")
+    )
 
 
 def run_envc(*args: str):

@@ -36,10 +36,14 @@ def existing(tmp_path_factory) -> Path:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["file"] for c in CASES])
-def test_bad_spec_is_rejected_without_writing(case: dict[str, str], existing: Path) -> None:
+def test_bad_spec_is_rejected_without_writing(
+    case: dict[str, str], existing: Path
+) -> None:
     before = tree_digest(existing)
     started = time.monotonic()
-    result = run_envc("build", str(BAD / case["file"]), "-o", str(existing), "--name", "keep")
+    result = run_envc(
+        "build", str(BAD / case["file"]), "-o", str(existing), "--name", "keep"
+    )
     assert time.monotonic() - started < 30
     assert result.exit_code == 1, result.output
     assert "Traceback" not in result.output
@@ -63,17 +67,38 @@ def test_oversized_spec_is_refused_quickly(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
-MEMORY_CASES = ["alias_bomb.yaml", "ref_cycle.yaml", "truncated.yaml", "non_utf8.yaml", "wrong_types.yaml"]
+MEMORY_CASES = [
+    "alias_bomb.yaml",
+    "ref_cycle.yaml",
+    "truncated.yaml",
+    "non_utf8.yaml",
+    "wrong_types.yaml",
+]
 
 
 def test_bad_specs_stay_in_bounded_time_and_memory(tmp_path: Path) -> None:
     """The real process: one paragraph on stderr, exit 1, under 30 s and 1 GiB each."""
     spec = write_large_spec(tmp_path / "large.yaml", megabytes=50)
     for path in [spec, *(BAD / name for name in MEMORY_CASES)]:
-        finished = processes.run([sys.executable, "-m", "envfactory_compiler", "build", str(path), "-o", str(tmp_path / "out")],
-                                 log=tmp_path / "build.log", timeout=60)
+        finished = processes.run(
+            [
+                sys.executable,
+                "-m",
+                "envfactory_compiler",
+                "build",
+                str(path),
+                "-o",
+                str(tmp_path / "out"),
+            ],
+            log=tmp_path / "build.log",
+            timeout=60,
+        )
         assert finished.returncode == 1, finished.output
-        assert finished.seconds < 30 and finished.peak_mib < 1024, (path.name, finished.seconds, finished.peak_mib)
+        assert finished.seconds < 30 and finished.peak_mib < 1024, (
+            path.name,
+            finished.seconds,
+            finished.peak_mib,
+        )
         assert "Traceback" not in finished.output and path.name in finished.output
         assert not (tmp_path / "out").exists()
 
@@ -81,8 +106,18 @@ def test_bad_specs_stay_in_bounded_time_and_memory(tmp_path: Path) -> None:
 def test_cli_process_prints_no_traceback(tmp_path: Path) -> None:
     """The real process, not the in-process runner: stderr has the diagnostic only."""
     proc = subprocess.run(
-        [sys.executable, "-m", "envfactory_compiler", "build", str(BAD / "truncated.yaml"), "-o", str(tmp_path)],
-        capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-m",
+            "envfactory_compiler",
+            "build",
+            str(BAD / "truncated.yaml"),
+            "-o",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr

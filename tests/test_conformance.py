@@ -38,7 +38,10 @@ def _serve(project: Path, port: int, log_path: Path) -> subprocess.Popen:
     log = log_path.open("w")
     proc = subprocess.Popen(
         [sys.executable, "-m", project.name, "serve", "--port", str(port)],
-        env=env, stdout=subprocess.DEVNULL, stderr=log, text=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -61,11 +64,28 @@ def test_schemathesis_finds_no_failures(project: Path, tmp_path: Path) -> None:
     server = _serve(project, port, tmp_path / "server.log")
     try:
         proc = subprocess.run(
-            [sys.executable, "-m", "schemathesis.cli", "run", str(spec),
-             "--url", f"http://127.0.0.1:{port}{base_path(document)}",
-             "--checks", "all", "--max-examples", str(MAX_EXAMPLES), "--seed", "1",
-             "--request-timeout", "10", *credentials(document)],
-            capture_output=True, text=True, timeout=900, cwd=tmp_path,
+            [
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                str(spec),
+                "--url",
+                f"http://127.0.0.1:{port}{base_path(document)}",
+                "--checks",
+                "all",
+                "--max-examples",
+                str(MAX_EXAMPLES),
+                "--seed",
+                "1",
+                "--request-timeout",
+                "10",
+                *credentials(document),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            cwd=tmp_path,
         )
     finally:
         server.terminate()

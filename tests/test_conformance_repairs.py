@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from envfactory_compiler.schema_ingestion.normalization import _safe
 from envfactory_compiler.schema_ingestion.repairs import drop_broken_links, repair
-from envfactory_compiler.schema_ingestion.resources import normalise_path, param_name, path_params
+from envfactory_compiler.schema_ingestion.resources import (
+    normalise_path,
+    param_name,
+    path_params,
+)
 
 
 def _doc(paths: dict, schemas: dict | None = None) -> dict:
-    return {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": paths,
-            "components": {"schemas": schemas or {}}}
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": paths,
+        "components": {"schemas": schemas or {}},
+    }
 
 
 def _pointers(document: dict) -> list[str]:
@@ -17,10 +25,35 @@ def _pointers(document: dict) -> list[str]:
 
 
 def test_framing_headers_and_bodies_on_204_are_dropped() -> None:
-    document = _doc({"/x": {"delete": {
-        "parameters": [{"name": "Content-Length", "in": "header", "required": True, "schema": {"type": "number"}},
-                       {"name": "X-Keep", "in": "header", "schema": {"type": "string"}}],
-        "responses": {"204": {"description": "gone", "content": {"application/json": {"schema": {"type": "object"}}}}}}}})
+    document = _doc(
+        {
+            "/x": {
+                "delete": {
+                    "parameters": [
+                        {
+                            "name": "Content-Length",
+                            "in": "header",
+                            "required": True,
+                            "schema": {"type": "number"},
+                        },
+                        {
+                            "name": "X-Keep",
+                            "in": "header",
+                            "schema": {"type": "string"},
+                        },
+                    ],
+                    "responses": {
+                        "204": {
+                            "description": "gone",
+                            "content": {
+                                "application/json": {"schema": {"type": "object"}}
+                            },
+                        }
+                    },
+                }
+            }
+        }
+    )
     pointers = _pointers(document)
     operation = document["paths"]["/x"]["delete"]
     assert [p["name"] for p in operation["parameters"]] == ["X-Keep"]
@@ -30,26 +63,52 @@ def test_framing_headers_and_bodies_on_204_are_dropped() -> None:
 
 
 def test_javascript_regex_literals() -> None:
-    document = _doc({}, {"Name": {"type": "string", "pattern": "/^[a-z]+$/"},
-                         "Id": {"type": "string", "minLength": 32, "pattern": "/^[a-z0-9]$/"},
-                         "Magnet": {"type": "string", "pattern": "/magnet:[a-z]+/i"}})
+    document = _doc(
+        {},
+        {
+            "Name": {"type": "string", "pattern": "/^[a-z]+$/"},
+            "Id": {"type": "string", "minLength": 32, "pattern": "/^[a-z0-9]$/"},
+            "Magnet": {"type": "string", "pattern": "/magnet:[a-z]+/i"},
+        },
+    )
     _pointers(document)
     schemas = document["components"]["schemas"]
     assert schemas["Name"]["pattern"] == "^[a-z]+$"
     assert "pattern" not in schemas["Id"]  # its text cannot meet minLength either
-    assert schemas["Magnet"]["pattern"] == "/magnet:[a-z]+/i"  # satisfiable as written: left alone
+    assert (
+        schemas["Magnet"]["pattern"] == "/magnet:[a-z]+/i"
+    )  # satisfiable as written: left alone
 
 
 def test_contradictory_schemas() -> None:
-    document = _doc({}, {
-        "User": {"type": "object", "properties": {"name": {"type": "string"}}},
-        "UserWithStats": {"allOf": [{"$ref": "#/components/schemas/User"},
-                                    {"properties": {"count": {"type": "integer"}}}]},
-        "Either": {"oneOf": [{"$ref": "#/components/schemas/User"}, {"$ref": "#/components/schemas/UserWithStats"}]},
-        "Import": {"allOf": [{"additionalProperties": False,
-                              "oneOf": [{"required": ["url"]}, {"required": ["file"]}]},
-                             {"properties": {"name": {"type": "string"}}}], "required": ["name"]},
-    })
+    document = _doc(
+        {},
+        {
+            "User": {"type": "object", "properties": {"name": {"type": "string"}}},
+            "UserWithStats": {
+                "allOf": [
+                    {"$ref": "#/components/schemas/User"},
+                    {"properties": {"count": {"type": "integer"}}},
+                ]
+            },
+            "Either": {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/User"},
+                    {"$ref": "#/components/schemas/UserWithStats"},
+                ]
+            },
+            "Import": {
+                "allOf": [
+                    {
+                        "additionalProperties": False,
+                        "oneOf": [{"required": ["url"]}, {"required": ["file"]}],
+                    },
+                    {"properties": {"name": {"type": "string"}}},
+                ],
+                "required": ["name"],
+            },
+        },
+    )
     pointers = _pointers(document)
     schemas = document["components"]["schemas"]
     assert "anyOf" in schemas["Either"] and "oneOf" not in schemas["Either"]
@@ -58,16 +117,57 @@ def test_contradictory_schemas() -> None:
 
 
 def test_links_no_client_can_follow_leave_the_served_document() -> None:
-    document = _doc({
-        "/clients": {"get": {"responses": {"200": {"description": "ok", "links": {
-            "Login": {"operationId": "login", "parameters": {"client_id": "$response.body#/id"}},
-            "Read": {"operationId": "read", "parameters": {"id": "$response.body#/id", "nope": "$response.body#/x"}}}}}}},
-        "/token": {"post": {"operationId": "login", "responses": {"200": {"description": "ok", "links": {
-            "Gone": {"operationId": "noSuchOperation"}}}}}},
-        "/clients/{id}": {"get": {"operationId": "read", "parameters": [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "ok"}}}},
-    })
+    document = _doc(
+        {
+            "/clients": {
+                "get": {
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "links": {
+                                "Login": {
+                                    "operationId": "login",
+                                    "parameters": {"client_id": "$response.body#/id"},
+                                },
+                                "Read": {
+                                    "operationId": "read",
+                                    "parameters": {
+                                        "id": "$response.body#/id",
+                                        "nope": "$response.body#/x",
+                                    },
+                                },
+                            },
+                        }
+                    }
+                }
+            },
+            "/token": {
+                "post": {
+                    "operationId": "login",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "links": {"Gone": {"operationId": "noSuchOperation"}},
+                        }
+                    },
+                }
+            },
+            "/clients/{id}": {
+                "get": {
+                    "operationId": "read",
+                    "parameters": [
+                        {
+                            "name": "id",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {"200": {"description": "ok"}},
+                }
+            },
+        }
+    )
     assert len(drop_broken_links(document)) == 3
     links = document["paths"]["/clients"]["get"]["responses"]["200"]["links"]
     assert "Login" not in links
@@ -76,7 +176,9 @@ def test_links_no_client_can_follow_leave_the_served_document() -> None:
 
 
 def test_cut_operation_names_read_back_the_same() -> None:
-    name = _safe("GET-api--version-domains--domain_name-users--user_name-aliases---format-")
+    name = _safe(
+        "GET-api--version-domains--domain_name-users--user_name-aliases---format-"
+    )
     assert name == _safe(name) and not name.endswith("-")
 
 

@@ -12,7 +12,10 @@ from conftest import ROOT, run_envc
 from envfactory_compiler.corpus import Row, to_markdown
 
 CORPUS = ROOT / "specs" / "corpus"
-SMALL = ["oai__v3-petstore.yaml", "datamodel-code-generator__enum-models.yaml"]  # the second needs a repair
+SMALL = [
+    "oai__v3-petstore.yaml",
+    "datamodel-code-generator__enum-models.yaml",
+]  # the second needs a repair
 
 
 def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
@@ -21,8 +24,22 @@ def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
     for name in SMALL:
         shutil.copy(CORPUS / name, specs / name)
     markdown, table = tmp_path / "corpus.md", tmp_path / "corpus.json"
-    result = run_envc("corpus", str(specs), "--markdown", str(markdown), "--json", str(table), "--jobs", "2",
-                      "--max-examples", "3", "--samples", "20", "--work", str(tmp_path / "work"))
+    result = run_envc(
+        "corpus",
+        str(specs),
+        "--markdown",
+        str(markdown),
+        "--json",
+        str(table),
+        "--jobs",
+        "2",
+        "--max-examples",
+        "3",
+        "--samples",
+        "20",
+        "--work",
+        str(tmp_path / "work"),
+    )
     assert result.exit_code == 0, result.output + markdown.read_text(encoding="utf-8")
     report = json.loads(table.read_text(encoding="utf-8"))
     rows = {row["spec"]: row for row in report["specs"]}
@@ -30,10 +47,19 @@ def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
     for row in rows.values():
         assert row["build_ok"] and row["failures"] == {} and row["findings"] == []
         assert 0 < row["build_seconds"] < 60 and 0 < row["peak_mib"] < 2048
-        assert row["served"] == row["operations"] and row["sampled_operations"] == row["operations"]
-        assert row["covered"] is not None and row["trajectories"] > 0 and row["uncovered"] == {}
+        assert (
+            row["served"] == row["operations"]
+            and row["sampled_operations"] == row["operations"]
+        )
+        assert (
+            row["covered"] is not None
+            and row["trajectories"] > 0
+            and row["uncovered"] == {}
+        )
     assert rows["oai__v3-petstore.yaml"]["openapi"] == "3.0.0"
-    assert rows["datamodel-code-generator__enum-models.yaml"]["warnings"] >= 1  # the repair
+    assert (
+        rows["datamodel-code-generator__enum-models.yaml"]["warnings"] >= 1
+    )  # the repair
     assert report["totals"]["built"] == 2
     text = markdown.read_text(encoding="utf-8")
     assert "specs built: **2/2**" in text and "`oai__v3-petstore.yaml`" in text
@@ -42,19 +68,54 @@ def test_corpus_runner_writes_one_row_per_spec(tmp_path: Path) -> None:
 def test_a_broken_spec_is_a_failed_row_with_its_diagnostic(tmp_path: Path) -> None:
     specs = tmp_path / "specs"
     specs.mkdir()
-    shutil.copy(ROOT / "tests" / "bad_specs" / "truncated.yaml", specs / "truncated.yaml")
+    shutil.copy(
+        ROOT / "tests" / "bad_specs" / "truncated.yaml", specs / "truncated.yaml"
+    )
     table = tmp_path / "corpus.json"
-    result = run_envc("corpus", str(specs), "--markdown", str(tmp_path / "corpus.md"), "--json", str(table))
+    result = run_envc(
+        "corpus",
+        str(specs),
+        "--markdown",
+        str(tmp_path / "corpus.md"),
+        "--json",
+        str(table),
+    )
     assert result.exit_code == 1
     [row] = json.loads(table.read_text(encoding="utf-8"))["specs"]
     assert not row["build_ok"] and "not valid YAML" in row["notes"][0]
 
 
 def test_the_table_names_what_fails_and_what_is_not_covered() -> None:
-    rows = [Row("a.yaml", "3.0.0", 2, True, 1.0, 90.0, served=2, failures={"Schema-violating request accepted": 1},
-                findings=("POST /notes: Schema-violating request accepted",), covered=1, sampled_operations=2,
-                uncovered={"deleteNote": "answered 404 x3 in 3 calls", **{f"op{i}": "never drawn" for i in range(10)}}),
-            Row("b.yaml", "3.0.0", 1, True, 1.0, 90.0, served=1, covered=1, sampled_operations=1)]
+    rows = [
+        Row(
+            "a.yaml",
+            "3.0.0",
+            2,
+            True,
+            1.0,
+            90.0,
+            served=2,
+            failures={"Schema-violating request accepted": 1},
+            findings=("POST /notes: Schema-violating request accepted",),
+            covered=1,
+            sampled_operations=2,
+            uncovered={
+                "deleteNote": "answered 404 x3 in 3 calls",
+                **{f"op{i}": "never drawn" for i in range(10)},
+            },
+        ),
+        Row(
+            "b.yaml",
+            "3.0.0",
+            1,
+            True,
+            1.0,
+            90.0,
+            served=1,
+            covered=1,
+            sampled_operations=1,
+        ),
+    ]
     text = to_markdown(rows, {}, "envc corpus specs")
     findings = text.split("## Schemathesis findings")[1]
     assert "- `a.yaml`\n  - POST /notes: Schema-violating request accepted" in findings

@@ -1,5 +1,6 @@
 """Resource inference and tables for answers wrapped twice (`{"data": {"account": {...}}}`),
-bodies wrapping the item (`{"account": {...}}`), grouped lists and verbs on another item."""
+bodies wrapping the item (`{"account": {...}}`), grouped lists and verbs on another item.
+"""
 
 from __future__ import annotations
 
@@ -34,34 +35,67 @@ SPEC = {
     "info": {"title": "Wrapped", "version": "1"},
     "paths": {
         "/accounts": {
-            "get": {"operationId": "listAccounts", "responses": {"200": _ok("AccountsResponse")}},
+            "get": {
+                "operationId": "listAccounts",
+                "responses": {"200": _ok("AccountsResponse")},
+            },
             "post": {
                 "operationId": "createAccount",
                 "requestBody": {"required": True, **_json(_ref("SaveAccountWrapper"))},
-                "responses": {"201": {"description": "made", **_json(_ref("AccountResponse"))}},
+                "responses": {
+                    "201": {"description": "made", **_json(_ref("AccountResponse"))}
+                },
             },
         },
         "/accounts/{account_id}": {
             "get": {
                 "operationId": "getAccount",
-                "parameters": [{"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", **_json(_ref("AccountResponse"))}},
+                "parameters": [
+                    {
+                        "name": "account_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "ok", **_json(_ref("AccountResponse"))}
+                },
             }
         },
         "/categories": {
-            "get": {"operationId": "listCategories", "responses": {"200": _ok("CategoriesResponse")}},
+            "get": {
+                "operationId": "listCategories",
+                "responses": {"200": _ok("CategoriesResponse")},
+            },
         },
         "/categories/{category_id}": {
             "get": {
                 "operationId": "getCategory",
-                "parameters": [{"name": "category_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", **_json(_ref("CategoryResponse"))}},
+                "parameters": [
+                    {
+                        "name": "category_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "responses": {
+                    "200": {"description": "ok", **_json(_ref("CategoryResponse"))}
+                },
             }
         },
         "/accounts/copy/{account_id}": {
             "post": {
                 "operationId": "copyAccount",
-                "parameters": [{"name": "account_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [
+                    {
+                        "name": "account_id",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
                 "responses": {"200": {"description": "copied"}},
             }
         },
@@ -75,14 +109,22 @@ SPEC = {
     },
     "components": {
         "schemas": {
-            "Account": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
-            "Category": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}},
+            "Account": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
+            "Category": {
+                "type": "object",
+                "properties": {"id": {"type": "string"}, "name": {"type": "string"}},
+            },
             "Group": _object(id={"type": "string"}, categories=_array("Category")),
             "AccountResponse": _object(data=_object(account=_ref("Account"))),
             "AccountsResponse": _object(data=_object(accounts=_array("Account"))),
             "SaveAccountWrapper": _object(account=_ref("Account")),
             "CategoryResponse": _object(data=_object(category=_ref("Category"))),
-            "CategoriesResponse": _object(data=_object(category_groups=_array("Group"))),
+            "CategoriesResponse": _object(
+                data=_object(category_groups=_array("Group"))
+            ),
         }
     },
 }
@@ -97,7 +139,10 @@ def _tables(tmp_path) -> dict:
 def test_an_item_wrapped_twice_is_its_inner_object(tmp_path) -> None:
     table = _tables(tmp_path)
     accounts = table["resources"]["accounts"]
-    assert (accounts["schema"], accounts["id_field"]) == ("/components/schemas/Account", "id")
+    assert (accounts["schema"], accounts["id_field"]) == (
+        "/components/schemas/Account",
+        "id",
+    )
     ops = table["operations"]
     assert ops["getAccount"]["item_envelope"] == "data/account"
     assert ops["createAccount"]["item_envelope"] == "data/account"
@@ -106,7 +151,10 @@ def test_an_item_wrapped_twice_is_its_inner_object(tmp_path) -> None:
 
 
 def test_a_list_in_groups_names_the_groups_and_their_items(tmp_path) -> None:
-    assert _tables(tmp_path)["operations"]["listCategories"]["envelope"] == "data/category_groups/*/categories"
+    assert (
+        _tables(tmp_path)["operations"]["listCategories"]["envelope"]
+        == "data/category_groups/*/categories"
+    )
 
 
 def test_a_post_to_another_collections_item_is_an_action_on_it(tmp_path) -> None:
@@ -132,23 +180,37 @@ def test_the_sandbox_answers_and_reads_wrapped_items(tmp_path) -> None:
     made = sandbox.engine.execute(task, call)
     assert made.status == 201 and made.body["data"]["account"]["name"] == "Checking"
     account_id = made.body["data"]["account"]["id"]
-    read = sandbox.engine.execute(task, package.Call("getAccount", path={"account_id": account_id}))
+    read = sandbox.engine.execute(
+        task, package.Call("getAccount", path={"account_id": account_id})
+    )
     assert read.body == made.body
     listed = sandbox.engine.execute(task, package.Call("listAccounts"))
     assert [a["id"] for a in listed.body["data"]["accounts"]] == [account_id]
     sandbox.engine.populate(task, 1)
-    groups = sandbox.engine.execute(task, package.Call("listCategories")).body["data"]["category_groups"]
+    groups = sandbox.engine.execute(task, package.Call("listCategories")).body["data"][
+        "category_groups"
+    ]
     category_id = groups[0]["categories"][0]["id"]
-    assert sandbox.engine.execute(task, package.Call("getCategory", path={"category_id": category_id})).status == 200
+    assert (
+        sandbox.engine.execute(
+            task, package.Call("getCategory", path={"category_id": category_id})
+        ).status
+        == 200
+    )
 
 
 def test_a_read_only_api_starts_from_ids_the_user_gives(tmp_path) -> None:
     """link-example: no operation returns a username first; over a seeded state the first
-    call's path ids are given (and recorded as given), every later one comes from an answer."""
+    call's path ids are given (and recorded as given), every later one comes from an answer.
+    """
     from conftest import SPECS, build, import_package
 
-    package = import_package(build(SPECS / "corpus/oai__v3-link-example.yaml", tmp_path / "out"))
-    sampler_module = __import__(package.__name__ + ".sampler", fromlist=["TrajectorySampler"])
+    package = import_package(
+        build(SPECS / "corpus/oai__v3-link-example.yaml", tmp_path / "out")
+    )
+    sampler_module = __import__(
+        package.__name__ + ".sampler", fromlist=["TrajectorySampler"]
+    )
     trajectory = sampler_module.TrajectorySampler(seed=0, fixtures=1).sample()
     assert trajectory.given and {index for index, _, _ in trajectory.given} == {0}
     first = trajectory.steps[0]

@@ -39,14 +39,48 @@ def test_a_plain_pip_install_builds_and_samples(tmp_path: Path) -> None:
     )
     assert probe.stdout.strip() == "[]", probe.stdout
     built = _run(
-        bin_ / "envc", "build", ROOT / "specs" / "petstore.yaml", "-o", "out", "--name", "petstore",
+        bin_ / "envc",
+        "build",
+        ROOT / "specs" / "petstore.yaml",
+        "-o",
+        "out",
+        "--name",
+        "petstore",
         cwd=tmp_path,
     )
     assert "petstore_env" in built.stdout + built.stderr
     package = tmp_path / "out" / "petstore_env"
-    _run(bin_ / "envc", "sample", package, "-n", "5", "--seed", "0", "-o", "s.jsonl", cwd=tmp_path)
-    sampled = [json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()]
-    assert len(sampled) == 5 and all(r["messages"][1]["role"] == "user" for r in sampled)
-    _run(bin_ / "envc", "blueprints", package, "-n", "2", "--seed", "0", "-o", "b.jsonl", cwd=tmp_path)
-    tasks = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
+    _run(
+        bin_ / "envc",
+        "sample",
+        package,
+        "-n",
+        "5",
+        "--seed",
+        "0",
+        "-o",
+        "s.jsonl",
+        cwd=tmp_path,
+    )
+    sampled = [
+        json.loads(line) for line in (tmp_path / "s.jsonl").read_text().splitlines()
+    ]
+    assert len(sampled) == 5 and all(
+        r["messages"][1]["role"] == "user" for r in sampled
+    )
+    _run(
+        bin_ / "envc",
+        "blueprints",
+        package,
+        "-n",
+        "2",
+        "--seed",
+        "0",
+        "-o",
+        "b.jsonl",
+        cwd=tmp_path,
+    )
+    tasks = [
+        json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()
+    ]
     assert len(tasks) == 2 and all(t["actions"] and t["instruction"] for t in tasks)

@@ -28,7 +28,9 @@ def test_committed_package_is_current(spec: Path, tmp_path: Path) -> None:
     project = build(spec, tmp_path, name=_package_name(spec))
     committed = GENERATED / project.name
     assert committed.is_dir(), f"{committed} is missing: run `make regen`"
-    assert tree_digest(project) == tree_digest(committed), "generated/ is stale: run `make regen`"
+    assert tree_digest(project) == tree_digest(
+        committed
+    ), "generated/ is stale: run `make regen`"
 
 
 def test_no_stale_packages() -> None:
@@ -38,11 +40,31 @@ def test_no_stale_packages() -> None:
 
 @pytest.mark.parametrize("seed", ["0", "1"])
 def test_build_is_independent_of_hash_seed(seed: str, tmp_path: Path) -> None:
-    specs = [ROOT / "specs" / name for name in ("swagger-petstore-v2.yaml", "kitchen-sink-31.yaml", "orbit-love.yaml")]
+    specs = [
+        ROOT / "specs" / name
+        for name in (
+            "swagger-petstore-v2.yaml",
+            "kitchen-sink-31.yaml",
+            "orbit-love.yaml",
+        )
+    ]
     for spec in specs:
         subprocess.run(
-            [sys.executable, "-m", "envfactory_compiler", "build", str(spec), "-o", str(tmp_path), "--name", spec.stem],
-            check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed}, timeout=300,
+            [
+                sys.executable,
+                "-m",
+                "envfactory_compiler",
+                "build",
+                str(spec),
+                "-o",
+                str(tmp_path),
+                "--name",
+                spec.stem,
+            ],
+            check=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            timeout=300,
         )
         name = spec.stem.replace("-", "_") + "_env"
         assert tree_digest(tmp_path / name) == tree_digest(GENERATED / name)
@@ -55,7 +77,9 @@ def test_every_file_names_compiler_and_spec_hash(project: Path) -> None:
             head = path.read_text(encoding="utf-8").splitlines()[0]
             assert "envfactory-compiler 0.1.0" in head and "sha256 " in head, path
         elif path.suffix == ".json":
-            assert '"sha256"' in path.read_text(encoding="utf-8")[:400] or "x-envc" in path.read_text(encoding="utf-8"), path
+            assert '"sha256"' in path.read_text(encoding="utf-8")[
+                :400
+            ] or "x-envc" in path.read_text(encoding="utf-8"), path
 
 
 @pytest.mark.parametrize("project", package_dirs(), ids=lambda p: p.name)
@@ -67,7 +91,9 @@ def test_package_is_standalone(project: Path) -> None:
             if isinstance(node, ast.ImportFrom) and node.module:
                 assert not node.module.startswith("envfactory_compiler"), path
             if isinstance(node, ast.Import):
-                assert not any(a.name.startswith("envfactory_compiler") for a in node.names), path
+                assert not any(
+                    a.name.startswith("envfactory_compiler") for a in node.names
+                ), path
 
 
 def test_runtime_templates_are_black_formatted() -> None:

@@ -16,7 +16,6 @@ HOSTILE = sorted((ROOT / "tests" / "hostile_specs").glob("*.yaml"))
 MARKER = Path("/tmp/envc_pwned")
 
 
-
 @pytest.mark.parametrize("spec", HOSTILE, ids=lambda p: p.name)
 def test_hostile_spec_builds_imports_and_serves(spec: Path, tmp_path: Path) -> None:
     MARKER.unlink(missing_ok=True)
@@ -31,8 +30,13 @@ def test_hostile_spec_builds_imports_and_serves(spec: Path, tmp_path: Path) -> N
         "assert client.get('/_sandbox/projects').status_code == 200\n"
         "print(len(sandbox.engine.operations))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, project.name], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(project)}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, project.name],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert int(proc.stdout.strip().splitlines()[-1]) > 0
     assert not MARKER.exists(), "spec text was executed"
@@ -56,8 +60,13 @@ def test_hostile_names_crud_round_trip(tmp_path: Path) -> None:
         "got = sandbox.engine.execute(task, package.Call(read.name, path={param: item_id}))\n"
         "print(json.dumps([made.status, got.status, got.body == made.body]))\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code, project.name], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(project)}, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-c", code, project.name],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(project)},
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     created, read, same = __import__("json").loads(proc.stdout.strip().splitlines()[-1])
     assert created in (200, 201) and read == 200 and same

@@ -18,7 +18,12 @@ METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 def _operation_count(path: Path) -> int:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return sum(1 for item in (document.get("paths") or {}).values() for m in item if m in METHODS)
+    return sum(
+        1
+        for item in (document.get("paths") or {}).values()
+        for m in item
+        if m in METHODS
+    )
 
 
 @pytest.mark.parametrize("path", spec_files(), ids=lambda p: p.name)
@@ -29,7 +34,10 @@ def test_every_spec_loads_into_a_valid_openapi30_document(path: Path) -> None:
     assert len(spec.endpoints) == _operation_count(path)
     names = [e.name for e in spec.endpoints]
     assert len(set(names)) == len(names)
-    assert all(1 <= len(n) <= 64 and n.replace("_", "").replace("-", "").isalnum() for n in names)
+    assert all(
+        1 <= len(n) <= 64 and n.replace("_", "").replace("-", "").isalnum()
+        for n in names
+    )
 
 
 def test_ir_is_frozen() -> None:
@@ -39,7 +47,9 @@ def test_ir_is_frozen() -> None:
     with pytest.raises(TypeError):
         spec.document["paths"]["/x"] = {}
     with pytest.raises(TypeError):
-        spec.endpoints[0].parameters[0].schema["type"] = "string" if spec.endpoints[0].parameters else None
+        spec.endpoints[0].parameters[0].schema["type"] = (
+            "string" if spec.endpoints[0].parameters else None
+        )
     assert isinstance(spec.endpoints, tuple)
 
 
@@ -67,7 +77,10 @@ def test_nested_resources() -> None:
 def test_swagger2_is_normalised(tmp_path: Path) -> None:
     spec = SchemaLoader().load(str(SPECS / "swagger-petstore-v2.yaml"))
     form = spec.endpoint("updatePetWithForm")
-    assert form.body is not None and form.body.content_type == "application/x-www-form-urlencoded"
+    assert (
+        form.body is not None
+        and form.body.content_type == "application/x-www-form-urlencoded"
+    )
     upload = spec.endpoint("uploadFile")
     assert upload.body is not None and upload.body.content_type == "multipart/form-data"
     assert spec.source.original_version == "2.0"
@@ -97,13 +110,15 @@ def test_relative_file_refs_and_recursive_schemas(tmp_path: Path) -> None:
     spec = SchemaLoader().load(str(tmp_path / "api.yaml"))
     text = json.dumps(spec.document)
     assert "node.yaml" not in text
-    assert spec.document["components"]["schemas"]["Node"]["properties"]["children"]["items"] == {
-        "$ref": "#/components/schemas/Node"
-    }
+    assert spec.document["components"]["schemas"]["Node"]["properties"]["children"][
+        "items"
+    ] == {"$ref": "#/components/schemas/Node"}
 
 
 def test_duplicate_operation_ids_are_repaired_with_a_warning() -> None:
-    spec = SchemaLoader().load(str(ROOT / "tests" / "tolerated_specs" / "duplicate_operation_id.yaml"))
+    spec = SchemaLoader().load(
+        str(ROOT / "tests" / "tolerated_specs" / "duplicate_operation_id.yaml")
+    )
     names = [e.name for e in spec.endpoints]
     assert len(set(names)) == len(names)
     assert any("duplicate operationId" in w.message for w in spec.warnings)
@@ -127,4 +142,7 @@ def test_undocumented_sandbox_statuses_are_added_and_marked() -> None:
     add_pet = spec.endpoint("addPet")
     added = add_pet.response("400")
     assert added is not None and added.added
-    assert spec.document["paths"]["/pet"]["post"]["responses"]["400"]["x-envc-added"] is True
+    assert (
+        spec.document["paths"]["/pet"]["post"]["responses"]["400"]["x-envc-added"]
+        is True
+    )

@@ -32,13 +32,24 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(not Path("/proc/self/task").exists() or (os.cpu_count() or 1) < 2,
-                    reason="needs Linux /proc and a forked validation worker")
+@pytest.mark.skipif(
+    not Path("/proc/self/task").exists() or (os.cpu_count() or 1) < 2,
+    reason="needs Linux /proc and a forked validation worker",
+)
 def test_a_killed_build_leaves_no_worker(tmp_path: Path) -> None:
     spec = write_large_spec(tmp_path / "large.yaml", megabytes=8)
     build = subprocess.Popen(
-        [sys.executable, "-m", "envfactory_compiler", "build", str(spec), "-o", str(tmp_path / "out")],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "envfactory_compiler",
+            "build",
+            str(spec),
+            "-o",
+            str(tmp_path / "out"),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     deadline, workers = time.monotonic() + 120, []
     while not workers and time.monotonic() < deadline and build.poll() is None:

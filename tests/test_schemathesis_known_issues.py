@@ -21,14 +21,34 @@ from envfactory_compiler.corpus.conformance import check
 FORM_ARRAY = {
     "openapi": "3.0.3",
     "info": {"title": "Form array", "version": "1.0"},
-    "paths": {"/notes": {"post": {
-        "operationId": "createNote",
-        "requestBody": {"required": True, "content": {"application/x-www-form-urlencoded": {"schema": {
-            "type": "object", "required": ["tags"],
-            "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
-        }}}},
-        "responses": {"201": {"description": "created"}, "400": {"description": "bad request"}},
-    }}},
+    "paths": {
+        "/notes": {
+            "post": {
+                "operationId": "createNote",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/x-www-form-urlencoded": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["tags"],
+                                "properties": {
+                                    "tags": {
+                                        "type": "array",
+                                        "items": {"type": "string"},
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "created"},
+                    "400": {"description": "bad request"},
+                },
+            }
+        }
+    },
 }
 
 
@@ -52,24 +72,50 @@ def _expect_only(spec: dict, tmp_path: Path, known: tuple[str, ...]) -> None:
 def test_a_one_item_form_array_is_sent_exactly_as_its_item() -> None:
     """What Schemathesis sends as a schema-violating string is, byte for byte,
     the valid one-item array (OpenAPI's default `form` style, `explode: true`)."""
-    as_array = httpx.Request("POST", "http://127.0.0.1/notes", data={"tags": ["AAA"]}).read()
-    as_string = httpx.Request("POST", "http://127.0.0.1/notes", data={"tags": "AAA"}).read()
+    as_array = httpx.Request(
+        "POST", "http://127.0.0.1/notes", data={"tags": ["AAA"]}
+    ).read()
+    as_string = httpx.Request(
+        "POST", "http://127.0.0.1/notes", data={"tags": "AAA"}
+    ).read()
     assert as_array == as_string == b"tags=AAA"
 
 
-@pytest.mark.xfail(strict=True, raises=KnownFinding, reason=(
-    "Schemathesis mutates a form array into one string and expects a refusal, but the wire "
-    "cannot tell them apart and its 'valid as sent' re-check never reads a field as a one-item "
-    "array (salesloft x2, peertube x2 in docs/corpus.md)"))
+@pytest.mark.xfail(
+    strict=True,
+    raises=KnownFinding,
+    reason=(
+        "Schemathesis mutates a form array into one string and expects a refusal, but the wire "
+        "cannot tell them apart and its 'valid as sent' re-check never reads a field as a one-item "
+        "array (salesloft x2, peertube x2 in docs/corpus.md)"
+    ),
+)
 def test_schemathesis_takes_a_one_item_form_array_for_a_string(tmp_path: Path) -> None:
-    _expect_only(FORM_ARRAY, tmp_path, ("POST /notes: Schema-violating request accepted",))
+    _expect_only(
+        FORM_ARRAY, tmp_path, ("POST /notes: Schema-violating request accepted",)
+    )
 
 
-@pytest.mark.xfail(strict=True, raises=KnownFinding, reason=(
-    "Schemathesis crashes with `ValueError: Unsupported type: 'Binary'` generating peertube's "
-    "multipart `oneOf` with a `format: binary` branch, in its coverage and fuzzing phases "
-    "(cf. schemathesis#3547, which fixed the case of binary array items)"))
+@pytest.mark.xfail(
+    strict=True,
+    raises=KnownFinding,
+    reason=(
+        "Schemathesis crashes with `ValueError: Unsupported type: 'Binary'` generating peertube's "
+        "multipart `oneOf` with a `format: binary` branch, in its coverage and fuzzing phases "
+        "(cf. schemathesis#3547, which fixed the case of binary array items)"
+    ),
+)
 def test_schemathesis_generates_peertube_video_imports(tmp_path: Path) -> None:
-    spec = yaml.safe_load((ROOT / "specs" / "corpus" / "cpy.re__peertube-3.3.0.yaml").read_text(encoding="utf-8"))
-    spec["paths"] = {"/videos/imports": {"post": spec["paths"]["/videos/imports"]["post"]}}
-    _expect_only(spec, tmp_path, ("POST /videos/imports: Schemathesis error: Unsupported type: 'Binary'",))
+    spec = yaml.safe_load(
+        (ROOT / "specs" / "corpus" / "cpy.re__peertube-3.3.0.yaml").read_text(
+            encoding="utf-8"
+        )
+    )
+    spec["paths"] = {
+        "/videos/imports": {"post": spec["paths"]["/videos/imports"]["post"]}
+    }
+    _expect_only(
+        spec,
+        tmp_path,
+        ("POST /videos/imports: Schemathesis error: Unsupported type: 'Binary'",),
+    )

@@ -28,19 +28,40 @@ def _free_port() -> int:
 def served(tmp_path_factory):
     """petstore-expanded built, pip-installed into a target dir, served on loopback."""
     work = tmp_path_factory.mktemp("served")
-    project = build(ROOT / "specs" / "petstore-expanded.yaml", work / "out", name="petstore")
+    project = build(
+        ROOT / "specs" / "petstore-expanded.yaml", work / "out", name="petstore"
+    )
     site = work / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(site), str(project)],
-        check=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(site),
+            str(project),
+        ],
+        check=True,
+        timeout=300,
     )
     assert (site / "petstore_env" / "openapi.json").is_file()
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(site)}
-    log = (work / "server.log").open("w")  # a file: an unread pipe would fill and block the server
-    proc = subprocess.Popen([sys.executable, "-m", "petstore_env", "serve", "--port", str(port)], env=env,
-                            cwd=work, stdout=subprocess.DEVNULL, stderr=log, text=True)
+    log = (work / "server.log").open(
+        "w"
+    )  # a file: an unread pipe would fill and block the server
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "petstore_env", "serve", "--port", str(port)],
+        env=env,
+        cwd=work,
+        stdout=subprocess.DEVNULL,
+        stderr=log,
+        text=True,
+    )
     client = httpx.Client(base_url=f"http://127.0.0.1:{port}/v2", timeout=10)
     deadline = time.monotonic() + 60
     while True:
@@ -75,13 +96,23 @@ def test_delete_then_get_is_404(served: httpx.Client) -> None:
 
 
 def test_a_second_task_does_not_see_the_first(served: httpx.Client) -> None:
-    pet = served.post("/pets", json={"name": "Mine"}, headers={"X-Envc-Task": "task-a"}).json()
-    assert served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-a"}).status_code == 200
-    assert served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-b"}).status_code == 404
+    pet = served.post(
+        "/pets", json={"name": "Mine"}, headers={"X-Envc-Task": "task-a"}
+    ).json()
+    assert (
+        served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-a"}).status_code
+        == 200
+    )
+    assert (
+        served.get(f"/pets/{pet['id']}", headers={"X-Envc-Task": "task-b"}).status_code
+        == 404
+    )
     assert served.get("/pets", headers={"X-Envc-Task": "task-b"}).json() == []
 
 
-def test_invalid_request_is_rejected_without_changing_state(served: httpx.Client) -> None:
+def test_invalid_request_is_rejected_without_changing_state(
+    served: httpx.Client,
+) -> None:
     headers = {"X-Envc-Task": "task-invalid"}
     before = served.get("/pets", headers=headers).json()
     rejected = served.post("/pets", json={"tag": 5}, headers=headers)

@@ -20,7 +20,14 @@ from ..schema_ingestion.reading import parse, read_source
 from . import building, conformance, sampling
 from .table import Row, to_json, to_markdown
 
-__all__ = ["CorpusSettings", "Row", "run_corpus", "spec_files", "to_json", "to_markdown"]
+__all__ = [
+    "CorpusSettings",
+    "Row",
+    "run_corpus",
+    "spec_files",
+    "to_json",
+    "to_markdown",
+]
 
 STAGES = ("build", "conformance", "sample")
 
@@ -35,44 +42,85 @@ class CorpusSettings:
     stages: tuple[str, ...] = STAGES
 
     def describe(self) -> dict:
-        return {"Schemathesis --max-examples": self.max_examples, "seed": self.seed,
-                "trajectories per spec": self.samples, "stages": "/".join(self.stages)}
+        return {
+            "Schemathesis --max-examples": self.max_examples,
+            "seed": self.seed,
+            "trajectories per spec": self.samples,
+            "stages": "/".join(self.stages),
+        }
 
 
 def spec_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml", ".json") and p.is_file())
+    return sorted(
+        p
+        for p in directory.iterdir()
+        if p.suffix in (".yaml", ".yml", ".json") and p.is_file()
+    )
 
 
-def run_corpus(specs: list[Path], work_dir: Path, settings: CorpusSettings, *, jobs: int = 1) -> list[Row]:
+def run_corpus(
+    specs: list[Path], work_dir: Path, settings: CorpusSettings, *, jobs: int = 1
+) -> list[Row]:
     """One row per spec, in the order given; `jobs` specs run at a time."""
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        return list(pool.map(lambda spec: run_one(spec, work_dir / spec.stem, settings), specs))
+        return list(
+            pool.map(lambda spec: run_one(spec, work_dir / spec.stem, settings), specs)
+        )
 
 
 def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
     """Every stage for one spec; a stage that cannot run leaves a note and its cells empty."""
     work.mkdir(parents=True, exist_ok=True)
     version, operations = spec_facts(spec)
-    built = building.build(spec, work, name=_package_name(spec), timeout=settings.build_timeout)
-    row = Row(spec.name, version, operations, built.ok, round(built.seconds, 2), round(built.peak_mib, 1),
-              built.warnings, notes=() if built.ok else (built.diagnostic,))
+    built = building.build(
+        spec, work, name=_package_name(spec), timeout=settings.build_timeout
+    )
+    row = Row(
+        spec.name,
+        version,
+        operations,
+        built.ok,
+        round(built.seconds, 2),
+        round(built.peak_mib, 1),
+        built.warnings,
+        notes=() if built.ok else (built.diagnostic,),
+    )
     if not built.ok:
         return row
     row = replace(row, confirmed_edges=built.confirmed_edges)
     if "conformance" in settings.stages:
-        tested = conformance.check(built.project, work, max_examples=settings.max_examples, seed=settings.seed,
-                                   timeout=settings.stage_timeout)
-        row = replace(row, served=tested.served if tested.ran else None, failures=tested.failures,
-                      findings=tested.findings, notes=row.notes + ((tested.note,) if tested.note else ()))
+        tested = conformance.check(
+            built.project,
+            work,
+            max_examples=settings.max_examples,
+            seed=settings.seed,
+            timeout=settings.stage_timeout,
+        )
+        row = replace(
+            row,
+            served=tested.served if tested.ran else None,
+            failures=tested.failures,
+            findings=tested.findings,
+            notes=row.notes + ((tested.note,) if tested.note else ()),
+        )
     if "sample" in settings.stages and operations == 0:
         row = replace(row, notes=row.notes + ("no operations to sample",))
     elif "sample" in settings.stages:
-        sampled = sampling.sample(built.project, work, count=settings.samples, seed=settings.seed,
-                                  timeout=settings.stage_timeout)
-        row = replace(row, covered=sampled.covered if sampled.ran else None,
-                      sampled_operations=sampled.operations if sampled.ran else None,
-                      trajectories=sampled.trajectories if sampled.ran else None, uncovered=sampled.uncovered,
-                      notes=row.notes + ((f"sampling: {sampled.note}",) if sampled.note else ()))
+        sampled = sampling.sample(
+            built.project,
+            work,
+            count=settings.samples,
+            seed=settings.seed,
+            timeout=settings.stage_timeout,
+        )
+        row = replace(
+            row,
+            covered=sampled.covered if sampled.ran else None,
+            sampled_operations=sampled.operations if sampled.ran else None,
+            trajectories=sampled.trajectories if sampled.ran else None,
+            uncovered=sampled.uncovered,
+            notes=row.notes + ((f"sampling: {sampled.note}",) if sampled.note else ()),
+        )
     return row
 
 
@@ -87,7 +135,13 @@ def spec_facts(spec: Path) -> tuple[str, int | None]:
         return "?", None
     version = str(document.get("openapi") or document.get("swagger") or "?")
     paths = document.get("paths") if isinstance(document.get("paths"), dict) else {}
-    return version, sum(1 for item in paths.values() if isinstance(item, dict) for m in METHODS if m in item)
+    return version, sum(
+        1
+        for item in paths.values()
+        if isinstance(item, dict)
+        for m in METHODS
+        if m in item
+    )
 
 
 def _package_name(spec: Path) -> str:

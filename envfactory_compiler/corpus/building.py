@@ -9,7 +9,10 @@ from pathlib import Path
 
 from . import processes
 
-_SUMMARY = re.compile(r"^(?P<package>\w+): (?P<operations>\d+) operations, .* (?P<warnings>\d+) warnings -> ", re.M)
+_SUMMARY = re.compile(
+    r"^(?P<package>\w+): (?P<operations>\d+) operations, .* (?P<warnings>\d+) warnings -> ",
+    re.M,
+)
 
 
 @dataclass(frozen=True)
@@ -27,20 +30,48 @@ class BuildOutcome:
 def build(spec: Path, out_dir: Path, *, name: str, timeout: float) -> BuildOutcome:
     """`envc build SPEC -o OUT --name NAME`, measured."""
     finished = processes.run(
-        [processes.python(), "-m", "envfactory_compiler", "build", str(spec), "-o", str(out_dir), "--name", name],
-        log=out_dir / f"{name}.build.log", timeout=timeout,
+        [
+            processes.python(),
+            "-m",
+            "envfactory_compiler",
+            "build",
+            str(spec),
+            "-o",
+            str(out_dir),
+            "--name",
+            name,
+        ],
+        log=out_dir / f"{name}.build.log",
+        timeout=timeout,
     )
     summary = _SUMMARY.search(finished.output)
     if finished.returncode != 0 or summary is None:
-        why = f"timed out after {timeout:.0f} s" if finished.timed_out else _first_lines(finished.output)
-        return BuildOutcome(False, finished.seconds, finished.peak_mib, None, diagnostic=why)
+        why = (
+            f"timed out after {timeout:.0f} s"
+            if finished.timed_out
+            else _first_lines(finished.output)
+        )
+        return BuildOutcome(
+            False, finished.seconds, finished.peak_mib, None, diagnostic=why
+        )
     project = out_dir / summary["package"]
-    return BuildOutcome(True, finished.seconds, finished.peak_mib, project, int(summary["operations"]),
-                        int(summary["warnings"]), _confirmed_edges(project / summary["package"] / "dag.json"))
+    return BuildOutcome(
+        True,
+        finished.seconds,
+        finished.peak_mib,
+        project,
+        int(summary["operations"]),
+        int(summary["warnings"]),
+        _confirmed_edges(project / summary["package"] / "dag.json"),
+    )
 
 
 def _confirmed_edges(dag: Path) -> int:
-    return sum(1 for edge in json.loads(dag.read_text(encoding="utf-8"))["edges"] if edge["confirmed"])
+    return sum(
+        1
+        for edge in json.loads(dag.read_text(encoding="utf-8"))["edges"]
+        if edge["confirmed"]
+    )
 
 
 def _first_lines(output: str, lines: int = 4) -> str:

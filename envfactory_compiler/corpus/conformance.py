@@ -29,48 +29,95 @@ TOKEN = "envc-sandbox-token"
 class ConformanceOutcome:
     ran: bool
     served: int = 0  # operations Schemathesis exercised without an error of its own
-    failures: dict[str, int] = field(default_factory=dict)  # check title -> unique failures
-    findings: tuple[str, ...] = ()  # "OPERATION: check title" and "OPERATION: Schemathesis error: message"
+    failures: dict[str, int] = field(
+        default_factory=dict
+    )  # check title -> unique failures
+    findings: tuple[
+        str, ...
+    ] = ()  # "OPERATION: check title" and "OPERATION: Schemathesis error: message"
     note: str = ""  # why it did not run or did not complete
 
 
-def check(project: Path, work: Path, *, max_examples: int, seed: int, timeout: float) -> ConformanceOutcome:
+def check(
+    project: Path, work: Path, *, max_examples: int, seed: int, timeout: float
+) -> ConformanceOutcome:
     """Serve `project` and test it; the server is stopped whatever happens."""
     spec = project / project.name / "openapi.json"
     document = json.loads(spec.read_text(encoding="utf-8"))
     port = _free_port()
-    server = processes.start([processes.python(), "-m", project.name, "serve", "--port", str(port)],
-                             log=work / "serve.log", env={"PYTHONPATH": str(project)})
+    server = processes.start(
+        [processes.python(), "-m", project.name, "serve", "--port", str(port)],
+        log=work / "serve.log",
+        env={"PYTHONPATH": str(project)},
+    )
     try:
         if not _ready(port, server, deadline=60):
-            return ConformanceOutcome(False, note="the sandbox did not start: " + _tail(work / "serve.log"))
+            return ConformanceOutcome(
+                False, note="the sandbox did not start: " + _tail(work / "serve.log")
+            )
         report, junit = work / "schemathesis.json", work / "schemathesis.xml"
         finished = processes.run(
-            [processes.python(), "-m", "schemathesis.cli", "run", str(spec),
-             "--url", f"http://127.0.0.1:{port}{base_path(document)}", "--checks", "all",
-             "--max-examples", str(max_examples), "--seed", str(seed), "--request-timeout", "10",
-             "--report", "json,junit", "--report-json-path", str(report), "--report-junit-path", str(junit),
-             *credentials(document)],
-            log=work / "schemathesis.log", timeout=timeout, cwd=work,
+            [
+                processes.python(),
+                "-m",
+                "schemathesis.cli",
+                "run",
+                str(spec),
+                "--url",
+                f"http://127.0.0.1:{port}{base_path(document)}",
+                "--checks",
+                "all",
+                "--max-examples",
+                str(max_examples),
+                "--seed",
+                str(seed),
+                "--request-timeout",
+                "10",
+                "--report",
+                "json,junit",
+                "--report-json-path",
+                str(report),
+                "--report-junit-path",
+                str(junit),
+                *credentials(document),
+            ],
+            log=work / "schemathesis.log",
+            timeout=timeout,
+            cwd=work,
         )
     finally:
         processes.stop(server)
     if not report.is_file():
-        why = f"timed out after {timeout:.0f} s" if finished.timed_out else _tail(work / "schemathesis.log")
+        why = (
+            f"timed out after {timeout:.0f} s"
+            if finished.timed_out
+            else _tail(work / "schemathesis.log")
+        )
         return ConformanceOutcome(False, note="schemathesis wrote no report: " + why)
     return _outcome(json.loads(report.read_text(encoding="utf-8")), _errors(junit))
 
 
 def _outcome(report: dict, errors: tuple[str, ...] = ()) -> ConformanceOutcome:
     operations = report.get("operations") or {}
-    failures = {f["title"]: int(f.get("count", 1)) for f in report.get("failures") or []}
-    findings = [f"{operation}: {failure['title']}"
-                for failure in report.get("failures") or [] for operation in failure.get("operations") or ()]
+    failures = {
+        f["title"]: int(f.get("count", 1)) for f in report.get("failures") or []
+    }
+    findings = [
+        f"{operation}: {failure['title']}"
+        for failure in report.get("failures") or []
+        for operation in failure.get("operations") or ()
+    ]
     if report.get("errors"):
         failures["Schemathesis errors"] = len(report["errors"])
-    note = "" if report.get("complete", True) else f"incomplete: {report.get('stop_reason')}"
+    note = (
+        ""
+        if report.get("complete", True)
+        else f"incomplete: {report.get('stop_reason')}"
+    )
     served = int(operations.get("tested", 0)) - int(operations.get("errored", 0))
-    return ConformanceOutcome(True, served, failures, tuple(sorted({*findings, *errors})), note)
+    return ConformanceOutcome(
+        True, served, failures, tuple(sorted({*findings, *errors})), note
+    )
 
 
 def _errors(junit: Path) -> tuple[str, ...]:
@@ -82,8 +129,14 @@ def _errors(junit: Path) -> tuple[str, ...]:
     found = set()
     for case in ET.parse(junit).iter("testcase"):
         for error in case.iter("error"):
-            lines = [line.strip() for line in (error.text or error.get("message") or "").splitlines() if line.strip()]
-            message = lines[1] if len(lines) > 1 else (lines[0] if lines else "no message")
+            lines = [
+                line.strip()
+                for line in (error.text or error.get("message") or "").splitlines()
+                if line.strip()
+            ]
+            message = (
+                lines[1] if len(lines) > 1 else (lines[0] if lines else "no message")
+            )
             found.add(f"{case.get('name')}: Schemathesis error: {message[:200]}")
     return tuple(sorted(found))
 
@@ -100,14 +153,25 @@ def base_path(document: dict) -> str:
 def credentials(document: dict) -> list[str]:
     """`-H` options carrying the sandbox's credential for every header security scheme."""
     headers: dict[str, str] = {}
-    for scheme in ((document.get("components") or {}).get("securitySchemes") or {}).values():
+    for scheme in (
+        (document.get("components") or {}).get("securitySchemes") or {}
+    ).values():
         if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
             headers[scheme["name"]] = TOKEN
-        elif scheme.get("type") == "http" and str(scheme.get("scheme", "")).lower() == "basic":
-            headers["Authorization"] = "Basic " + base64.b64encode(f"envc:{TOKEN}".encode()).decode()
+        elif (
+            scheme.get("type") == "http"
+            and str(scheme.get("scheme", "")).lower() == "basic"
+        ):
+            headers["Authorization"] = (
+                "Basic " + base64.b64encode(f"envc:{TOKEN}".encode()).decode()
+            )
         elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
             headers.setdefault("Authorization", f"Bearer {TOKEN}")
-    return [arg for name, value in sorted(headers.items()) for arg in ("-H", f"{name}: {value}")]
+    return [
+        arg
+        for name, value in sorted(headers.items())
+        for arg in ("-H", f"{name}: {value}")
+    ]
 
 
 def _ready(port: int, server, *, deadline: float) -> bool:
@@ -130,5 +194,9 @@ def _free_port() -> int:
 
 
 def _tail(log: Path, chars: int = 400) -> str:
-    text = log.read_text(encoding="utf-8", errors="replace").strip() if log.is_file() else ""
+    text = (
+        log.read_text(encoding="utf-8", errors="replace").strip()
+        if log.is_file()
+        else ""
+    )
     return " ".join(text[-chars:].splitlines())

@@ -18,35 +18,63 @@ class Finished:
 
     returncode: int
     seconds: float
-    peak_mib: float  # largest resident set of the process and the children it waited for
+    peak_mib: (
+        float  # largest resident set of the process and the children it waited for
+    )
     timed_out: bool
     output: str  # stdout and stderr, interleaved
 
 
-def run(args: list[str], *, log: Path, timeout: float, env: dict[str, str] | None = None,
-        cwd: Path | None = None) -> Finished:
+def run(
+    args: list[str],
+    *,
+    log: Path,
+    timeout: float,
+    env: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Finished:
     """Run `args` to completion (killed after `timeout` seconds); output goes to `log`."""
     started = time.monotonic()
     with log.open("w", encoding="utf-8") as handle:
-        proc = subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=_env(env), cwd=cwd,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            args,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=_env(env),
+            cwd=cwd,
+            start_new_session=True,
+        )
         fired: list[bool] = []
-        killer = threading.Timer(timeout, lambda: (fired.append(True), _kill_group(proc.pid)))
+        killer = threading.Timer(
+            timeout, lambda: (fired.append(True), _kill_group(proc.pid))
+        )
         killer.start()
         try:
             _, status, usage = os.wait4(proc.pid, 0)
         finally:
             killer.cancel()
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Finished(proc.returncode, time.monotonic() - started, usage.ru_maxrss / 1024,
-                    bool(fired),
-                    log.read_text(encoding="utf-8", errors="replace"))
+    return Finished(
+        proc.returncode,
+        time.monotonic() - started,
+        usage.ru_maxrss / 1024,
+        bool(fired),
+        log.read_text(encoding="utf-8", errors="replace"),
+    )
 
 
-def start(args: list[str], *, log: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+def start(
+    args: list[str], *, log: Path, env: dict[str, str] | None = None
+) -> subprocess.Popen:
     """Start a long-running child (a server) in its own process group."""
     with log.open("w", encoding="utf-8") as handle:
-        return subprocess.Popen(args, stdout=handle, stderr=subprocess.STDOUT, env=_env(env), start_new_session=True)
+        return subprocess.Popen(
+            args,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=_env(env),
+            start_new_session=True,
+        )
 
 
 def stop(proc: subprocess.Popen) -> None:

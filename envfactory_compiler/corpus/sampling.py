@@ -22,23 +22,48 @@ class SamplingOutcome:
     covered: int = 0  # operations answering 2xx in some sampled trajectory
     operations: int = 0
     trajectories: int = 0
-    uncovered: dict[str, str] = field(default_factory=dict)  # operation -> why no trajectory covers it
+    uncovered: dict[str, str] = field(
+        default_factory=dict
+    )  # operation -> why no trajectory covers it
     note: str = ""
 
 
-def sample(project: Path, work: Path, *, count: int, seed: int, timeout: float) -> SamplingOutcome:
+def sample(
+    project: Path, work: Path, *, count: int, seed: int, timeout: float
+) -> SamplingOutcome:
     """`python -m <package> sample -n COUNT --seed SEED`, its coverage lines parsed."""
     out = work / "trajectories.jsonl"
     finished = processes.run(
-        [processes.python(), "-m", project.name, "sample", "-n", str(count), "--seed", str(seed),
-         "--fixtures", "1", "-o", str(out)],
-        log=work / "sample.log", timeout=timeout, env={"PYTHONPATH": str(project)},
+        [
+            processes.python(),
+            "-m",
+            project.name,
+            "sample",
+            "-n",
+            str(count),
+            "--seed",
+            str(seed),
+            "--fixtures",
+            "1",
+            "-o",
+            str(out),
+        ],
+        log=work / "sample.log",
+        timeout=timeout,
+        env={"PYTHONPATH": str(project)},
     )
     coverage = _COVERAGE.search(finished.output)
     if finished.returncode != 0 or coverage is None:
-        why = f"timed out after {timeout:.0f} s" if finished.timed_out else " ".join(finished.output.strip().splitlines()[-3:])
+        why = (
+            f"timed out after {timeout:.0f} s"
+            if finished.timed_out
+            else " ".join(finished.output.strip().splitlines()[-3:])
+        )
         return SamplingOutcome(False, note=why[:400])
     lines = out.read_text(encoding="utf-8").count("\n") if out.is_file() else 0
     # A parameter that cannot be resolved is reported under its operation's name: said once is enough.
-    uncovered = {name: why.removeprefix(f"{name}: ") for name, why in _NEVER.findall(finished.output)}
+    uncovered = {
+        name: why.removeprefix(f"{name}: ")
+        for name, why in _NEVER.findall(finished.output)
+    }
     return SamplingOutcome(True, int(coverage[1]), int(coverage[2]), lines, uncovered)

@@ -17,13 +17,19 @@ class Row:
     peak_mib: float
     warnings: int = 0  # build warnings, repairs included
     served: int | None = None  # operations Schemathesis exercised
-    failures: dict[str, int] = field(default_factory=dict)  # Schemathesis failures by check
-    findings: tuple[str, ...] = ()  # the operation behind each failure and each Schemathesis error
+    failures: dict[str, int] = field(
+        default_factory=dict
+    )  # Schemathesis failures by check
+    findings: tuple[
+        str, ...
+    ] = ()  # the operation behind each failure and each Schemathesis error
     confirmed_edges: int | None = None
     covered: int | None = None  # operations answering 2xx in sampled trajectories
     sampled_operations: int | None = None
     trajectories: int | None = None
-    uncovered: dict[str, str] = field(default_factory=dict)  # operation -> why no sampled trajectory covers it
+    uncovered: dict[str, str] = field(
+        default_factory=dict
+    )  # operation -> why no sampled trajectory covers it
     notes: tuple[str, ...] = ()  # a failed build's diagnostic, a stage that did not run
 
     @property
@@ -35,14 +41,23 @@ class Row:
 
 def to_json(rows: list[Row], settings: dict) -> str:
     records = [{**asdict(row), "coverage": row.coverage} for row in rows]
-    return json.dumps({"settings": settings, "totals": totals(rows), "specs": records}, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {"settings": settings, "totals": totals(rows), "specs": records},
+            indent=2,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def totals(rows: list[Row]) -> dict:
     built = [r for r in rows if r.build_ok]
     sampled = [r for r in built if r.sampled_operations]
     failures = sum((Counter(r.failures) for r in rows), Counter())
-    covered, operations = sum(r.covered or 0 for r in sampled), sum(r.sampled_operations or 0 for r in sampled)
+    covered, operations = sum(r.covered or 0 for r in sampled), sum(
+        r.sampled_operations or 0 for r in sampled
+    )
     return {
         "specs": len(rows),
         "built": len(built),
@@ -54,23 +69,31 @@ def totals(rows: list[Row]) -> dict:
         "sampled_operations": operations,
         "coverage": covered / operations if operations else None,
         "build_seconds": round(sum(r.build_seconds for r in rows), 1),
-        "max_build_seconds": round(max((r.build_seconds for r in rows), default=0.0), 1),
+        "max_build_seconds": round(
+            max((r.build_seconds for r in rows), default=0.0), 1
+        ),
         "max_peak_mib": round(max((r.peak_mib for r in rows), default=0.0), 1),
     }
 
 
-_HEADER = ("| Spec | OpenAPI | Ops | Build | Build s | Peak MiB | Warnings | Served | Schemathesis failures "
-           "| Confirmed edges | Coverage | Notes |\n|" + "---|" * 12)
+_HEADER = (
+    "| Spec | OpenAPI | Ops | Build | Build s | Peak MiB | Warnings | Served | Schemathesis failures "
+    "| Confirmed edges | Coverage | Notes |\n|" + "---|" * 12
+)
 
 
 def to_markdown(rows: list[Row], settings: dict, command: str) -> str:
     t = totals(rows)
-    failures = ", ".join(f"{title}: {n}" for title, n in t["failures"].items()) or "none"
+    failures = (
+        ", ".join(f"{title}: {n}" for title, n in t["failures"].items()) or "none"
+    )
     coverage = _percent(t["coverage"])
     lines = [
         "# Corpus: real-world specs built, served and sampled",
         "",
-        f"Regenerate with `{command}`. Settings: " + ", ".join(f"{k} {v}" for k, v in settings.items()) + ".",
+        f"Regenerate with `{command}`. Settings: "
+        + ", ".join(f"{k} {v}" for k, v in settings.items())
+        + ".",
         "",
         f"- specs built: **{t['built']}/{t['specs']}**",
         f"- operations: {t['operations']} in the specs, {t['served']} exercised by Schemathesis (`--checks all`)",
@@ -82,9 +105,13 @@ def to_markdown(rows: list[Row], settings: dict, command: str) -> str:
         _HEADER,
     ]
     lines += [_markdown_row(row) for row in rows]
-    lines += _details("Schemathesis findings", {row.spec: list(row.findings) for row in rows})
-    lines += _details("Operations no sampled trajectory covers, and why",
-                      {row.spec: _by_reason(row.uncovered) for row in rows})
+    lines += _details(
+        "Schemathesis findings", {row.spec: list(row.findings) for row in rows}
+    )
+    lines += _details(
+        "Operations no sampled trajectory covers, and why",
+        {row.spec: _by_reason(row.uncovered) for row in rows},
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -95,7 +122,9 @@ def _by_reason(uncovered: dict[str, str], most: int = 8) -> list[str]:
     for operation, why in sorted(uncovered.items()):
         grouped.setdefault(why, []).append(f"`{operation}`")
     lines = []
-    for why, operations in sorted(grouped.items(), key=lambda item: (-len(item[1]), item[0])):
+    for why, operations in sorted(
+        grouped.items(), key=lambda item: (-len(item[1]), item[0])
+    ):
         more = f" and {len(operations) - most} more" if len(operations) > most else ""
         lines.append(f"{', '.join(operations[:most])}{more}: {why}")
     return lines
@@ -113,12 +142,27 @@ def _details(title: str, items: dict[str, list[str]]) -> list[str]:
 
 
 def _markdown_row(row: Row) -> str:
-    failures = ", ".join(f"{title}: {n}" for title, n in sorted(row.failures.items())) or ("0" if row.served is not None else "–")
-    coverage = f"{row.covered}/{row.sampled_operations} ({_percent(row.coverage)})" if row.coverage is not None else "–"
+    failures = ", ".join(
+        f"{title}: {n}" for title, n in sorted(row.failures.items())
+    ) or ("0" if row.served is not None else "–")
+    coverage = (
+        f"{row.covered}/{row.sampled_operations} ({_percent(row.coverage)})"
+        if row.coverage is not None
+        else "–"
+    )
     cells = [
-        f"`{row.spec}`", row.openapi, _value(row.operations), "ok" if row.build_ok else "**failed**",
-        f"{row.build_seconds:.1f}", f"{row.peak_mib:.0f}", str(row.warnings), _value(row.served), failures,
-        _value(row.confirmed_edges), coverage, "; ".join(row.notes).replace("|", "\\|").replace("\n", " "),
+        f"`{row.spec}`",
+        row.openapi,
+        _value(row.operations),
+        "ok" if row.build_ok else "**failed**",
+        f"{row.build_seconds:.1f}",
+        f"{row.peak_mib:.0f}",
+        str(row.warnings),
+        _value(row.served),
+        failures,
+        _value(row.confirmed_edges),
+        coverage,
+        "; ".join(row.notes).replace("|", "\\|").replace("\n", " "),
     ]
     return "| " + " | ".join(cells) + " |"
 

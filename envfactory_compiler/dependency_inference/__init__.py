@@ -31,19 +31,31 @@ from .matching import Matcher
 from .policy import DOCUMENTED, STRICT, Policy
 from .producers import ProducerIndex
 
-__all__ = ["DOCUMENTED", "STRICT", "DependencyInferencer", "Policy", "unresolved_id_parameters"]
+__all__ = [
+    "DOCUMENTED",
+    "STRICT",
+    "DependencyInferencer",
+    "Policy",
+    "unresolved_id_parameters",
+]
 
 
 class DependencyInferencer:
     """Infers the producer -> consumer graph of one normalised spec."""
 
-    def __init__(self, document: Any, *, file: str = "", policy: Policy = DOCUMENTED) -> None:
+    def __init__(
+        self, document: Any, *, file: str = "", policy: Policy = DOCUMENTED
+    ) -> None:
         self.document = document
         self.file = file
         self.policy = policy
         self.warnings: list[Diagnostic] = []
 
-    def infer(self, endpoints: Iterable[EndpointDef], resources: Iterable[Resource] | None = None) -> nx.DiGraph:
+    def infer(
+        self,
+        endpoints: Iterable[EndpointDef],
+        resources: Iterable[Resource] | None = None,
+    ) -> nx.DiGraph:
         """The dependency graph; `resources` default to what stage 1 infers from the endpoints."""
         endpoints = list(endpoints)
         catalog = Catalog.build(self.document, endpoints, resources)

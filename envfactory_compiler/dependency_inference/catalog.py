@@ -28,7 +28,12 @@ class Catalog:
     nouns: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, document: Any, endpoints: Iterable[EndpointDef], resources: Iterable[Resource] | None = None) -> Catalog:
+    def build(
+        cls,
+        document: Any,
+        endpoints: Iterable[EndpointDef],
+        resources: Iterable[Resource] | None = None,
+    ) -> Catalog:
         if resources is None:
             resources, _ = infer_resources(document, list(endpoints))
         catalog = cls({r.name: r for r in resources})
@@ -38,7 +43,9 @@ class Catalog:
             for noun in catalog.nouns[resource.name]:
                 catalog.by_noun.setdefault(noun, []).append(resource)
             if resource.schema_pointer:
-                catalog.by_schema.setdefault(resource.schema_pointer, []).append(resource)
+                catalog.by_schema.setdefault(resource.schema_pointer, []).append(
+                    resource
+                )
         return catalog
 
     def nouns_of(self, name: str | None) -> tuple[str, ...]:
@@ -48,14 +55,17 @@ class Catalog:
 def schema_nouns(pointer: str | None) -> tuple[str, ...]:
     """Nouns of a named schema (`/components/schemas/PetResponse` -> pet_response, pet)."""
     prefix = "/components/schemas/"
-    if not pointer or not pointer.startswith(prefix) or "/" in pointer[len(prefix):]:
+    if not pointer or not pointer.startswith(prefix) or "/" in pointer[len(prefix) :]:
         return ()
-    return object_nouns(pointer[len(prefix):].replace("~1", "/").replace("~0", "~"))
+    return object_nouns(pointer[len(prefix) :].replace("~1", "/").replace("~0", "~"))
 
 
 def resource_nouns(resource: Resource) -> tuple[str, ...]:
     """`dns_records` -> dns_record; `sites_builds` at /sites/{}/builds -> sites_build, build."""
-    last = next((s for s in reversed(resource.collection_path.split("/")) if s and s != "{}"), "")
+    last = next(
+        (s for s in reversed(resource.collection_path.split("/")) if s and s != "{}"),
+        "",
+    )
     found = object_nouns(resource.name) + object_nouns(last)
     found += schema_nouns(resource.schema_pointer)
     return tuple(dict.fromkeys(found))

@@ -36,23 +36,44 @@ class Slot:
     schema: Any  # the schema one value must fit (an array's items for `petIds`)
     ref: Reference | None  # the name read as a reference; None for e.g. `{pid}`
     nouns: tuple[str, ...]  # what it refers to, from its name or else its context
-    resource: str | None = None  # path parameters: the collection whose items sit at this position
+    resource: str | None = (
+        None  # path parameters: the collection whose items sit at this position
+    )
 
     @property
     def key(self) -> tuple[str, str, str]:
         return (self.location, self.name, self.field or "")
 
 
-def consumer_slots(document: Any, endpoint: EndpointDef, catalog: Catalog, secured: frozenset[tuple[str, str]]) -> list[Slot]:
+def consumer_slots(
+    document: Any,
+    endpoint: EndpointDef,
+    catalog: Catalog,
+    secured: frozenset[tuple[str, str]],
+) -> list[Slot]:
     """Every slot of an operation that a produced value should fill."""
     slots = _path_slots(endpoint, catalog)
     for location in _LOCATIONS[1:]:
         for param in endpoint.params_in(location):
             if (location, param.name.lower()) not in secured:
-                slots.extend(_value_slot(document, endpoint, catalog, location, param.name, param.schema, None))
+                slots.extend(
+                    _value_slot(
+                        document,
+                        endpoint,
+                        catalog,
+                        location,
+                        param.name,
+                        param.schema,
+                        None,
+                    )
+                )
     slots.extend(_body_slots(document, endpoint, catalog))
     if _logs_in(document, endpoint):  # a username next to a password is a credential
-        slots = [s for s in slots if s.location == "path" or s.ref is None or s.ref.kind != "name"]
+        slots = [
+            s
+            for s in slots
+            if s.location == "path" or s.ref is None or s.ref.kind != "name"
+        ]
     return slots
 
 
@@ -63,23 +84,56 @@ def _path_slots(endpoint: EndpointDef, catalog: Catalog) -> list[Slot]:
     normalised = normalise_path(endpoint.path).split("/")
     slots = []
     for position, segment in enumerate(segments):
-        param: Parameter | None = declared.get(param_name(segment) or "") if normalised[position] == "{}" else None
+        param: Parameter | None = (
+            declared.get(param_name(segment) or "")
+            if normalised[position] == "{}"
+            else None
+        )
         if param is None:
             continue
         prefix = "/".join(normalised[:position])
         resource = catalog.by_collection.get(prefix)
-        if resource is None:  # an item named by its collection's parameter (`/collections/fork/{collection_uid}`)
-            owners = [r for r in catalog.resources.values() if r.item_path and r.id_param == param.name]
+        if (
+            resource is None
+        ):  # an item named by its collection's parameter (`/collections/fork/{collection_uid}`)
+            owners = [
+                r
+                for r in catalog.resources.values()
+                if r.item_path and r.id_param == param.name
+            ]
             resource = owners[0] if len(owners) == 1 else None
-        literal = next((s for s in reversed(normalised[:position]) if s and s != "{}"), "")
-        context = object_nouns(literal) + catalog.nouns_of(resource.name if resource else None)
+        literal = next(
+            (s for s in reversed(normalised[:position]) if s and s != "{}"), ""
+        )
+        context = object_nouns(literal) + catalog.nouns_of(
+            resource.name if resource else None
+        )
         ref = reference(param.name)
         nouns = (ref.noun,) if ref and ref.noun else tuple(dict.fromkeys(context))
-        slots.append(Slot(endpoint.name, "path", param.name, None, param.schema, ref, nouns, resource.name if resource else None))
+        slots.append(
+            Slot(
+                endpoint.name,
+                "path",
+                param.name,
+                None,
+                param.schema,
+                ref,
+                nouns,
+                resource.name if resource else None,
+            )
+        )
     return slots
 
 
-def _value_slot(document: Any, endpoint: EndpointDef, catalog: Catalog, location: str, name: str, schema: Any, field: str | None) -> list[Slot]:
+def _value_slot(
+    document: Any,
+    endpoint: EndpointDef,
+    catalog: Catalog,
+    location: str,
+    name: str,
+    schema: Any,
+    field: str | None,
+) -> list[Slot]:
     """A query, header or body value, if its name and type say it refers to an item."""
     ref = reference(name)
     if ref is None or (ref.plural and not is_array(document, schema)):
@@ -88,20 +142,34 @@ def _value_slot(document: Any, endpoint: EndpointDef, catalog: Catalog, location
     if not is_plain_value(document, value_schema):
         return []
     own = catalog.resources.get(endpoint.resource or "")
-    if ref.kind == "name" and not _names_an_id(catalog, name, own.name if own else None):
+    if ref.kind == "name" and not _names_an_id(
+        catalog, name, own.name if own else None
+    ):
         return []
     if own is not None and _is_own_key(catalog, own.name, own.id_field, name, ref):
         # The operation's own item: a create's new key, or the target named by a path already;
         # only an update (or a lookup) addressed by body or query really consumes it.
         if endpoint.params_in("path") or endpoint.role not in _ADDRESSING_ROLES:
             return []
-        return [Slot(endpoint.name, location, name, field, value_schema, ref, catalog.nouns_of(own.name))]
+        return [
+            Slot(
+                endpoint.name,
+                location,
+                name,
+                field,
+                value_schema,
+                ref,
+                catalog.nouns_of(own.name),
+            )
+        ]
     if not ref.noun:
         return []
     return [Slot(endpoint.name, location, name, field, value_schema, ref, (ref.noun,))]
 
 
-def _is_own_key(catalog: Catalog, resource: str, id_field: str | None, name: str, ref: Reference) -> bool:
+def _is_own_key(
+    catalog: Catalog, resource: str, id_field: str | None, name: str, ref: Reference
+) -> bool:
     """Whether the name is the operation's own resource's key (`id`, its id field, `petId` on pets)."""
     return name == id_field or not ref.noun or ref.noun in catalog.nouns_of(resource)
 
@@ -119,7 +187,11 @@ def _body_slots(document: Any, endpoint: EndpointDef, catalog: Catalog) -> list[
     for name, schema in all_properties(document, endpoint.body.schema).items():
         if resolve(document, schema)[0].get("readOnly"):
             continue
-        slots.extend(_value_slot(document, endpoint, catalog, "body", name, schema, pointer_join(name)))
+        slots.extend(
+            _value_slot(
+                document, endpoint, catalog, "body", name, schema, pointer_join(name)
+            )
+        )
     return slots
 
 
@@ -133,7 +205,11 @@ def _logs_in(document: Any, endpoint: EndpointDef) -> bool:
 
 def secured_parameters(document: Any) -> frozenset[tuple[str, str]]:
     """(location, lower-case name) of API-key credentials: never dependencies."""
-    schemes = ((document.get("components") or {}).get("securitySchemes") or {}) if isinstance(document, dict) else {}
+    schemes = (
+        ((document.get("components") or {}).get("securitySchemes") or {})
+        if isinstance(document, dict)
+        else {}
+    )
     found = set()
     for scheme in schemes.values():
         scheme, _ = resolve(document, scheme)

@@ -22,12 +22,19 @@ from .schemas import MAX_DEPTH
 
 MAX_ELEMENTS = 20
 _OBJECT = {"type": "object"}
-_SCALARS = ((bool, {"type": "boolean"}), (int, {"type": "integer"}), (float, {"type": "number"}), (str, {"type": "string"}))
+_SCALARS = (
+    (bool, {"type": "boolean"}),
+    (int, {"type": "integer"}),
+    (float, {"type": "number"}),
+    (str, {"type": "string"}),
+)
 
 
 def response_example(document: Any, endpoint: EndpointDef, response: Response) -> Any:
     """The example of a response's chosen media type (`example`, else the first `examples` entry)."""
-    pointer = pointer_join(*pointer_split(endpoint.pointer), "responses", response.status)
+    pointer = pointer_join(
+        *pointer_split(endpoint.pointer), "responses", response.status
+    )
     raw, _ = deref(document, resolve_pointer(document, pointer), pointer)
     media = ((raw or {}).get("content") or {}).get(response.content_type or "") or {}
     if "example" in media:
@@ -42,7 +49,13 @@ def response_example(document: Any, endpoint: EndpointDef, response: Response) -
 class ExampleWalker:
     """Collects the items of one example value."""
 
-    def __init__(self, identify: Identifier, endpoint: EndpointDef, owner_nouns: tuple[str, ...], policy: Policy) -> None:
+    def __init__(
+        self,
+        identify: Identifier,
+        endpoint: EndpointDef,
+        owner_nouns: tuple[str, ...],
+        policy: Policy,
+    ) -> None:
         self.identify = identify
         self.endpoint = endpoint
         self.owner_nouns = owner_nouns
@@ -54,7 +67,14 @@ class ExampleWalker:
         self._walk(example, "", self.owner_nouns, 0, 0)
         return self.found
 
-    def _walk(self, value: Any, pointer: str, hints: tuple[str, ...], depth: int, embedded: int) -> None:
+    def _walk(
+        self,
+        value: Any,
+        pointer: str,
+        hints: tuple[str, ...],
+        depth: int,
+        embedded: int,
+    ) -> None:
         if depth > MAX_DEPTH:
             return
         if isinstance(value, (list, tuple)):
@@ -63,11 +83,24 @@ class ExampleWalker:
             return
         if not isinstance(value, dict):
             return
-        typed = object_nouns(value["type"]) if isinstance(value.get("type"), str) and "id" in value else ()
+        typed = (
+            object_nouns(value["type"])
+            if isinstance(value.get("type"), str) and "id" in value
+            else ()
+        )
         nouns = typed or hints
         fields = self._fields(value, pointer, nouns)
         if fields:
-            self.found.append(Item(self.endpoint.name, self.endpoint.resource, pointer, None, nouns, fields))
+            self.found.append(
+                Item(
+                    self.endpoint.name,
+                    self.endpoint.resource,
+                    pointer,
+                    None,
+                    nouns,
+                    fields,
+                )
+            )
             if not (self.policy.embedded_objects and embedded < EMBEDDED_DEPTH):
                 return
         for name, member in value.items():
@@ -76,13 +109,23 @@ class ExampleWalker:
             generic = name.lower() in ENVELOPES
             if fields or embedded or generic or isinstance(member, (list, tuple)):
                 inner = embedded + 1 if fields else embedded
-                self._walk(member, pointer + pointer_join(name), hints if generic and not fields else object_nouns(name), depth + 1, inner)
+                self._walk(
+                    member,
+                    pointer + pointer_join(name),
+                    hints if generic and not fields else object_nouns(name),
+                    depth + 1,
+                    inner,
+                )
 
-    def _fields(self, value: dict, pointer: str, nouns: tuple[str, ...]) -> tuple[IdField, ...]:
+    def _fields(
+        self, value: dict, pointer: str, nouns: tuple[str, ...]
+    ) -> tuple[IdField, ...]:
         fields = self.identify.fields(_schemas(value), pointer, nouns, set())
         attributes = value.get("attributes")
         if isinstance(attributes, dict) and "id" in value:
-            fields += self.identify.fields(_schemas(attributes), pointer + "/attributes", nouns, set())
+            fields += self.identify.fields(
+                _schemas(attributes), pointer + "/attributes", nouns, set()
+            )
         return fields
 
 
@@ -91,5 +134,7 @@ def _schemas(value: dict) -> dict[str, Any]:
     found = {}
     for name, member in value.items():
         schema = next((s for kind, s in _SCALARS if isinstance(member, kind)), None)
-        found[name] = schema if schema is not None else _OBJECT  # null, objects, arrays: no id here
+        found[name] = (
+            schema if schema is not None else _OBJECT
+        )  # null, objects, arrays: no id here
     return found

@@ -42,25 +42,54 @@ class GraphBuilder:
 
     def add_candidate(self, candidate: Candidate) -> None:
         slot: Slot = candidate.slot
-        self._add(candidate.producer, slot.consumer, slot.key, candidate.source, candidate.evidence, candidate.confidence)
+        self._add(
+            candidate.producer,
+            slot.consumer,
+            slot.key,
+            candidate.source,
+            candidate.evidence,
+            candidate.confidence,
+        )
 
     def add_link(self, link: LinkBinding) -> None:
         if link.producer != link.consumer:
             key = (link.location, link.name, link.field or "")
-            self._add(link.producer, link.consumer, key, link.source, "link", CONFIDENCE["link"])
+            self._add(
+                link.producer,
+                link.consumer,
+                key,
+                link.source,
+                "link",
+                CONFIDENCE["link"],
+            )
 
-    def _add(self, producer: str, consumer: str, key: SlotKey, source: str, evidence: str, confidence: float) -> None:
+    def _add(
+        self,
+        producer: str,
+        consumer: str,
+        key: SlotKey,
+        source: str,
+        evidence: str,
+        confidence: float,
+    ) -> None:
         sources = self._support.setdefault((producer, consumer, key), {})
         sources.setdefault(source, _Support()).add(evidence, confidence)
 
     def build(self, endpoints: Iterable[EndpointDef]) -> nx.DiGraph:
         graph = nx.DiGraph()
         for endpoint in sorted(endpoints, key=lambda e: e.name):
-            graph.add_node(endpoint.name, method=endpoint.method, path=endpoint.path,
-                           role=endpoint.role.value, resource=endpoint.resource)
+            graph.add_node(
+                endpoint.name,
+                method=endpoint.method,
+                path=endpoint.path,
+                role=endpoint.role.value,
+                resource=endpoint.resource,
+            )
         edges: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for (producer, consumer, key), sources in self._support.items():
-            edges.setdefault((producer, consumer), []).append(_binding(key, *_best(sources)))
+            edges.setdefault((producer, consumer), []).append(
+                _binding(key, *_best(sources))
+            )
         for (producer, consumer), bindings in sorted(edges.items()):
             bindings.sort(key=_binding_order)
             graph.add_edge(
@@ -75,7 +104,10 @@ class GraphBuilder:
 
 def _best(sources: dict[str, _Support]) -> tuple[str, _Support]:
     """The best-supported source: most confident, then most kinds of evidence, then shortest."""
-    return min(sources.items(), key=lambda kv: (-kv[1].confidence, -len(kv[1].evidence), len(kv[0]), kv[0]))
+    return min(
+        sources.items(),
+        key=lambda kv: (-kv[1].confidence, -len(kv[1].evidence), len(kv[0]), kv[0]),
+    )
 
 
 def _binding(key: SlotKey, source: str, support: _Support) -> dict[str, Any]:
@@ -92,7 +124,9 @@ def _binding_order(binding: dict[str, Any]) -> tuple[str, ...]:
     return (binding["in"], binding["name"], binding.get("field", ""), binding["source"])
 
 
-def unresolved_id_parameters(graph: nx.DiGraph, endpoints: Iterable[EndpointDef]) -> list[tuple[str, str]]:
+def unresolved_id_parameters(
+    graph: nx.DiGraph, endpoints: Iterable[EndpointDef]
+) -> list[tuple[str, str]]:
     """(operation, parameter) for id-like path parameters nothing produces (RESTler's "unresolved").
 
     A path parameter is id-like when its name reads as a reference (`petId`,
@@ -103,7 +137,11 @@ def unresolved_id_parameters(graph: nx.DiGraph, endpoints: Iterable[EndpointDef]
         bound = set()
         if endpoint.name in graph:
             for producer in graph.predecessors(endpoint.name):
-                bound.update(b["name"] for b in graph.edges[producer, endpoint.name]["bindings"] if b["in"] == "path")
+                bound.update(
+                    b["name"]
+                    for b in graph.edges[producer, endpoint.name]["bindings"]
+                    if b["in"] == "path"
+                )
         for param in endpoint.params_in("path"):
             if param.name not in bound and _id_like(endpoint.path, param.name):
                 found.append((endpoint.name, param.name))

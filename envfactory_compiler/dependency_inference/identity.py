@@ -27,7 +27,9 @@ class IdField:
     schema: Any
     kind: str  # id | uuid | sid | slug | key | name, or "" for a resource id field named otherwise
     noun: str  # "" when the name is bare (`id`)
-    foreign: bool = False  # a reference to another object (`Order.petId`), not the item's own id
+    foreign: bool = (
+        False  # a reference to another object (`Order.petId`), not the item's own id
+    )
 
 
 @dataclass(frozen=True)
@@ -45,7 +47,9 @@ class Item:
     @cached_property
     def kinds(self) -> frozenset[str]:
         """Every noun the item answers to, tails included (a `spec_activity` is an `activity`)."""
-        return frozenset(self.nouns) | {tail for noun in self.nouns for tail in noun_suffixes(noun)}
+        return frozenset(self.nouns) | {
+            tail for noun in self.nouns for tail in noun_suffixes(noun)
+        }
 
     @cached_property
     def references(self) -> frozenset[str]:
@@ -60,7 +64,13 @@ class Identifier:
         self.document = document
         self.policy = policy
 
-    def fields(self, props: dict[str, Any], pointer: str, nouns: tuple[str, ...], declared: set[str]) -> tuple[IdField, ...]:
+    def fields(
+        self,
+        props: dict[str, Any],
+        pointer: str,
+        nouns: tuple[str, ...],
+        declared: set[str],
+    ) -> tuple[IdField, ...]:
         found = []
         for name, schema in props.items():
             target, _ = resolve(self.document, schema)
@@ -68,9 +78,30 @@ class Identifier:
                 continue
             ref = reference(name)
             kind, noun = (ref.kind, ref.noun) if ref else ("", "")
-            own = ref is not None and not ref.plural and (noun in nouns if noun else kind != "name")
+            own = (
+                ref is not None
+                and not ref.plural
+                and (noun in nouns if noun else kind != "name")
+            )
             if name in declared or own:
-                found.append(IdField(name, pointer + pointer_join(name), schema, kind, noun))
-            elif self.policy.reference_fields and ref is not None and noun and not ref.plural and kind != "name":
-                found.append(IdField(name, pointer + pointer_join(name), schema, kind, noun, foreign=True))
+                found.append(
+                    IdField(name, pointer + pointer_join(name), schema, kind, noun)
+                )
+            elif (
+                self.policy.reference_fields
+                and ref is not None
+                and noun
+                and not ref.plural
+                and kind != "name"
+            ):
+                found.append(
+                    IdField(
+                        name,
+                        pointer + pointer_join(name),
+                        schema,
+                        kind,
+                        noun,
+                        foreign=True,
+                    )
+                )
         return tuple(found)

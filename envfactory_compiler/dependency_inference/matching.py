@@ -37,7 +37,9 @@ CONFIDENCE = {"link": 1.0, "path-nesting": 0.9, "schema-ref": 0.8, "name-type": 
 _IMPLIED_PENALTY = 0.05  # the create's answer documents no schema: the id is where the resource keeps it
 _LOOSE_PENALTY = 0.1  # types only loosely compatible (a string slot fed an integer)
 _TAIL_CONFIDENCE = 0.5
-_REFERENCE_CONFIDENCE = 0.6  # a reference field (`Order.petId`), with the documented policy
+_REFERENCE_CONFIDENCE = (
+    0.6  # a reference field (`Order.petId`), with the documented policy
+)
 
 
 @dataclass(frozen=True)
@@ -68,23 +70,40 @@ class Matcher:
         shown = {c.schema_pointer for c in strong} if strong else None
         weak = self._name_type(slot, shown)
         if shown is not None:
-            weak = [c for c in weak if c.reference or c.schema_pointer is None or c.schema_pointer in shown]
+            weak = [
+                c
+                for c in weak
+                if c.reference or c.schema_pointer is None or c.schema_pointer in shown
+            ]
         return strong + weak + self._variants(slot, strong + weak)
 
     def _variants(self, slot: Slot, found: list[Candidate]) -> list[Candidate]:
         """A path position keyed by its collection's id also takes the id of a variant of the
         collection's representation that some other operation answers: a schema whose name ends in
-        the representation's (`/me` answers a `current-user-profile`, users are `user-profile`s)."""
+        the representation's (`/me` answers a `current-user-profile`, users are `user-profile`s).
+        """
         resource = self.catalog.resources.get(slot.resource or "")
-        if slot.location != "path" or resource is None or not resource.schema_pointer or not resource.id_field:
+        if (
+            slot.location != "path"
+            or resource is None
+            or not resource.schema_pointer
+            or not resource.id_field
+        ):
             return []
         seen = {(c.producer, c.source) for c in found}
         variants = []
-        for noun in sorted(n for n in schema_nouns(resource.schema_pointer) if "_" in n):  # `user_profile`, not `user`
+        for noun in sorted(
+            n for n in schema_nouns(resource.schema_pointer) if "_" in n
+        ):  # `user_profile`, not `user`
             for item in self.index.by_tail.get(noun, ()):
-                if item.schema_pointer in (None, resource.schema_pointer) or item.resource == resource.name:
+                if (
+                    item.schema_pointer in (None, resource.schema_pointer)
+                    or item.resource == resource.name
+                ):
                     continue
-                for candidate in self._candidate(slot, item, resource.id_field, "name-type", _TAIL_CONFIDENCE):
+                for candidate in self._candidate(
+                    slot, item, resource.id_field, "name-type", _TAIL_CONFIDENCE
+                ):
                     if (candidate.producer, candidate.source) not in seen:
                         seen.add((candidate.producer, candidate.source))
                         variants.append(candidate)
@@ -97,14 +116,29 @@ class Matcher:
         found = []
         nouns = set(self.catalog.nouns_of(resource.name))
         for item in self.index.by_resource.get(resource.name, ()):
-            if item.schema_pointer not in (None, resource.schema_pointer) and not nouns & set(item.nouns):
+            if item.schema_pointer not in (
+                None,
+                resource.schema_pointer,
+            ) and not nouns & set(item.nouns):
                 continue  # the collection's operation answers something else (a signature, a report)
             penalty = _IMPLIED_PENALTY if item.implied else 0.0
-            found.extend(self._candidate(slot, item, resource.id_field, "path-nesting", CONFIDENCE["path-nesting"] - penalty))
+            found.extend(
+                self._candidate(
+                    slot,
+                    item,
+                    resource.id_field,
+                    "path-nesting",
+                    CONFIDENCE["path-nesting"] - penalty,
+                )
+            )
         return found
 
     def _schema_ref(self, slot: Slot) -> list[Candidate]:
-        targets = [self.catalog.resources[slot.resource]] if slot.resource in self.catalog.resources else []
+        targets = (
+            [self.catalog.resources[slot.resource]]
+            if slot.resource in self.catalog.resources
+            else []
+        )
         # A path position names its collection's representation; elsewhere the name says what is
         # meant (`{addon}` says nothing, `{addonId}` would).
         if slot.ref is not None and not any(r.schema_pointer for r in targets):
@@ -117,46 +151,94 @@ class Matcher:
                 continue
             seen.add(resource.name)
             for item in self.index.by_schema.get(resource.schema_pointer, ()):
-                found.extend(self._candidate(slot, item, resource.id_field, "schema-ref", CONFIDENCE["schema-ref"]))
+                found.extend(
+                    self._candidate(
+                        slot,
+                        item,
+                        resource.id_field,
+                        "schema-ref",
+                        CONFIDENCE["schema-ref"],
+                    )
+                )
         return found
 
     def _name_type(self, slot: Slot, shown: set[str | None] | None) -> list[Candidate]:
         """Name matches; where structure already showed the slot's schemas, only items of those
-        schemas (or inline ones, or references) can add anything, so no others are tried."""
+        schemas (or inline ones, or references) can add anything, so no others are tried.
+        """
         if slot.ref is None:
             return []
         found = self._by_nouns(slot, slot.nouns, CONFIDENCE["name-type"], shown)
         if not found and slot.ref.noun:
-            found = self._by_nouns(slot, tuple(noun_suffixes(slot.ref.noun)), _TAIL_CONFIDENCE, shown)
+            found = self._by_nouns(
+                slot, tuple(noun_suffixes(slot.ref.noun)), _TAIL_CONFIDENCE, shown
+            )
         return found
 
-    def _by_nouns(self, slot: Slot, nouns: tuple[str, ...], confidence: float, shown: set[str | None] | None) -> list[Candidate]:
+    def _by_nouns(
+        self,
+        slot: Slot,
+        nouns: tuple[str, ...],
+        confidence: float,
+        shown: set[str | None] | None,
+    ) -> list[Candidate]:
         found = []
         lookups = [(self.index.by_noun, confidence)]
-        if confidence > _TAIL_CONFIDENCE:  # `spec_activity` items for an `activity` slot
+        if (
+            confidence > _TAIL_CONFIDENCE
+        ):  # `spec_activity` items for an `activity` slot
             lookups.append((self.index.by_tail, _TAIL_CONFIDENCE))
         for table, level in lookups:
             for noun in nouns:
                 for item in table.get(noun, ()):
-                    if shown is None or item.schema_pointer is None or item.schema_pointer in shown or noun in item.references:
-                        found.extend(self._candidate(slot, item, None, "name-type", level, noun))
+                    if (
+                        shown is None
+                        or item.schema_pointer is None
+                        or item.schema_pointer in shown
+                        or noun in item.references
+                    ):
+                        found.extend(
+                            self._candidate(slot, item, None, "name-type", level, noun)
+                        )
         return found
 
-    def _candidate(self, slot: Slot, item: Item, id_field: str | None, evidence: str, confidence: float, noun: str | None = None) -> list[Candidate]:
-        if item.producer == slot.consumer or (item.implied and evidence != "path-nesting"):
+    def _candidate(
+        self,
+        slot: Slot,
+        item: Item,
+        id_field: str | None,
+        evidence: str,
+        confidence: float,
+        noun: str | None = None,
+    ) -> list[Candidate]:
+        if item.producer == slot.consumer or (
+            item.implied and evidence != "path-nesting"
+        ):
             return []  # an implied item is only known to sit in its own collection
         keyed = self.catalog.resources.get(slot.resource or "")
-        if keyed is not None and keyed.id_field:  # the path position holds its collection's key
-            field = _keyed(item, keyed.id_field, self.catalog.nouns_of(keyed.name) + slot.nouns)
+        if (
+            keyed is not None and keyed.id_field
+        ):  # the path position holds its collection's key
+            field = _keyed(
+                item, keyed.id_field, self.catalog.nouns_of(keyed.name) + slot.nouns
+            )
         else:
             field = _pick(item, slot, id_field, noun)
         if field is None or (field.foreign and not self._consistent(field)):
             return []
         fit = self._compatibility(slot.schema, field.schema)
-        if not fit and evidence == "path-nesting" and not field.foreign and keyed is not None and keyed.id_field:
+        if (
+            not fit
+            and evidence == "path-nesting"
+            and not field.foreign
+            and keyed is not None
+            and keyed.id_field
+        ):
             # the collection's own key, documented as text by one of its operations: the sandbox
             # (or the real API) tells at verification whether the value is accepted
-            fit = "loose" if key_as_text(self.document, slot.schema, field.schema) else ""
+            fit = (
+                "loose" if key_as_text(self.document, slot.schema, field.schema) else ""
+            )
             confidence -= _LOOSE_PENALTY if fit else 0.0
         if not fit:
             return []
@@ -164,10 +246,23 @@ class Matcher:
             confidence = min(confidence, _REFERENCE_CONFIDENCE)
         if fit == "loose" and evidence == "name-type":
             confidence -= _LOOSE_PENALTY
-        return [Candidate(item.producer, slot, field.pointer, evidence, round(confidence, 2), item.schema_pointer, field.foreign)]
+        return [
+            Candidate(
+                item.producer,
+                slot,
+                field.pointer,
+                evidence,
+                round(confidence, 2),
+                item.schema_pointer,
+                field.foreign,
+            )
+        ]
 
     def _compatibility(self, consumer: Any, producer: Any) -> str:
-        key = (id(consumer), id(producer))  # schemas are read-only and outlive the matcher
+        key = (
+            id(consumer),
+            id(producer),
+        )  # schemas are read-only and outlive the matcher
         if key not in self._fits:
             self._fits[key] = compatibility(self.document, consumer, producer)
         return self._fits[key]
@@ -198,21 +293,30 @@ def _keyed(item: Item, key: str, nouns: tuple[str, ...]) -> IdField | None:
             return own
     ref = reference(key)
     kind = ref.kind if ref else ""
-    return next((f for f in item.fields if f.foreign and f.kind == kind and f.noun in nouns), None)
+    return next(
+        (f for f in item.fields if f.foreign and f.kind == kind and f.noun in nouns),
+        None,
+    )
 
 
-def _pick(item: Item, slot: Slot, id_field: str | None, noun: str | None) -> IdField | None:
+def _pick(
+    item: Item, slot: Slot, id_field: str | None, noun: str | None
+) -> IdField | None:
     """The item's field that fills a slot no path position keys: the resource's id field unless
     the slot's name asks for another kind (`account_slug` wants the slug, not the numeric id),
     else a field of the slot's kind about its noun."""
     kind = slot.ref.kind if slot.ref else None
     declared = next((f for f in item.fields if id_field and f.name == id_field), None)
-    if declared is not None and (kind is None or not slot.ref.noun or declared.kind in (kind, "")):
+    if declared is not None and (
+        kind is None or not slot.ref.noun or declared.kind in (kind, "")
+    ):
         return declared
     wanted = (noun,) if noun else slot.nouns
     own_noun = _is_about(item, wanted)
     for field in item.fields:
-        if field.kind == (kind or "id") and (field.noun in wanted if field.noun else own_noun):
+        if field.kind == (kind or "id") and (
+            field.noun in wanted if field.noun else own_noun
+        ):
             return field
     return None
 

@@ -16,28 +16,113 @@ from functools import lru_cache
 KINDS = ("id", "uuid", "sid", "slug", "key", "name")
 _PLURALS = {k + "s": k for k in KINDS}
 # Words that mark credentials and tracing, never object references.
-_NEVER_WORDS = frozenset({
-    "api", "auth", "authorization", "token", "secret", "password", "session", "signature", "private",
-    "cursor", "continuation", "nonce", "idempotency", "correlation", "trace", "span",
-})
+_NEVER_WORDS = frozenset(
+    {
+        "api",
+        "auth",
+        "authorization",
+        "token",
+        "secret",
+        "password",
+        "session",
+        "signature",
+        "private",
+        "cursor",
+        "continuation",
+        "nonce",
+        "idempotency",
+        "correlation",
+        "trace",
+        "span",
+    }
+)
 # Whole nouns that mark paging positions or request bookkeeping (`next_page_key`, `X-Request-Id`).
-_NEVER_NOUNS = frozenset({
-    "next", "next_page", "prev", "previous", "start", "starting", "ending", "after", "before", "last",
-    "request", "x_request", "client_request",
-})
+_NEVER_NOUNS = frozenset(
+    {
+        "next",
+        "next_page",
+        "prev",
+        "previous",
+        "start",
+        "starting",
+        "ending",
+        "after",
+        "before",
+        "last",
+        "request",
+        "x_request",
+        "client_request",
+    }
+)
 # Envelope members whose name says nothing about what they hold.
-ENVELOPES = frozenset({
-    "data", "item", "items", "result", "results", "resource", "resources", "object", "objects", "payload",
-    "response", "record", "records", "entries", "entry", "content", "contents", "value", "values", "body",
-    "_embedded", "embedded", "elements", "list", "hits", "nodes", "edges", "node", "included",
-})
+ENVELOPES = frozenset(
+    {
+        "data",
+        "item",
+        "items",
+        "result",
+        "results",
+        "resource",
+        "resources",
+        "object",
+        "objects",
+        "payload",
+        "response",
+        "record",
+        "records",
+        "entries",
+        "entry",
+        "content",
+        "contents",
+        "value",
+        "values",
+        "body",
+        "_embedded",
+        "embedded",
+        "elements",
+        "list",
+        "hits",
+        "nodes",
+        "edges",
+        "node",
+        "included",
+    }
+)
 # Schema-name decorations that do not change what an object is.
-_DECORATIONS = frozenset({
-    "response", "dto", "model", "resource", "details", "detail", "info", "data", "object", "entity",
-    "base", "summary", "full", "out", "output", "view", "schema", "representation",
-})
-_IRREGULAR = {"people": "person", "children": "child", "men": "man", "women": "woman", "mice": "mouse",
-              "data": "data", "status": "status", "news": "news", "series": "series", "analysis": "analysis"}
+_DECORATIONS = frozenset(
+    {
+        "response",
+        "dto",
+        "model",
+        "resource",
+        "details",
+        "detail",
+        "info",
+        "data",
+        "object",
+        "entity",
+        "base",
+        "summary",
+        "full",
+        "out",
+        "output",
+        "view",
+        "schema",
+        "representation",
+    }
+)
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "data": "data",
+    "status": "status",
+    "news": "news",
+    "series": "series",
+    "analysis": "analysis",
+}
 _CAMEL = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+")
 
 

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EMBEDDED_DEPTH = 3  # with `embedded_objects`: objects inside objects inside an item, at most
+EMBEDDED_DEPTH = (
+    3  # with `embedded_objects`: objects inside objects inside an item, at most
+)
 
 
 @dataclass(frozen=True)
@@ -24,8 +26,12 @@ class Policy:
     reference_fields: bool = False  # `Order.petId` produces pet ids
     embedded_objects: bool = False  # `repository.owner.username` produces usernames
     examples: bool = False  # a 2xx response documented only by an example is walked
-    implied_creates: bool = True  # a create answering a bodiless 2xx yields its resource's id field
+    implied_creates: bool = (
+        True  # a create answering a bodiless 2xx yields its resource's id field
+    )
 
 
 STRICT = Policy()
-DOCUMENTED = Policy(reference_fields=True, embedded_objects=True, examples=True, implied_creates=False)
+DOCUMENTED = Policy(
+    reference_fields=True, embedded_objects=True, examples=True, implied_creates=False
+)

@@ -35,12 +35,20 @@ class ProducerIndex:
 
     items: list[Item] = field(default_factory=list)
     by_noun: dict[str, list[Item]] = field(default_factory=dict)
-    by_tail: dict[str, list[Item]] = field(default_factory=dict)  # `spec_activity` under `activity`
+    by_tail: dict[str, list[Item]] = field(
+        default_factory=dict
+    )  # `spec_activity` under `activity`
     by_schema: dict[str, list[Item]] = field(default_factory=dict)
     by_resource: dict[str, list[Item]] = field(default_factory=dict)
 
     @classmethod
-    def build(cls, document: Any, endpoints: Iterable[EndpointDef], catalog: Catalog, policy: Policy = STRICT) -> ProducerIndex:
+    def build(
+        cls,
+        document: Any,
+        endpoints: Iterable[EndpointDef],
+        catalog: Catalog,
+        policy: Policy = STRICT,
+    ) -> ProducerIndex:
         index = cls()
         for endpoint in endpoints:
             for item in produced_items(document, endpoint, catalog, policy):
@@ -60,14 +68,22 @@ class ProducerIndex:
             self.by_resource.setdefault(item.resource, []).append(item)
 
 
-def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, policy: Policy = STRICT) -> list[Item]:
+def produced_items(
+    document: Any, endpoint: EndpointDef, catalog: Catalog, policy: Policy = STRICT
+) -> list[Item]:
     """Items in the operation's documented 2xx answers (none for deletes: a deleted id feeds nothing)."""
     if endpoint.role is Role.DELETE or endpoint.method == "delete":
         return []
-    owner = catalog.resources.get(endpoint.resource or "") if endpoint.role in _OWNING_ROLES else None
+    owner = (
+        catalog.resources.get(endpoint.resource or "")
+        if endpoint.role in _OWNING_ROLES
+        else None
+    )
     identify = Identifier(document, policy)
     walker = _SchemaWalker(document, endpoint, catalog, owner, identify, policy)
-    successes = [r for r in endpoint.responses if r.status.startswith("2") and not r.added]
+    successes = [
+        r for r in endpoint.responses if r.status.startswith("2") and not r.added
+    ]
     for response in successes:
         if response.schema is not None and not _from_example(document, response.schema):
             bare = _listed_bare(document, endpoint, owner, response.schema)
@@ -76,26 +92,40 @@ def produced_items(document: Any, endpoint: EndpointDef, catalog: Catalog, polic
             example = response_example(document, endpoint, response)
             if example is not None:
                 owner_nouns = catalog.nouns_of(owner.name) if owner else ()
-                walker.found.extend(ExampleWalker(identify, endpoint, owner_nouns, policy).walk(example))
+                walker.found.extend(
+                    ExampleWalker(identify, endpoint, owner_nouns, policy).walk(example)
+                )
     bodiless = successes and all(r.schema is None for r in successes)
     # A schema the compiler read off an example says less than the example (JSON:API `type` values,
     # mixed `included` kinds), so the example itself is walked.
-    if policy.implied_creates and bodiless and endpoint.role is Role.CREATE and owner is not None:
+    if (
+        policy.implied_creates
+        and bodiless
+        and endpoint.role is Role.CREATE
+        and owner is not None
+    ):
         walker.found.extend(_implied(endpoint, owner, catalog.nouns_of(owner.name)))
     return _unique(walker.found)
 
 
-def _listed_bare(document: Any, endpoint: EndpointDef, owner: Resource | None, schema: Any) -> bool:
+def _listed_bare(
+    document: Any, endpoint: EndpointDef, owner: Resource | None, schema: Any
+) -> bool:
     """A list whose documented answer is a typeless object schema (properties, no `type`) with no array
     (nor the resource's envelope) in it: an array validates against it and the sandbox answers the
     entries in a bare one, so the object is read as one entry (`/0`)."""
     if endpoint.role is not Role.LIST or owner is None or is_array(document, schema):
         return False
     props = all_properties(document, schema)
-    if not props or any("type" in resolve(document, option)[0] for option in [schema, *branches(document, schema)]):
+    if not props or any(
+        "type" in resolve(document, option)[0]
+        for option in [schema, *branches(document, schema)]
+    ):
         return False
     outer = owner.envelope.split("/")[0] if owner.envelope else None
-    return outer not in props and not any(is_array(document, value) for value in props.values())
+    return outer not in props and not any(
+        is_array(document, value) for value in props.values()
+    )
 
 
 def _from_example(document: Any, schema: Any) -> bool:
@@ -105,8 +135,15 @@ def _from_example(document: Any, schema: Any) -> bool:
 class _SchemaWalker:
     """Walks one producer's answer schemas, collecting items."""
 
-    def __init__(self, document: Any, endpoint: EndpointDef, catalog: Catalog, owner: Resource | None,
-                 identify: Identifier, policy: Policy) -> None:
+    def __init__(
+        self,
+        document: Any,
+        endpoint: EndpointDef,
+        catalog: Catalog,
+        owner: Resource | None,
+        identify: Identifier,
+        policy: Policy,
+    ) -> None:
         self.document = document
         self.endpoint = endpoint
         self.catalog = catalog
@@ -115,11 +152,20 @@ class _SchemaWalker:
         self.policy = policy
         self.found: list[Item] = []
 
-    def walk(self, schema: Any, pointer: str, hints: tuple[str, ...], depth: int, embedded: int = 0) -> None:
+    def walk(
+        self,
+        schema: Any,
+        pointer: str,
+        hints: tuple[str, ...],
+        depth: int,
+        embedded: int = 0,
+    ) -> None:
         if depth > MAX_DEPTH:
             return
         if is_array(self.document, schema):
-            self.walk(items(self.document, schema), pointer + "/0", hints, depth + 1, embedded)
+            self.walk(
+                items(self.document, schema), pointer + "/0", hints, depth + 1, embedded
+            )
             return
         props = all_properties(self.document, schema)
         if not props:
@@ -127,33 +173,94 @@ class _SchemaWalker:
         _, schema_pointer = resolve(self.document, schema)
         resources = self._resources(schema_pointer, embedded, props, pointer)
         nouns = self._nouns(schema, schema_pointer, hints, resources)
-        fields = self.identify.fields(props, pointer, nouns, {r.id_field for r in resources if r.id_field})
+        fields = self.identify.fields(
+            props, pointer, nouns, {r.id_field for r in resources if r.id_field}
+        )
         if fields:
-            self.found.append(Item(self.endpoint.name, self.endpoint.resource, pointer, schema_pointer, nouns, fields))
+            self.found.append(
+                Item(
+                    self.endpoint.name,
+                    self.endpoint.resource,
+                    pointer,
+                    schema_pointer,
+                    nouns,
+                    fields,
+                )
+            )
             if self.policy.embedded_objects and embedded < EMBEDDED_DEPTH:
                 for name, value in props.items():
-                    self.walk(value, pointer + pointer_join(name), object_nouns(name), depth + 1, embedded + 1)
+                    self.walk(
+                        value,
+                        pointer + pointer_join(name),
+                        object_nouns(name),
+                        depth + 1,
+                        embedded + 1,
+                    )
             return
-        wrappers = set(self.owner.envelope.split("/")) if self.owner is not None and self.owner.envelope else set()
+        wrappers = (
+            set(self.owner.envelope.split("/"))
+            if self.owner is not None and self.owner.envelope
+            else set()
+        )
         for name, value in props.items():  # no identity of its own: an envelope
             generic = name.lower() in ENVELOPES
-            if generic or embedded or name in wrappers or is_array(self.document, value):
-                self.walk(value, pointer + pointer_join(name), hints if generic else object_nouns(name), depth + 1, embedded)
+            if (
+                generic
+                or embedded
+                or name in wrappers
+                or is_array(self.document, value)
+            ):
+                self.walk(
+                    value,
+                    pointer + pointer_join(name),
+                    hints if generic else object_nouns(name),
+                    depth + 1,
+                    embedded,
+                )
 
-    def _resources(self, schema_pointer: str | None, embedded: int, props: dict[str, Any], pointer: str) -> list[Resource]:
+    def _resources(
+        self,
+        schema_pointer: str | None,
+        embedded: int,
+        props: dict[str, Any],
+        pointer: str,
+    ) -> list[Resource]:
         """Resources this object represents: by schema identity, else the producer's own (inline answers,
         a create's receipt: an answer of its own schema that carries the new item's key field, or a
-        list's entries: a summary schema of the items that carries their key field, YNAB's `MonthSummary.month`)."""
+        list's entries: a summary schema of the items that carries their key field, YNAB's `MonthSummary.month`).
+        """
         found = list(self.catalog.by_schema.get(schema_pointer or "", ()))
-        inline = schema_pointer is None or (self.owner is not None and self.owner.schema_pointer is None)
-        keyed = self.owner is not None and bool(self.owner.id_field) and self.owner.id_field in props
+        inline = schema_pointer is None or (
+            self.owner is not None and self.owner.schema_pointer is None
+        )
+        keyed = (
+            self.owner is not None
+            and bool(self.owner.id_field)
+            and self.owner.id_field in props
+        )
         receipt = keyed and self.endpoint.role is Role.CREATE and not pointer
-        listed = keyed and self.endpoint.role is Role.LIST and pointer.endswith("/0") and pointer.count("/0") == 1
-        if self.owner is not None and (inline or receipt or listed) and not found and not embedded:
+        listed = (
+            keyed
+            and self.endpoint.role is Role.LIST
+            and pointer.endswith("/0")
+            and pointer.count("/0") == 1
+        )
+        if (
+            self.owner is not None
+            and (inline or receipt or listed)
+            and not found
+            and not embedded
+        ):
             found.append(self.owner)
         return found
 
-    def _nouns(self, schema: Any, schema_pointer: str | None, hints: tuple[str, ...], resources: list[Resource]) -> tuple[str, ...]:
+    def _nouns(
+        self,
+        schema: Any,
+        schema_pointer: str | None,
+        hints: tuple[str, ...],
+        resources: list[Resource],
+    ) -> tuple[str, ...]:
         found = list(hints) + list(schema_nouns(schema_pointer))
         for option in branches(self.document, schema):
             found += schema_nouns(resolve(self.document, option)[1])
@@ -162,13 +269,31 @@ class _SchemaWalker:
         return tuple(dict.fromkeys(found))
 
 
-def _implied(endpoint: EndpointDef, owner: Resource, nouns: tuple[str, ...]) -> list[Item]:
+def _implied(
+    endpoint: EndpointDef, owner: Resource, nouns: tuple[str, ...]
+) -> list[Item]:
     """The item a create made although its answer documents no body: its id is the resource's id field."""
     if not owner.id_field:
         return []
     ref = reference(owner.id_field)
-    field_ = IdField(owner.id_field, pointer_join(owner.id_field), owner.id_schema, ref.kind if ref else "", ref.noun if ref else "")
-    return [Item(endpoint.name, endpoint.resource, "", owner.schema_pointer, nouns, (field_,), implied=True)]
+    field_ = IdField(
+        owner.id_field,
+        pointer_join(owner.id_field),
+        owner.id_schema,
+        ref.kind if ref else "",
+        ref.noun if ref else "",
+    )
+    return [
+        Item(
+            endpoint.name,
+            endpoint.resource,
+            "",
+            owner.schema_pointer,
+            nouns,
+            (field_,),
+            implied=True,
+        )
+    ]
 
 
 def _unique(found: list[Item]) -> list[Item]:

@@ -20,7 +20,9 @@ from .consumers import consumer_slots, secured_parameters
 _WRITING_ROLES = (Role.CREATE, Role.UPDATE, Role.ACTION)
 
 
-def body_references(document: Any, endpoints: Iterable[EndpointDef], resources: Iterable[Resource]) -> dict[str, tuple[tuple[str, str], ...]]:
+def body_references(
+    document: Any, endpoints: Iterable[EndpointDef], resources: Iterable[Resource]
+) -> dict[str, tuple[tuple[str, str], ...]]:
     """Operation name -> ((body field, referenced resource), ...), sorted; operations without any omitted."""
     endpoints = list(endpoints)
     catalog = Catalog.build(document, endpoints, resources)
@@ -33,8 +35,12 @@ def body_references(document: Any, endpoints: Iterable[EndpointDef], resources: 
         for slot in consumer_slots(document, endpoint, catalog, secured):
             if slot.location != "body" or slot.ref is None or slot.ref.plural:
                 continue
-            targets = {r.name for noun in slot.nouns for r in catalog.by_noun.get(noun, ())
-                       if r.item_path is not None and r.name != endpoint.resource}
+            targets = {
+                r.name
+                for noun in slot.nouns
+                for r in catalog.by_noun.get(noun, ())
+                if r.item_path is not None and r.name != endpoint.resource
+            }
             if len(targets) == 1:
                 pairs.add((slot.name, targets.pop()))
         if pairs:

@@ -47,7 +47,9 @@ def all_properties(document: Any, schema: Any) -> dict[str, Any]:
 
 def is_array(document: Any, schema: Any) -> bool:
     target, _ = resolve(document, schema)
-    return target.get("type") == "array" or (isinstance(target.get("items"), dict) and "properties" not in target)
+    return target.get("type") == "array" or (
+        isinstance(target.get("items"), dict) and "properties" not in target
+    )
 
 
 def items(document: Any, schema: Any) -> Any:
@@ -78,23 +80,33 @@ def is_plain_value(document: Any, schema: Any) -> bool:
     if target.get("enum") is not None or target.get("const") is not None:
         return False
     kind, _ = scalar_type(document, schema)
-    return kind not in ("boolean", "object", "null") and not properties(document, schema)
+    return kind not in ("boolean", "object", "null") and not properties(
+        document, schema
+    )
 
 
 def compatibility(document: Any, consumer: Any, producer: Any) -> str:
-    """"exact", "loose" or "" (incompatible) for a produced value fed to a consumer schema."""
+    """ "exact", "loose" or "" (incompatible) for a produced value fed to a consumer schema."""
     c_type, c_format = scalar_type(document, consumer)
     p_type, p_format = scalar_type(document, producer)
     if not c_type or not p_type:
         return "loose"
-    if c_type in ("boolean", "object", "array") or p_type in ("boolean", "object", "array"):
+    if c_type in ("boolean", "object", "array") or p_type in (
+        "boolean",
+        "object",
+        "array",
+    ):
         return ""
     if c_type in _NUMERIC:
         if p_type in _NUMERIC:
             return "exact" if c_type == p_type else "loose"
         return "loose" if p_format in ("int32", "int64", "integer") else ""
     if p_type in _NUMERIC:  # a string parameter can carry a number
-        return "" if c_format in ("uuid", "email", "date", "date-time", "uri", "ipv4", "ipv6") else "loose"
+        return (
+            ""
+            if c_format in ("uuid", "email", "date", "date-time", "uri", "ipv4", "ipv6")
+            else "loose"
+        )
     if c_format and p_format:
         return "exact" if c_format == p_format else ""
     return "exact" if c_format == p_format else "loose"
@@ -102,7 +114,8 @@ def compatibility(document: Any, consumer: Any, producer: Any) -> str:
 
 def key_as_text(document: Any, consumer: Any, producer: Any) -> bool:
     """Whether a plain string (no format) is offered for an integer key: an API that documents the
-    key it just created as a string (`CreatedWebinar.webinarKey`) where its paths type it integer."""
+    key it just created as a string (`CreatedWebinar.webinarKey`) where its paths type it integer.
+    """
     c_type, _ = scalar_type(document, consumer)
     p_type, p_format = scalar_type(document, producer)
     return c_type == "integer" and p_type == "string" and not p_format
@@ -116,6 +129,8 @@ def addresses(document: Any, schema: Any, tokens: list[str], depth: int = 0) -> 
         return False
     head, rest = tokens[0], tokens[1:]
     if is_array(document, schema):
-        return head.isdigit() and addresses(document, items(document, schema), rest, depth + 1)
+        return head.isdigit() and addresses(
+            document, items(document, schema), rest, depth + 1
+        )
     value = all_properties(document, schema).get(head)
     return value is not None and addresses(document, value, rest, depth + 1)

@@ -107,19 +107,25 @@ class RenderedPackage:
 
     def with_module_file(self, filename: str, text: str) -> "RenderedPackage":
         files = {**self.files, f"{self.report.package}/{filename}": text}
-        return dataclasses.replace(self, files=files, report=dataclasses.replace(self.report, files=len(files)))
+        return dataclasses.replace(
+            self, files=files, report=dataclasses.replace(self.report, files=len(files))
+        )
 
     def write(self) -> EmitReport:
         write_tree(self.files, self.report.path)
         return self.report
 
 
-def emit(spec: NormalizedSpec, out_dir: Path, *, name: str | None, version: str) -> EmitReport:
+def emit(
+    spec: NormalizedSpec, out_dir: Path, *, name: str | None, version: str
+) -> EmitReport:
     """Build every file of the package in memory, then write it atomically."""
     return render_package(spec, out_dir, name=name, version=version).write()
 
 
-def render_package(spec: NormalizedSpec, out_dir: Path, *, name: str | None, version: str) -> RenderedPackage:
+def render_package(
+    spec: NormalizedSpec, out_dir: Path, *, name: str | None, version: str
+) -> RenderedPackage:
     """Every file of `<out_dir>/<name>_env/`, rendered and formatted, not yet written."""
     package = package_name(spec.title, name)
     source_name = Path(spec.source.path).name
@@ -133,18 +139,36 @@ def render_package(spec: NormalizedSpec, out_dir: Path, *, name: str | None, ver
     files[module + "models.py"], model_count = _models(spec, header, notes)
     files = {path: format_python(text) for path, text in files.items()}
     runtime = template_root() / "runtime"
-    for filename in RUNTIME_MODULES:  # kept black-formatted in the repository (tests check)
-        files[module + filename] = header + "\n" + (runtime / filename).read_text(encoding="utf-8")
+    for (
+        filename
+    ) in RUNTIME_MODULES:  # kept black-formatted in the repository (tests check)
+        files[module + filename] = (
+            header + "\n" + (runtime / filename).read_text(encoding="utf-8")
+        )
     files[module + "openapi.json"] = _json(_bundled(spec, version, source_name))
-    files[module + "tools.json"] = _json({"x-envc": context["stamp"], "tools": tools(spec)})
-    files[module + "operations.json"] = _json({"x-envc": context["stamp"], **tables.tables(spec)})
+    files[module + "tools.json"] = _json(
+        {"x-envc": context["stamp"], "tools": tools(spec)}
+    )
+    files[module + "operations.json"] = _json(
+        {"x-envc": context["stamp"], **tables.tables(spec)}
+    )
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", **context)
     files["README.md"] = render("package/README.md.jinja", **context)
-    report = EmitReport(package, Path(out_dir) / package, len(spec.endpoints), len(spec.resources), model_count, len(files), tuple(notes))
+    report = EmitReport(
+        package,
+        Path(out_dir) / package,
+        len(spec.endpoints),
+        len(spec.resources),
+        model_count,
+        len(files),
+        tuple(notes),
+    )
     return RenderedPackage(files, report, context["stamp"])
 
 
-def _context(spec: NormalizedSpec, package: str, source_name: str, version: str, header: str) -> dict[str, Any]:
+def _context(
+    spec: NormalizedSpec, package: str, source_name: str, version: str, header: str
+) -> dict[str, Any]:
     return {
         "spec": spec,
         "package": Code(package),
@@ -152,18 +176,35 @@ def _context(spec: NormalizedSpec, package: str, source_name: str, version: str,
         "source_name": source_name,
         "version": version,
         "header": Code(header),
-        "summary": docstring(f"{spec.title}: a stateful sandbox compiled from {source_name} by envfactory-compiler."),
-        "stamp": {"compiler": version, "source": source_name, "sha256": spec.source.sha256},
+        "summary": docstring(
+            f"{spec.title}: a stateful sandbox compiled from {source_name} by envfactory-compiler."
+        ),
+        "stamp": {
+            "compiler": version,
+            "source": source_name,
+            "sha256": spec.source.sha256,
+        },
     }
 
 
-def _models(spec: NormalizedSpec, header: str, notes: list[Diagnostic]) -> tuple[str, int]:
+def _models(
+    spec: NormalizedSpec, header: str, notes: list[Diagnostic]
+) -> tuple[str, int]:
     try:
         code = generate_models(spec.document, header)
     except ModelsError as exc:
-        notes.append(warning(spec.source.path, "/components/schemas", f"no pydantic models: {exc}",
-                             "simplify the schemas datamodel-code-generator rejects"))
-        code = header + '\n"""No models: datamodel-code-generator rejected this spec\'s schemas."""\n'
+        notes.append(
+            warning(
+                spec.source.path,
+                "/components/schemas",
+                f"no pydantic models: {exc}",
+                "simplify the schemas datamodel-code-generator rejects",
+            )
+        )
+        code = (
+            header
+            + '\n"""No models: datamodel-code-generator rejected this spec\'s schemas."""\n'
+        )
     return code, code.count("\nclass ")
 
 
@@ -172,7 +213,11 @@ def _bundled(spec: NormalizedSpec, version: str, source_name: str) -> dict:
     client can follow (dependency inference has warned about them) are dropped."""
     document = _without_key(thaw(spec.document), "x-body-name")
     drop_broken_links(document)
-    document.setdefault("info", {})["x-envc"] = {"compiler": version, "source": source_name, "sha256": spec.source.sha256}
+    document.setdefault("info", {})["x-envc"] = {
+        "compiler": version,
+        "source": source_name,
+        "sha256": spec.source.sha256,
+    }
     return document
 
 

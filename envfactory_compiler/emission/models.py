@@ -33,7 +33,9 @@ def generate_models(document: Any, header: str) -> str:
     text = json.dumps(_safe_schema_names(thaw(document)), ensure_ascii=False)
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # its format notices are not the user's problem
+            warnings.simplefilter(
+                "ignore"
+            )  # its format notices are not the user's problem
             code = generate(
                 text,
                 input_file_type=InputFileType.OpenAPI,
@@ -69,13 +71,28 @@ def _safe_schema_names(document: dict) -> dict:
             renames[name] = safe
     if not renames:
         return document
-    document["components"]["schemas"] = {renames.get(k, k): v for k, v in schemas.items()}
-    return _rewrite_refs(document, {f"#/components/schemas/{k}": f"#/components/schemas/{v}" for k, v in renames.items()})
+    document["components"]["schemas"] = {
+        renames.get(k, k): v for k, v in schemas.items()
+    }
+    return _rewrite_refs(
+        document,
+        {
+            f"#/components/schemas/{k}": f"#/components/schemas/{v}"
+            for k, v in renames.items()
+        },
+    )
 
 
 def _rewrite_refs(node: Any, mapping: dict[str, str]) -> Any:
     if isinstance(node, dict):
-        return {k: (mapping.get(v, v) if k == "$ref" and isinstance(v, str) else _rewrite_refs(v, mapping)) for k, v in node.items()}
+        return {
+            k: (
+                mapping.get(v, v)
+                if k == "$ref" and isinstance(v, str)
+                else _rewrite_refs(v, mapping)
+            )
+            for k, v in node.items()
+        }
     if isinstance(node, list):
         return [_rewrite_refs(v, mapping) for v in node]
     return node

@@ -26,7 +26,9 @@ def template_root() -> Path:
     for candidate in (here / "templates", here.parent / "templates"):
         if candidate.is_dir():
             return candidate
-    raise FileNotFoundError("envfactory-compiler templates are missing from this installation")
+    raise FileNotFoundError(
+        "envfactory-compiler templates are missing from this installation"
+    )
 
 
 def _python_literal(value: Any) -> str:

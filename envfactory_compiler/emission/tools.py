@@ -17,9 +17,23 @@ from ..schema_ingestion.normalization import deref
 MAX_DEPTH = 6
 DESCRIPTION_LIMIT = 1024
 _KEEP = (
-    "type", "format", "enum", "description", "default", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "minItems", "maxItems", "uniqueItems",
-    "multipleOf", "title",
+    "type",
+    "format",
+    "enum",
+    "description",
+    "default",
+    "minimum",
+    "maximum",
+    "exclusiveMinimum",
+    "exclusiveMaximum",
+    "minLength",
+    "maxLength",
+    "pattern",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "multipleOf",
+    "title",
 )
 
 
@@ -54,7 +68,14 @@ def tool(spec: NormalizedSpec, endpoint: EndpointDef) -> dict[str, Any]:
     parameters: dict[str, Any] = {"type": "object", "properties": properties}
     if required:
         parameters["required"] = required
-    return {"type": "function", "function": {"name": endpoint.name, "description": describe(endpoint), "parameters": parameters}}
+    return {
+        "type": "function",
+        "function": {
+            "name": endpoint.name,
+            "description": describe(endpoint),
+            "parameters": parameters,
+        },
+    }
 
 
 def describe(endpoint: EndpointDef) -> str:

@@ -46,81 +46,150 @@ class EnvironmentVerifier:
     @classmethod
     def in_process(cls, module_dir: Path, *, seed: int = 0) -> "EnvironmentVerifier":
         """Verify against the built package whose import directory is `module_dir`."""
-        return cls(InProcessExecutor(load_package_engine(Path(module_dir), seed=seed)), seed=seed)
+        return cls(
+            InProcessExecutor(load_package_engine(Path(module_dir), seed=seed)),
+            seed=seed,
+        )
 
     @classmethod
-    def for_tables(cls, document: dict, tables: dict, *, seed: int = 0) -> "EnvironmentVerifier":
+    def for_tables(
+        cls, document: dict, tables: dict, *, seed: int = 0
+    ) -> "EnvironmentVerifier":
         """Verify a package not yet written: its bundled document and tables, the compiler's runtime."""
         runtime_dir = template_root() / "runtime"
-        return cls(InProcessExecutor(load_engine(runtime_dir, document, tables, seed=seed)), seed=seed)
+        return cls(
+            InProcessExecutor(load_engine(runtime_dir, document, tables, seed=seed)),
+            seed=seed,
+        )
 
     @classmethod
-    def over_http(cls, spec: NormalizedSpec, base_url: str, *, seed: int = 0) -> "EnvironmentVerifier":
+    def over_http(
+        cls, spec: NormalizedSpec, base_url: str, *, seed: int = 0
+    ) -> "EnvironmentVerifier":
         operations = {e.name: (e.method, e.path) for e in spec.endpoints}
         return cls(HttpExecutor(base_url, operations), seed=seed)
 
     def verify(self, spec: NormalizedSpec, graph: nx.DiGraph) -> VerifiedDAG:
         run = _Run(self.executor, spec, graph, self.seed)
-        verdicts = tuple(run.verdict(producer, consumer) for producer, consumer in sorted(graph.edges))
+        verdicts = tuple(
+            run.verdict(producer, consumer)
+            for producer, consumer in sorted(graph.edges)
+        )
         return VerifiedDAG(tuple(e.name for e in spec.endpoints), verdicts)
 
 
 class _Run:
     """One verification pass over a graph."""
 
-    def __init__(self, executor: Executor, spec: NormalizedSpec, graph: nx.DiGraph, seed: int) -> None:
+    def __init__(
+        self, executor: Executor, spec: NormalizedSpec, graph: nx.DiGraph, seed: int
+    ) -> None:
         self.executor = executor
         self.graph = graph
         self.seed = seed
         self.endpoints = {e.name: e for e in spec.endpoints}
         self.document = spec.document
         self.requests = RequestFactory(spec.document, security_headers(spec))
-        self._producer_runs: dict[tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]] = {}  # -> world, answer
+        self._producer_runs: dict[
+            tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]
+        ] = {}  # -> world, answer
         self._refusals: dict[tuple, int] = {}
 
     def verdict(self, producer: str, consumer: str) -> EdgeVerdict:
         """The edge's verdict; where its bindings fail together, each is tried alone and the edge
-        keeps those confirmed (`Activity.id` may hold while `included/1/id` names no member)."""
+        keeps those confirmed (`Activity.id` may hold while `included/1/id` names no member).
+        """
         verdict = self.check(producer, consumer)
         if verdict.confirmed or len(verdict.bindings) < 2:
             return verdict
-        alone = [self.check(producer, consumer, (binding,)) for binding in verdict.bindings]
+        alone = [
+            self.check(producer, consumer, (binding,)) for binding in verdict.bindings
+        ]
         kept = tuple(v.bindings[0] for v in alone if v.confirmed)
         if not kept:
             return verdict
-        rejected = tuple({**v.bindings[0], "reason": v.reason} for v in alone if not v.confirmed)
-        return dataclasses.replace(verdict, bindings=kept, confirmed=True, rejected=rejected, outcome="confirmed",
-                                   reason="confirmed for some bindings: produced value accepted, foreign value refused")
+        rejected = tuple(
+            {**v.bindings[0], "reason": v.reason} for v in alone if not v.confirmed
+        )
+        return dataclasses.replace(
+            verdict,
+            bindings=kept,
+            confirmed=True,
+            rejected=rejected,
+            outcome="confirmed",
+            reason="confirmed for some bindings: produced value accepted, foreign value refused",
+        )
 
-    def check(self, producer: str, consumer: str, bindings: tuple[dict, ...] | None = None) -> EdgeVerdict:
+    def check(
+        self, producer: str, consumer: str, bindings: tuple[dict, ...] | None = None
+    ) -> EdgeVerdict:
         data = self.graph.edges[producer, consumer]
         bindings = tuple(data.get("bindings") or ()) if bindings is None else bindings
-        verdict = {"producer": producer, "consumer": consumer, "bindings": bindings,
-                   "evidence": tuple(data.get("evidence") or ()), "confidence": float(data.get("confidence") or 0.0)}
+        verdict = {
+            "producer": producer,
+            "consumer": consumer,
+            "bindings": bindings,
+            "evidence": tuple(data.get("evidence") or ()),
+            "confidence": float(data.get("confidence") or 0.0),
+        }
         sources = tuple(sorted({b["source"] for b in bindings}))
         task = f"verify:{producer}->{consumer}"
         status, body, context = self._produced_in(task, producer, sources)
         if not _ok(status):
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer {producer} answered {status}", outcome="producer_failed")
+            return EdgeVerdict(
+                **verdict,
+                confirmed=False,
+                reason=f"producer {producer} answered {status}",
+                outcome="producer_failed",
+            )
         values = {b["name"]: _at(body, b["source"]) for b in bindings}
         missing = [b["source"] for b in bindings if values[b["name"]] is _MISSING]
         if missing:
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"producer answer has nothing at {missing[0]}", outcome="nothing_at_source")
-        status, _ = self._call(consumer, task, context, given=_given(bindings, values), depth=0,
-                               body_values=_body_values(bindings, values))
+            return EdgeVerdict(
+                **verdict,
+                confirmed=False,
+                reason=f"producer answer has nothing at {missing[0]}",
+                outcome="nothing_at_source",
+            )
+        status, _ = self._call(
+            consumer,
+            task,
+            context,
+            given=_given(bindings, values),
+            depth=0,
+            body_values=_body_values(bindings, values),
+        )
         self.executor.discard(task)
         if not _ok(status):
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to the produced value", outcome="consumer_refused")
+            return EdgeVerdict(
+                **verdict,
+                confirmed=False,
+                reason=f"consumer answered {status} to the produced value",
+                outcome="consumer_refused",
+            )
         status = self._refused(consumer, bindings, values)
         if not 400 <= status < 500:
-            return EdgeVerdict(**verdict, confirmed=False, reason=f"consumer answered {status} to a value no producer made", outcome="not_selective")
-        return EdgeVerdict(**verdict, confirmed=True, reason="confirmed: produced value accepted, foreign value refused", outcome="confirmed")
+            return EdgeVerdict(
+                **verdict,
+                confirmed=False,
+                reason=f"consumer answered {status} to a value no producer made",
+                outcome="not_selective",
+            )
+        return EdgeVerdict(
+            **verdict,
+            confirmed=True,
+            reason="confirmed: produced value accepted, foreign value refused",
+            outcome="confirmed",
+        )
 
-    def _produced_in(self, task: str, producer: str, sources: tuple[str, ...]) -> tuple[int, Any, dict[str, Any]]:
+    def _produced_in(
+        self, task: str, producer: str, sources: tuple[str, ...]
+    ) -> tuple[int, Any, dict[str, Any]]:
         """`task` as the world right after the producer answered (what it needed made first).
 
         The producer runs once per answer pointers and every consumer starts from a copy of that
-        world; where the executor cannot copy worlds (a served API), the producer runs again."""
+        world; where the executor cannot copy worlds (a served API), the producer runs again.
+        """
         key = (producer, sources)
         if key not in self._producer_runs:
             base = f"verify:{producer}:{'|'.join(sources)}"
@@ -134,31 +203,64 @@ class _Run:
         status, body = self._answer(producer, list(sources), task, context, depth=0)
         return status, body, context
 
-    def _refused(self, consumer: str, bindings: tuple[dict, ...], values: dict[str, Any]) -> int:
+    def _refused(
+        self, consumer: str, bindings: tuple[dict, ...], values: dict[str, Any]
+    ) -> int:
         """The consumer's status for values no producer made, in a fresh world prepared as usual.
 
-        It depends only on which parameters are bound, so it is run once per consumer and binding set."""
-        key = (consumer, tuple(sorted((b.get("in", ""), b["name"], b.get("field") or "") for b in bindings)))
+        It depends only on which parameters are bound, so it is run once per consumer and binding set.
+        """
+        key = (
+            consumer,
+            tuple(
+                sorted(
+                    (b.get("in", ""), b["name"], b.get("field") or "") for b in bindings
+                )
+            ),
+        )
         if key not in self._refusals:
             foreign = {name: _foreign(value) for name, value in values.items()}
             task = f"verify:{consumer}:foreign:{len(self._refusals)}"
-            status, _ = self._call(consumer, task, {}, given=_given(bindings, foreign), depth=0,
-                                   body_values=_body_values(bindings, foreign))
+            status, _ = self._call(
+                consumer,
+                task,
+                {},
+                given=_given(bindings, foreign),
+                depth=0,
+                body_values=_body_values(bindings, foreign),
+            )
             self.executor.discard(task)
             self._refusals[key] = status
         return self._refusals[key]
 
-    def _call(self, name: str, task: str, context: dict[str, Any], *, depth: int, given: dict[str, Any] | None = None,
-              body_values: dict[tuple[str, str], Any] | None = None):
+    def _call(
+        self,
+        name: str,
+        task: str,
+        context: dict[str, Any],
+        *,
+        depth: int,
+        given: dict[str, Any] | None = None,
+        body_values: dict[tuple[str, str], Any] | None = None,
+    ):
         """Run an operation after producing what its path and body references need.
 
         `given` fixes parameters by name; `context` holds the ids made so far in this world, keyed
-        by what they identify (`_slot_key`), so a member's `{id}` never lands in an activity's."""
+        by what they identify (`_slot_key`), so a member's `{id}` never lands in an activity's.
+        """
         endpoint = self.endpoints[name]
         given = given or {}
         body_values = dict(body_values or {})
-        open_params = [p.name for p in endpoint.params_in("path") if p.name not in given]
-        context.update({_slot_key(endpoint, p.name): given[p.name] for p in endpoint.params_in("path") if p.name in given})
+        open_params = [
+            p.name for p in endpoint.params_in("path") if p.name not in given
+        ]
+        context.update(
+            {
+                _slot_key(endpoint, p.name): given[p.name]
+                for p in endpoint.params_in("path")
+                if p.name in given
+            }
+        )
         if depth < MAX_CHAIN:
             for param in open_params:
                 if _slot_key(endpoint, param) not in context:
@@ -170,12 +272,24 @@ class _Run:
                     value = self._produce(endpoint, "body", field, task, context, depth)
                     if value is not _MISSING:
                         body_values[("body", field)] = value
-        known = {**{p: context[_slot_key(endpoint, p)] for p in open_params if _slot_key(endpoint, p) in context}, **given}
-        if any(p not in known for p in open_params):  # nothing produces it: an item the task was seeded with
+        known = {
+            **{
+                p: context[_slot_key(endpoint, p)]
+                for p in open_params
+                if _slot_key(endpoint, p) in context
+            },
+            **given,
+        }
+        if any(
+            p not in known for p in open_params
+        ):  # nothing produces it: an item the task was seeded with
             for param, value in self.executor.existing_key(task, name, known).items():
                 context[_slot_key(endpoint, param)] = known[param] = value
-        fixed = {(p.location, p.name): known[p.name] for p in endpoint.parameters
-                 if p.name in known and (p.location == "path" or p.name in given)}
+        fixed = {
+            (p.location, p.name): known[p.name]
+            for p in endpoint.parameters
+            if p.name in known and (p.location == "path" or p.name in given)
+        }
         fixed.update(body_values)
         return self.executor.execute(task, self._request(endpoint, task, fixed))
 
@@ -185,46 +299,96 @@ class _Run:
 
     def _body_references(self, endpoint: EndpointDef) -> list[str]:
         """Body fields some edge fills (`Order.petId`), as pointers into the body."""
-        fields = {b.get("field") or "/" + b["name"]
-                  for producer in self.graph.predecessors(endpoint.name)
-                  for b in self.graph.edges[producer, endpoint.name].get("bindings") or () if b.get("in") == "body"}
+        fields = {
+            b.get("field") or "/" + b["name"]
+            for producer in self.graph.predecessors(endpoint.name)
+            for b in self.graph.edges[producer, endpoint.name].get("bindings") or ()
+            if b.get("in") == "body"
+        }
         return sorted(fields)
 
-    def _answer(self, producer: str, sources: list[str], task: str, context: dict, depth: int):
+    def _answer(
+        self, producer: str, sources: list[str], task: str, context: dict, depth: int
+    ):
         """The producer's answer, after creating an item first if its answer holds none yet."""
         status, body = self._call(producer, task, context, depth=depth)
-        if _ok(status) and any(_at(body, s) is _MISSING for s in sources) and self._seed_item(producer, task, context, depth):
+        if (
+            _ok(status)
+            and any(_at(body, s) is _MISSING for s in sources)
+            and self._seed_item(producer, task, context, depth)
+        ):
             status, body = self._call(producer, task, context, depth=depth)
         return status, body
 
     def _seed_item(self, producer: str, task: str, context: dict, depth: int) -> bool:
         """A list or read answers ids only once an item exists: create one, matching the list's required filters."""
         endpoint = self.endpoints[producer]
-        creator = next((e for e in self.endpoints.values()
-                        if e.role is Role.CREATE and e.resource and e.resource == endpoint.resource), None)
+        creator = next(
+            (
+                e
+                for e in self.endpoints.values()
+                if e.role is Role.CREATE
+                and e.resource
+                and e.resource == endpoint.resource
+            ),
+            None,
+        )
         if creator is None or creator.name == producer:
             return False
         query = self._request(endpoint, task, {}).query
         required = {p.name for p in endpoint.params_in("query") if p.required}
         fields = properties(self.document, creator.body.schema) if creator.body else {}
-        matching = {("body", "/" + k): _shaped(v, fields[k], self.document) for k, v in query.items() if k in required and k in fields}
+        matching = {
+            ("body", "/" + k): _shaped(v, fields[k], self.document)
+            for k, v in query.items()
+            if k in required and k in fields
+        }
         # The chain's depth carries on, so a creator whose own inputs need seeding cannot recurse forever.
-        status, _ = self._call(creator.name, task, context, depth=max(depth, 1), body_values=matching)
+        status, _ = self._call(
+            creator.name, task, context, depth=max(depth, 1), body_values=matching
+        )
         return _ok(status)
 
-    def _produce(self, endpoint: EndpointDef, location: str, name: str, task: str, context: dict, depth: int) -> Any:
+    def _produce(
+        self,
+        endpoint: EndpointDef,
+        location: str,
+        name: str,
+        task: str,
+        context: dict,
+        depth: int,
+    ) -> Any:
         """Run the best producer of a path parameter (by name) or body field (by pointer); its value or _MISSING."""
         candidates = []
         for producer in self.graph.predecessors(endpoint.name):
-            for binding in self.graph.edges[producer, endpoint.name].get("bindings") or ():
-                key = (binding.get("field") or "/" + binding["name"]) if location == "body" else binding["name"]
-                if binding.get("in") == location and key == name and producer != endpoint.name:
+            for binding in (
+                self.graph.edges[producer, endpoint.name].get("bindings") or ()
+            ):
+                key = (
+                    (binding.get("field") or "/" + binding["name"])
+                    if location == "body"
+                    else binding["name"]
+                )
+                if (
+                    binding.get("in") == location
+                    and key == name
+                    and producer != endpoint.name
+                ):
                     role = self.endpoints[producer].role
-                    candidates.append((role is not Role.CREATE, -float(binding.get("confidence", 0)), producer, binding))
+                    candidates.append(
+                        (
+                            role is not Role.CREATE,
+                            -float(binding.get("confidence", 0)),
+                            producer,
+                            binding,
+                        )
+                    )
         if not candidates:
             return _MISSING
         _, _, producer, binding = sorted(candidates, key=lambda c: c[:3])[0]
-        status, body = self._answer(producer, [binding["source"]], task, context, depth=depth + 1)
+        status, body = self._answer(
+            producer, [binding["source"]], task, context, depth=depth + 1
+        )
         value = _at(body, binding["source"])
         if not _ok(status) or value is _MISSING:
             return _MISSING
@@ -245,13 +409,30 @@ def _slot_key(endpoint: EndpointDef, param: str) -> str:
     for the slug of `/repositories/{username}/{slug}`), else its name."""
     segments = endpoint.path.split("/")
     position = segments.index("{" + param + "}") if "{" + param + "}" in segments else 0
-    literal = next((i for i in range(position - 1, -1, -1) if segments[i] and not segments[i].startswith("{")), None)
-    return segments[literal] + "/{}" * (position - literal) if literal is not None else param
+    literal = next(
+        (
+            i
+            for i in range(position - 1, -1, -1)
+            if segments[i] and not segments[i].startswith("{")
+        ),
+        None,
+    )
+    return (
+        segments[literal] + "/{}" * (position - literal)
+        if literal is not None
+        else param
+    )
 
 
-def _body_values(bindings: tuple[dict, ...], values: dict[str, Any]) -> dict[tuple[str, str], Any]:
+def _body_values(
+    bindings: tuple[dict, ...], values: dict[str, Any]
+) -> dict[tuple[str, str], Any]:
     """Body-field bindings as ("body", pointer) -> value for the request factory."""
-    return {("body", b.get("field") or "/" + b["name"]): values[b["name"]] for b in bindings if b.get("in") == "body"}
+    return {
+        ("body", b.get("field") or "/" + b["name"]): values[b["name"]]
+        for b in bindings
+        if b.get("in") == "body"
+    }
 
 
 def _shaped(value: Any, schema: Any, document: Any) -> Any:

@@ -26,7 +26,9 @@ SANDBOX_TOKEN = "envc-sandbox-token"
 @lru_cache(maxsize=1)
 def runtime_fake() -> ModuleType:
     """The generator module shipped in every package, loaded from the templates."""
-    spec = importlib.util.spec_from_file_location("_envc_runtime_fake", template_root() / "runtime" / "fake.py")
+    spec = importlib.util.spec_from_file_location(
+        "_envc_runtime_fake", template_root() / "runtime" / "fake.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -45,14 +47,25 @@ class RequestFactory:
     """Builds requests for one spec: fixed values first, then the schemas."""
 
     def __init__(self, document: Any, security_headers: dict[str, str]) -> None:
-        self.document = thaw(document)  # the runtime generator expects plain JSON (lists, not tuples)
+        self.document = thaw(
+            document
+        )  # the runtime generator expects plain JSON (lists, not tuples)
         self.data = runtime_fake().SchemaData(self.document)
         self.security_headers = security_headers
 
-    def build(self, endpoint: EndpointDef, fixed: dict[tuple[str, str], Any], rng: random.Random) -> Request:
+    def build(
+        self,
+        endpoint: EndpointDef,
+        fixed: dict[tuple[str, str], Any],
+        rng: random.Random,
+    ) -> Request:
         """`fixed` maps (location, name) -> value; body fields use ("body", "/pointer")."""
         request = Request(endpoint.name, headers=dict(self.security_headers))
-        slots = {"path": request.path, "query": request.query, "header": request.headers}
+        slots = {
+            "path": request.path,
+            "query": request.query,
+            "header": request.headers,
+        }
         for param in endpoint.parameters:
             if param.location not in slots:
                 continue
@@ -61,7 +74,9 @@ class RequestFactory:
                 slots[param.location][param.name] = fixed[key]
             elif param.required:
                 schema, _ = deref(self.document, thaw(param.schema), "")
-                slots[param.location][param.name] = self.data.generate(schema, rng, hint=param.name, direction="request")
+                slots[param.location][param.name] = self.data.generate(
+                    schema, rng, hint=param.name, direction="request"
+                )
         if endpoint.body is not None:
             schema, _ = deref(self.document, thaw(endpoint.body.schema), "")
             body = self.data.generate(schema, rng, hint="body", direction="request")
@@ -90,7 +105,9 @@ def security_headers(spec: Any) -> dict[str, str]:
         elif scheme.kind == "http" and scheme.key == "basic":
             import base64
 
-            headers["Authorization"] = "Basic " + base64.b64encode(f"envc:{SANDBOX_TOKEN}".encode()).decode()
+            headers["Authorization"] = (
+                "Basic " + base64.b64encode(f"envc:{SANDBOX_TOKEN}".encode()).decode()
+            )
         elif scheme.location == "header":
             headers.setdefault("Authorization", f"Bearer {SANDBOX_TOKEN}")
     return headers

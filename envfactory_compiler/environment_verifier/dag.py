@@ -13,7 +13,6 @@ from typing import Any
 
 import networkx as nx
 
-
 OUTCOMES = {
     "confirmed": "the consumer accepted the produced value and refused one no producer made",
     "producer_failed": "the producer did not answer 2xx, so the consumer was never called",
@@ -32,13 +31,17 @@ class EdgeVerdict:
     reason: str
     evidence: tuple[str, ...] = ()
     confidence: float = 0.0
-    rejected: tuple[dict[str, Any], ...] = ()  # bindings refused on their own, each with its `reason`
+    rejected: tuple[
+        dict[str, Any], ...
+    ] = ()  # bindings refused on their own, each with its `reason`
     outcome: str = ""  # the reason's kind, for readers of dag.json: one of OUTCOMES
 
     @property
     def all_bindings(self) -> tuple[dict[str, Any], ...]:
         """Every inferred binding: the confirmed (or tried) ones and the rejected ones."""
-        return self.bindings + tuple({k: v for k, v in b.items() if k != "reason"} for b in self.rejected)
+        return self.bindings + tuple(
+            {k: v for k, v in b.items() if k != "reason"} for b in self.rejected
+        )
 
 
 @dataclass(frozen=True)
@@ -63,8 +66,15 @@ class VerifiedDAG:
         graph.add_nodes_from(self.operations)
         for v in self.verdicts:
             if v.confirmed or not confirmed_only:
-                graph.add_edge(v.producer, v.consumer, bindings=list(v.bindings), confirmed=v.confirmed, reason=v.reason,
-                               evidence=list(v.evidence), confidence=v.confidence)
+                graph.add_edge(
+                    v.producer,
+                    v.consumer,
+                    bindings=list(v.bindings),
+                    confirmed=v.confirmed,
+                    reason=v.reason,
+                    evidence=list(v.evidence),
+                    confidence=v.confidence,
+                )
         return graph
 
     def depth(self) -> int:
@@ -88,8 +98,19 @@ class VerifiedDAG:
                     "outcome": v.outcome,
                     "evidence": sorted(v.evidence),
                     "confidence": round(v.confidence, 3),
-                    "bindings": sorted(v.bindings, key=lambda b: json.dumps(b, sort_keys=True)),
-                } | ({"rejected": sorted(v.rejected, key=lambda b: json.dumps(b, sort_keys=True))} if v.rejected else {})
+                    "bindings": sorted(
+                        v.bindings, key=lambda b: json.dumps(b, sort_keys=True)
+                    ),
+                }
+                | (
+                    {
+                        "rejected": sorted(
+                            v.rejected, key=lambda b: json.dumps(b, sort_keys=True)
+                        )
+                    }
+                    if v.rejected
+                    else {}
+                )
                 for v in sorted(self.verdicts, key=lambda v: (v.producer, v.consumer))
             ],
         }

@@ -19,7 +19,9 @@ TASK_HEADER = "X-Envc-Task"
 class Executor(Protocol):
     def execute(self, task: str, request: Request) -> tuple[int, Any]: ...
 
-    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+    def existing_key(
+        self, task: str, operation: str, known: dict[str, Any]
+    ) -> dict[str, Any]:
         """Path parameter values naming an item the task already holds (consistent with `known`)."""
 
     def fork(self, task: str, new_task: str) -> bool:
@@ -37,7 +39,11 @@ class InProcessExecutor:
 
     def execute(self, task: str, request: Request) -> tuple[int, Any]:
         call = self.sandbox.call_type(
-            request.operation, path=request.path, query=request.query, headers=request.headers, body=request.body
+            request.operation,
+            path=request.path,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
         )
         outcome = self.sandbox.engine.execute(self.sandbox.store.task(task), call)
         return outcome.status, outcome.body
@@ -49,14 +55,28 @@ class InProcessExecutor:
     def discard(self, task: str) -> None:
         self.sandbox.store.delete(task)
 
-    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+    def existing_key(
+        self, task: str, operation: str, known: dict[str, Any]
+    ) -> dict[str, Any]:
         state = self.sandbox.store.task(task)
         found: dict[str, Any] = {}
         for resource, params in self.sandbox.engine.operations[operation].scopes:
-            wanted = [str(known.get(p, found.get(p))) if p in known or p in found else None for p in params]
+            wanted = [
+                str(known.get(p, found.get(p))) if p in known or p in found else None
+                for p in params
+            ]
             # A scope may name a nested item by its own id alone: compare the key's tail.
-            key = next((k[-len(params):] for k in sorted(state.collection(resource))
-                        if all(w is None or w == part for w, part in zip(wanted, k[-len(params):]))), None)
+            key = next(
+                (
+                    k[-len(params) :]
+                    for k in sorted(state.collection(resource))
+                    if all(
+                        w is None or w == part
+                        for w, part in zip(wanted, k[-len(params) :])
+                    )
+                ),
+                None,
+            )
             if key is None:
                 break
             found.update({p: part for p, part in zip(params, key) if p not in known})
@@ -66,7 +86,13 @@ class InProcessExecutor:
 class HttpExecutor:
     """Runs requests against a served API (the sandbox or a real server)."""
 
-    def __init__(self, base_url: str, operations: dict[str, tuple[str, str]], *, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        operations: dict[str, tuple[str, str]],
+        *,
+        timeout: float = 10.0,
+    ) -> None:
         import httpx
 
         self.client = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout)
@@ -82,14 +108,18 @@ class HttpExecutor:
         if request.body is not None:
             content = json.dumps(request.body)
             headers["Content-Type"] = "application/json"
-        response = self.client.request(method.upper(), path, params=request.query, headers=headers, content=content)
+        response = self.client.request(
+            method.upper(), path, params=request.query, headers=headers, content=content
+        )
         try:
             body = response.json() if response.content else None
         except ValueError:
             body = response.text
         return response.status_code, body
 
-    def existing_key(self, task: str, operation: str, known: dict[str, Any]) -> dict[str, Any]:
+    def existing_key(
+        self, task: str, operation: str, known: dict[str, Any]
+    ) -> dict[str, Any]:
         return {}  # a served API's contents are unknown: only producers supply ids
 
     def fork(self, task: str, new_task: str) -> bool:

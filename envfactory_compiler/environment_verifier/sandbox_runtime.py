@@ -33,15 +33,28 @@ class SandboxEngine:
     call_type: type
 
 
-def load_engine(runtime_dir: Path, document: dict, tables: dict, *, seed: int = 0) -> SandboxEngine:
+def load_engine(
+    runtime_dir: Path, document: dict, tables: dict, *, seed: int = 0
+) -> SandboxEngine:
     """Build an engine from runtime modules in `runtime_dir` and the given tables."""
     runtime = _import_runtime(Path(runtime_dir))
     catalog = runtime["catalog"]
-    operations = {name: catalog.Operation.from_json(row) for name, row in tables["operations"].items()}
-    resources = {name: catalog.Resource.from_json(row) for name, row in tables["resources"].items()}
-    credentials = {name: catalog.Credential(**row) for name, row in tables["credentials"].items()}
+    operations = {
+        name: catalog.Operation.from_json(row)
+        for name, row in tables["operations"].items()
+    }
+    resources = {
+        name: catalog.Resource.from_json(row)
+        for name, row in tables["resources"].items()
+    }
+    credentials = {
+        name: catalog.Credential(**row) for name, row in tables["credentials"].items()
+    }
     engine = runtime["engine"].Engine(document, operations, resources, credentials)
-    store = runtime["store"].StateStore(seed=seed, populate=_populate_from(engine, runtime["store"].TaskState(seed=seed)))
+    store = runtime["store"].StateStore(
+        seed=seed,
+        populate=_populate_from(engine, runtime["store"].TaskState(seed=seed)),
+    )
     return SandboxEngine(engine, store, runtime["engine"].Call)
 
 

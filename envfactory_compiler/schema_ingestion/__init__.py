@@ -19,8 +19,12 @@ from ..frozen import freeze
 from ..ir import NormalizedSpec, SecurityScheme, SpecSource
 from . import openapi31, swagger2
 from .example_schemas import derive_example_schemas
-from .contract import (add_sandbox_responses, authorization_parameters_to_security, drop_unparsed_media,
-                       type_parameter_schemas)
+from .contract import (
+    add_sandbox_responses,
+    authorization_parameters_to_security,
+    drop_unparsed_media,
+    type_parameter_schemas,
+)
 from .normalization import GENERATED_ID, METHODS, ORIGINAL_ID, read_endpoints
 from .reading import MAX_BYTES, parse, read_source
 from .references import bundle, check_local_refs
@@ -35,26 +39,48 @@ _CONVERTERS = {"2.0": swagger2.to_openapi30, "3.1": openapi31.to_openapi30}
 
 # In-place changes that make a spec servable, each reported once (count, first pointer).
 _ADAPTATIONS = (
-    (drop_unparsed_media, "{count} request media types the sandbox cannot validate were dropped from the bundled "
-     "spec (listed in x-envc-dropped-media-types)", "offer request bodies as JSON or forms to have them validated"),
-    (authorization_parameters_to_security, "{count} operations take a required Authorization header parameter; it is "
-     "read as a credential (security scheme EnvcAuthorizationHeader)",
-     "declare credentials as securitySchemes rather than header parameters"),
-    (type_parameter_schemas, "{count} parameter schemas without a 'type' were given one (their branches' common type, "
-     "else string; the original kept in x-envc-untyped-schema)",
-     "give parameter schemas a type so URL text can be read unambiguously"),
-    (derive_example_schemas, "{count} responses documented only by an example got a schema read off that example "
-     "(marked x-envc-from-example: true)", "give these responses schemas to control what the sandbox answers"),
+    (
+        drop_unparsed_media,
+        "{count} request media types the sandbox cannot validate were dropped from the bundled "
+        "spec (listed in x-envc-dropped-media-types)",
+        "offer request bodies as JSON or forms to have them validated",
+    ),
+    (
+        authorization_parameters_to_security,
+        "{count} operations take a required Authorization header parameter; it is "
+        "read as a credential (security scheme EnvcAuthorizationHeader)",
+        "declare credentials as securitySchemes rather than header parameters",
+    ),
+    (
+        type_parameter_schemas,
+        "{count} parameter schemas without a 'type' were given one (their branches' common type, "
+        "else string; the original kept in x-envc-untyped-schema)",
+        "give parameter schemas a type so URL text can be read unambiguously",
+    ),
+    (
+        derive_example_schemas,
+        "{count} responses documented only by an example got a schema read off that example "
+        "(marked x-envc-from-example: true)",
+        "give these responses schemas to control what the sandbox answers",
+    ),
 )
 
 
 class SchemaLoader:
     """Loads OpenAPI 2.0, 3.0 and 3.1 documents (YAML or JSON) into the IR."""
 
-    def __init__(self, *, allow_remote: bool = False, max_bytes: int = MAX_BYTES, ref_root: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        allow_remote: bool = False,
+        max_bytes: int = MAX_BYTES,
+        ref_root: str | None = None,
+    ) -> None:
         self.allow_remote = allow_remote
         self.max_bytes = max_bytes
-        self.ref_root = ref_root  # the folder file $refs may reach (default: the spec's)
+        self.ref_root = (
+            ref_root  # the folder file $refs may reach (default: the spec's)
+        )
 
     def load(self, path_or_url: str) -> NormalizedSpec:
         """Read, validate and normalise one spec."""
@@ -65,45 +91,72 @@ class SchemaLoader:
     def read(self, path_or_url: str) -> "ParsedSpec":
         """Read, parse, bundle and repair a spec; its `$ref`s are checked, not yet its structure."""
         location = str(path_or_url)
-        text, sha256 = read_source(location, allow_remote=self.allow_remote, max_bytes=self.max_bytes)
+        text, sha256 = read_source(
+            location, allow_remote=self.allow_remote, max_bytes=self.max_bytes
+        )
         raw = parse(text, location)
         family, problems = detect_version(raw, location)
         if family is None:
             raise SpecError(problems)
-        raw = bundle(raw, location, allow_remote=self.allow_remote, ref_root=self.ref_root)
+        raw = bundle(
+            raw, location, allow_remote=self.allow_remote, ref_root=self.ref_root
+        )
         _raise_if(check_local_refs(raw, location))
         repairs = tuple(repair(raw, family, location))
-        source = SpecSource(location, sha256, str(raw.get("openapi") or raw.get("swagger")))
+        source = SpecSource(
+            location, sha256, str(raw.get("openapi") or raw.get("swagger"))
+        )
         return ParsedSpec(raw, family, source, repairs)
 
     def normalize(self, parsed: "ParsedSpec") -> NormalizedSpec:
         """The IR of a parsed spec (which `validate_parsed` should have passed)."""
-        document, notes = self._to_openapi30(parsed.document, parsed.family, parsed.source.path)
+        document, notes = self._to_openapi30(
+            parsed.document, parsed.family, parsed.source.path
+        )
         return self._build(document, parsed.source, [*parsed.repairs, *notes])
 
-    def _to_openapi30(self, raw: dict, family: str, location: str) -> tuple[dict, list[Diagnostic]]:
+    def _to_openapi30(
+        self, raw: dict, family: str, location: str
+    ) -> tuple[dict, list[Diagnostic]]:
         converter = _CONVERTERS.get(family)
         if converter is None:
             return copy.deepcopy(raw), []
         document, notes = converter(raw)
         return document, [warning(location, n.pointer, n.message) for n in notes]
 
-    def _build(self, document: dict, source: SpecSource, notes: list[Diagnostic]) -> NormalizedSpec:
+    def _build(
+        self, document: dict, source: SpecSource, notes: list[Diagnostic]
+    ) -> NormalizedSpec:
         document["openapi"] = "3.0.3"
         notes = _name_operations(document, source.path) + notes
         for adapt, message, hint in _ADAPTATIONS:
             pointers = adapt(document)
             if pointers:
-                notes.append(warning(source.path, pointers[0], message.format(count=len(pointers)), hint))
+                notes.append(
+                    warning(
+                        source.path,
+                        pointers[0],
+                        message.format(count=len(pointers)),
+                        hint,
+                    )
+                )
         endpoints, _ = read_endpoints(document, source.path)
         resources, endpoints = infer_resources(document, endpoints)
         added = add_sandbox_responses(document, endpoints, resources)
         if added:
             counts = Counter(pointer.rsplit("/", 1)[1] for pointer in added)
-            listing = ", ".join(f"{status} x{count}" for status, count in sorted(counts.items()))
-            notes.append(warning(source.path, added[0], f"{len(added)} statuses the sandbox answers were undocumented ({listing}); "
-                                 "they are added to the bundled spec with x-envc-added: true",
-                                 "document 400/401/404 responses (or a default response) to control their shape"))
+            listing = ", ".join(
+                f"{status} x{count}" for status, count in sorted(counts.items())
+            )
+            notes.append(
+                warning(
+                    source.path,
+                    added[0],
+                    f"{len(added)} statuses the sandbox answers were undocumented ({listing}); "
+                    "they are added to the bundled spec with x-envc-added: true",
+                    "document 400/401/404 responses (or a default response) to control their shape",
+                )
+            )
         frozen = freeze(document)
         endpoints, _ = read_endpoints(frozen, source.path)
         resources, endpoints = infer_resources(frozen, endpoints)
@@ -153,7 +206,12 @@ def _name_operations(document: dict, file: str) -> list[Diagnostic]:
         for method in METHODS:
             operation = item.get(method) if isinstance(item, dict) else None
             if isinstance(operation, dict):
-                pointer = "/paths/" + path.replace("~", "~0").replace("/", "~1") + "/" + method
+                pointer = (
+                    "/paths/"
+                    + path.replace("~", "~0").replace("/", "~1")
+                    + "/"
+                    + method
+                )
                 original = operation.get("operationId")
                 if original is None:
                     operation[GENERATED_ID] = True
@@ -169,9 +227,20 @@ def _security_schemes(document: Any) -> tuple[SecurityScheme, ...]:
     for name, scheme in schemes.items():
         kind = str(scheme.get("type", ""))
         if kind == "apiKey":
-            result.append(SecurityScheme(name, kind, str(scheme.get("in", "header")), str(scheme.get("name", ""))))
+            result.append(
+                SecurityScheme(
+                    name,
+                    kind,
+                    str(scheme.get("in", "header")),
+                    str(scheme.get("name", "")),
+                )
+            )
         elif kind == "http":
-            result.append(SecurityScheme(name, kind, "header", str(scheme.get("scheme", "bearer")).lower()))
+            result.append(
+                SecurityScheme(
+                    name, kind, "header", str(scheme.get("scheme", "bearer")).lower()
+                )
+            )
         else:
             result.append(SecurityScheme(name, kind, "header", "bearer"))
     return tuple(result)

@@ -45,19 +45,30 @@ _PROBLEM = {
 _REASONS = {"400": "Invalid request", "401": "Missing credentials", "404": "Not found"}
 
 
-def needed_statuses(operation: dict, item: dict, path: str, security: list) -> list[str]:
+def needed_statuses(
+    operation: dict, item: dict, path: str, security: list
+) -> list[str]:
     """Error statuses the sandbox may answer this operation with."""
     needed = []
-    if operation.get("parameters") or item.get("parameters") or operation.get("requestBody") or "{" in path:
+    if (
+        operation.get("parameters")
+        or item.get("parameters")
+        or operation.get("requestBody")
+        or "{" in path
+    ):
         needed.append("400")
     if security and all(requirement for requirement in security):
         needed.append("401")
-    if "{" in path or operation.get("requestBody"):  # a body may name an item that does not exist
+    if "{" in path or operation.get(
+        "requestBody"
+    ):  # a body may name an item that does not exist
         needed.append("404")
     return needed
 
 
-def add_sandbox_responses(document: dict, endpoints: list[EndpointDef], resources: list[Resource]) -> list[str]:
+def add_sandbox_responses(
+    document: dict, endpoints: list[EndpointDef], resources: list[Resource]
+) -> list[str]:
     """Add undocumented sandbox statuses in place; returns pointers of what was added."""
     by_name = {r.name: r for r in resources}
     added = []
@@ -66,27 +77,52 @@ def add_sandbox_responses(document: dict, endpoints: list[EndpointDef], resource
         operation = item[endpoint.method]
         responses = operation.setdefault("responses", {})
         security = operation.get("security", document.get("security")) or []
-        if not any(str(s).startswith("2") for s in responses) and "default" not in responses:
+        if (
+            not any(str(s).startswith("2") for s in responses)
+            and "default" not in responses
+        ):
             responses["200"] = _success(endpoint, by_name.get(endpoint.resource or ""))
-            added.append(pointer_join("paths", endpoint.path, endpoint.method, "responses", "200"))
+            added.append(
+                pointer_join(
+                    "paths", endpoint.path, endpoint.method, "responses", "200"
+                )
+            )
         for status in needed_statuses(operation, item, endpoint.path, security):
             if _documented(responses, status):
                 continue
             responses[status] = {
-                "description": _REASONS[status] + " (answered by the envfactory sandbox)",
-                "content": {"application/problem+json": {"schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}}},
+                "description": _REASONS[status]
+                + " (answered by the envfactory sandbox)",
+                "content": {
+                    "application/problem+json": {
+                        "schema": {"$ref": f"#/components/schemas/{PROBLEM_SCHEMA}"}
+                    }
+                },
                 "x-envc-added": True,
             }
-            added.append(pointer_join("paths", endpoint.path, endpoint.method, "responses", status))
+            added.append(
+                pointer_join(
+                    "paths", endpoint.path, endpoint.method, "responses", status
+                )
+            )
     if any(not p.endswith("/200") for p in added):
-        document.setdefault("components", {}).setdefault("schemas", {}).setdefault(PROBLEM_SCHEMA, _PROBLEM)
+        document.setdefault("components", {}).setdefault("schemas", {}).setdefault(
+            PROBLEM_SCHEMA, _PROBLEM
+        )
     return added
 
 
 def _success(endpoint: EndpointDef, resource: Resource | None) -> dict:
     """A success answer: the item for CRUD on a known representation, else empty."""
-    response: dict = {"description": "Success (answered by the envfactory sandbox)", "x-envc-added": True}
-    if resource is None or resource.schema_pointer is None or endpoint.role is Role.DELETE:
+    response: dict = {
+        "description": "Success (answered by the envfactory sandbox)",
+        "x-envc-added": True,
+    }
+    if (
+        resource is None
+        or resource.schema_pointer is None
+        or endpoint.role is Role.DELETE
+    ):
         return response
     schema: dict = {"$ref": "#" + resource.schema_pointer}
     if endpoint.role is Role.LIST:
@@ -96,12 +132,25 @@ def _success(endpoint: EndpointDef, resource: Resource | None) -> dict:
 
 
 def _documented(responses: dict, status: str) -> bool:
-    return status in responses or f"{status[0]}XX" in responses or "default" in responses or bool(
-        any(re.fullmatch(r"[45]XX", str(k), re.I) and str(k)[0] == status[0] for k in responses)
+    return (
+        status in responses
+        or f"{status[0]}XX" in responses
+        or "default" in responses
+        or bool(
+            any(
+                re.fullmatch(r"[45]XX", str(k), re.I) and str(k)[0] == status[0]
+                for k in responses
+            )
+        )
     )
 
 
-_PARSED = ("application/json", "application/x-www-form-urlencoded", "multipart/form-data", "text/plain")
+_PARSED = (
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+    "text/plain",
+)
 
 
 def parsed_media(media_type: str) -> bool:
@@ -127,13 +176,19 @@ def drop_unparsed_media(document: dict) -> list[str]:
             content = body.get("content") if isinstance(body, dict) else None
             if not content:
                 continue
-            usable = [m for m in content if parsed_media(m) and not _structured_form(document, m, content[m])]
+            usable = [
+                m
+                for m in content
+                if parsed_media(m) and not _structured_form(document, m, content[m])
+            ]
             if not usable:
                 continue
             unparsed = [m for m in content if m not in usable]
             for media in unparsed:
                 del content[media]
-                dropped.append(pointer_join("paths", path, method, "requestBody", "content", media))
+                dropped.append(
+                    pointer_join("paths", path, method, "requestBody", "content", media)
+                )
             if unparsed:
                 body["x-envc-dropped-media-types"] = unparsed
     return dropped
@@ -146,7 +201,11 @@ def _structured_form(document: dict, media_type: str, media: dict) -> bool:
     if isinstance(schema, dict) and schema.get("type") not in (None, "object"):
         return True  # an array or a scalar as a whole form: nothing a form can carry
     fields = properties(document, (media or {}).get("schema") or {})
-    return any(deref(document, f, "")[0].get("type") in ("array", "object") for f in fields.values() if isinstance(f, dict))
+    return any(
+        deref(document, f, "")[0].get("type") in ("array", "object")
+        for f in fields.values()
+        if isinstance(f, dict)
+    )
 
 
 def type_parameter_schemas(document: dict) -> list[str]:
@@ -159,25 +218,44 @@ def type_parameter_schemas(document: dict) -> list[str]:
         resolved = deref(document, schema, "")[0]
         if not isinstance(resolved, dict) or "type" in resolved:
             continue
-        branches = [deref(document, b, "")[0] for b in (resolved.get("oneOf") or resolved.get("anyOf") or [])]
+        branches = [
+            deref(document, b, "")[0]
+            for b in (resolved.get("oneOf") or resolved.get("anyOf") or [])
+        ]
         kinds = {b.get("type") for b in branches if isinstance(b, dict)}
         common = kinds.pop() if len(kinds) == 1 and None not in kinds else None
-        parameter["schema"] = {**resolved, "type": common} if common else {
-            "type": "string", "x-envc-untyped-schema": schema,
-            **({"description": resolved["description"]} if "description" in resolved else {})}
+        parameter["schema"] = (
+            {**resolved, "type": common}
+            if common
+            else {
+                "type": "string",
+                "x-envc-untyped-schema": schema,
+                **(
+                    {"description": resolved["description"]}
+                    if "description" in resolved
+                    else {}
+                ),
+            }
+        )
         changed.append(pointer_join(*pointer, "schema"))
     return changed
 
 
 def _parameters(document: dict):
     """(pointer parts, parameter) for every parameter object defined in the document."""
-    for name, parameter in ((document.get("components") or {}).get("parameters") or {}).items():
+    for name, parameter in (
+        (document.get("components") or {}).get("parameters") or {}
+    ).items():
         if isinstance(parameter, dict) and "$ref" not in parameter:
             yield ("components", "parameters", name), parameter
     for path, item in (document.get("paths") or {}).items():
         if not isinstance(item, dict):
             continue
-        owners = [((path,), item)] + [((path, m), op) for m, op in item.items() if isinstance(op, dict) and m != "parameters"]
+        owners = [((path,), item)] + [
+            ((path, m), op)
+            for m, op in item.items()
+            if isinstance(op, dict) and m != "parameters"
+        ]
         for parts, owner in owners:
             for index, parameter in enumerate(owner.get("parameters") or []):
                 if isinstance(parameter, dict) and "$ref" not in parameter:
@@ -195,22 +273,40 @@ def authorization_parameters_to_security(document: dict) -> list[str]:
             continue
         inherited = _authorization(document, item.get("parameters") or [])
         for method, operation in item.items():
-            if not isinstance(operation, dict) or method == "parameters" or "responses" not in operation:
+            if (
+                not isinstance(operation, dict)
+                or method == "parameters"
+                or "responses" not in operation
+            ):
                 continue
             own = _authorization(document, operation.get("parameters") or [])
-            if not (own or inherited) or operation.get("security", document.get("security")):
+            if not (own or inherited) or operation.get(
+                "security", document.get("security")
+            ):
                 continue
-            operation["parameters"] = [p for p in operation.get("parameters") or [] if p not in own]
+            operation["parameters"] = [
+                p for p in operation.get("parameters") or [] if p not in own
+            ]
             operation["security"] = [{AUTHORIZATION_SCHEME: []}]
             moved.append(pointer_join("paths", path, method))
     if moved:
-        schemes = document.setdefault("components", {}).setdefault("securitySchemes", {})
-        schemes[AUTHORIZATION_SCHEME] = {"type": "apiKey", "in": "header", "name": "Authorization",
-                                         "description": "The spec's required Authorization header parameter (x-envc-added).",
-                                         "x-envc-added": True}
+        schemes = document.setdefault("components", {}).setdefault(
+            "securitySchemes", {}
+        )
+        schemes[AUTHORIZATION_SCHEME] = {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "The spec's required Authorization header parameter (x-envc-added).",
+            "x-envc-added": True,
+        }
         for item in (document.get("paths") or {}).values():
             if isinstance(item, dict) and item.get("parameters"):
-                item["parameters"] = [p for p in item["parameters"] if p not in _authorization(document, item["parameters"])]
+                item["parameters"] = [
+                    p
+                    for p in item["parameters"]
+                    if p not in _authorization(document, item["parameters"])
+                ]
     return moved
 
 
@@ -218,8 +314,14 @@ def _authorization(document: dict, parameters: list) -> list:
     """The required `Authorization` header parameters among `parameters` (as written, refs included)."""
     found = []
     for parameter in parameters:
-        resolved = deref(document, parameter, "")[0] if isinstance(parameter, dict) else None
-        if (isinstance(resolved, dict) and resolved.get("in") == "header" and resolved.get("required")
-                and str(resolved.get("name", "")).lower() == "authorization"):
+        resolved = (
+            deref(document, parameter, "")[0] if isinstance(parameter, dict) else None
+        )
+        if (
+            isinstance(resolved, dict)
+            and resolved.get("in") == "header"
+            and resolved.get("required")
+            and str(resolved.get("name", "")).lower() == "authorization"
+        ):
             found.append(parameter)
     return found

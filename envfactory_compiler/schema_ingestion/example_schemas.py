@@ -21,7 +21,9 @@ from .normalization import METHODS
 
 MARK = "x-envc-from-example"
 _MAX_DEPTH = 32
-_DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$")
+_DATE_TIME = re.compile(
+    r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$"
+)
 _JSON = re.compile(r"^application/([\w.+-]+\+)?json")
 
 
@@ -33,14 +35,33 @@ def derive_example_schemas(document: dict) -> list[str]:
             continue
         for method in METHODS:
             operation = item.get(method)
-            responses = operation.get("responses") if isinstance(operation, dict) else None
-            for status, response in (responses or {}).items() if isinstance(responses, dict) else ():
-                content = response.get("content") if isinstance(response, dict) else None
-                for media_type, media in (content or {}).items() if isinstance(content, dict) else ():
+            responses = (
+                operation.get("responses") if isinstance(operation, dict) else None
+            )
+            for status, response in (
+                (responses or {}).items() if isinstance(responses, dict) else ()
+            ):
+                content = (
+                    response.get("content") if isinstance(response, dict) else None
+                )
+                for media_type, media in (
+                    (content or {}).items() if isinstance(content, dict) else ()
+                ):
                     example = _example(media) if _JSON.match(str(media_type)) else None
                     if example is not None:
                         media["schema"] = {**schema_of(example), MARK: True}
-                        added.append(pointer_join("paths", path, method, "responses", str(status), "content", media_type, "schema"))
+                        added.append(
+                            pointer_join(
+                                "paths",
+                                path,
+                                method,
+                                "responses",
+                                str(status),
+                                "content",
+                                media_type,
+                                "schema",
+                            )
+                        )
     return added
 
 
@@ -78,8 +99,18 @@ def _items_schema(values: list, depth: int) -> dict:
     kinds = {str(o["type"]) for o in objects if "type" in o}
     if len(objects) != len(values) or (len(key_sets) <= 1 and len(kinds) <= 1):
         return first
-    shared = [k for k in objects[0] if all(k in o and _scalar(o[k]) and type(o[k]) is type(objects[0][k]) for o in objects)]
-    schema: dict[str, Any] = {"type": "object", "properties": {k: schema_of(objects[0][k], depth + 1) for k in shared}}
+    shared = [
+        k
+        for k in objects[0]
+        if all(
+            k in o and _scalar(o[k]) and type(o[k]) is type(objects[0][k])
+            for o in objects
+        )
+    ]
+    schema: dict[str, Any] = {
+        "type": "object",
+        "properties": {k: schema_of(objects[0][k], depth + 1) for k in shared},
+    }
     if shared:
         schema["required"] = shared
     return schema
@@ -109,7 +140,10 @@ def schema_of(value: Any, depth: int = 0) -> dict:
     if isinstance(value, list):
         return {"type": "array", "items": _items_schema(value, depth + 1)}
     if isinstance(value, dict):
-        schema: dict[str, Any] = {"type": "object", "properties": {str(k): schema_of(v, depth + 1) for k, v in value.items()}}
+        schema: dict[str, Any] = {
+            "type": "object",
+            "properties": {str(k): schema_of(v, depth + 1) for k, v in value.items()},
+        }
         required = [str(k) for k, v in value.items() if v is not None]
         if required:
             schema["required"] = required

@@ -48,7 +48,9 @@ def preferred_media(content: dict) -> str | None:
     return types[0]
 
 
-def read_endpoints(document: dict, file: str) -> tuple[list[EndpointDef], list[Diagnostic]]:
+def read_endpoints(
+    document: dict, file: str
+) -> tuple[list[EndpointDef], list[Diagnostic]]:
     """Every operation of the document, in document order."""
     endpoints: list[EndpointDef] = []
     notes: list[Diagnostic] = []
@@ -61,17 +63,33 @@ def read_endpoints(document: dict, file: str) -> tuple[list[EndpointDef], list[D
             if not isinstance(operation, dict):
                 continue
             pointer = f"{item_pointer}/{method}"
-            name, note = _unique_name(operation.get("operationId"), method, path, taken, file, pointer)
+            name, note = _unique_name(
+                operation.get("operationId"), method, path, taken, file, pointer
+            )
             notes.extend(note)
-            endpoints.append(_endpoint(document, path, method, item, operation, name, pointer))
+            endpoints.append(
+                _endpoint(document, path, method, item, operation, name, pointer)
+            )
     return endpoints, notes
 
 
-def _endpoint(document: dict, path: str, method: str, item: dict, operation: dict, name: str, pointer: str) -> EndpointDef:
+def _endpoint(
+    document: dict,
+    path: str,
+    method: str,
+    item: dict,
+    operation: dict,
+    name: str,
+    pointer: str,
+) -> EndpointDef:
     security = operation.get("security", document.get("security")) or []
     return EndpointDef(
         name=name,
-        operation_id=None if operation.get(GENERATED_ID) else operation.get(ORIGINAL_ID, operation.get("operationId")),
+        operation_id=(
+            None
+            if operation.get(GENERATED_ID)
+            else operation.get(ORIGINAL_ID, operation.get("operationId"))
+        ),
         method=method,
         path=path,
         pointer=pointer,
@@ -80,22 +98,35 @@ def _endpoint(document: dict, path: str, method: str, item: dict, operation: dic
         tags=tuple(str(t) for t in operation.get("tags") or ()),
         parameters=_parameters(document, item, operation, pointer),
         body=_body(document, operation.get("requestBody"), f"{pointer}/requestBody"),
-        responses=_responses(document, operation.get("responses") or {}, f"{pointer}/responses"),
+        responses=_responses(
+            document, operation.get("responses") or {}, f"{pointer}/responses"
+        ),
         security=tuple(tuple(req) for req in security if isinstance(req, dict)),
         deprecated=bool(operation.get("deprecated")),
     )
 
 
-def _parameters(document: dict, item: dict, operation: dict, pointer: str) -> tuple[Parameter, ...]:
+def _parameters(
+    document: dict, item: dict, operation: dict, pointer: str
+) -> tuple[Parameter, ...]:
     merged: dict[tuple[str, str], Parameter] = {}
     item_pointer = pointer.rsplit("/", 1)[0]
-    for base, raw_list in ((item_pointer, item.get("parameters")), (pointer, operation.get("parameters"))):
+    for base, raw_list in (
+        (item_pointer, item.get("parameters")),
+        (pointer, operation.get("parameters")),
+    ):
         for index, raw in enumerate(raw_list or ()):
             param, where = deref(document, raw, f"{base}/parameters/{index}")
             schema = param.get("schema")
-            if schema is None:  # content-based parameter: take its first media type's schema
+            if (
+                schema is None
+            ):  # content-based parameter: take its first media type's schema
                 media = preferred_media(param.get("content") or {})
-                schema = (param.get("content") or {}).get(media, {}).get("schema", {}) if media else {}
+                schema = (
+                    (param.get("content") or {}).get(media, {}).get("schema", {})
+                    if media
+                    else {}
+                )
             key = (param["name"], param["in"])
             merged[key] = Parameter(
                 name=param["name"],
@@ -132,7 +163,9 @@ def _body(document: dict, raw: Any, pointer: str) -> Body | None:
 def _responses(document: dict, raw: dict, pointer: str) -> tuple[Response, ...]:
     responses = []
     for status, value in raw.items():
-        response, where = deref(document, value, pointer_join(*pointer_split(pointer), status))
+        response, where = deref(
+            document, value, pointer_join(*pointer_split(pointer), status)
+        )
         content = response.get("content") or {}
         media = preferred_media(content)
         schema = (content.get(media) or {}).get("schema") if media else None
@@ -142,7 +175,11 @@ def _responses(document: dict, raw: dict, pointer: str) -> tuple[Response, ...]:
                 description=str(response.get("description") or ""),
                 content_type=media,
                 schema=schema,
-                schema_pointer=pointer_join(*pointer_split(where), "content", media, "schema") if schema is not None else None,
+                schema_pointer=(
+                    pointer_join(*pointer_split(where), "content", media, "schema")
+                    if schema is not None
+                    else None
+                ),
                 links=response.get("links"),
                 added=bool(response.get("x-envc-added")),
             )
@@ -150,20 +187,33 @@ def _responses(document: dict, raw: dict, pointer: str) -> tuple[Response, ...]:
     return tuple(responses)
 
 
-def _unique_name(operation_id: Any, method: str, path: str, taken: set[str], file: str, pointer: str):
+def _unique_name(
+    operation_id: Any, method: str, path: str, taken: set[str], file: str, pointer: str
+):
     notes: list[Diagnostic] = []
     base = _safe(str(operation_id)) if operation_id else _safe(f"{method}_{path}")
     if operation_id and base != operation_id:
-        notes.append(warning(file, f"{pointer}/operationId",
-                             f"operationId {operation_id!r} is not a valid tool name; using {base!r}",
-                             "use letters, digits, '_' and '-' only (64 at most)"))
+        notes.append(
+            warning(
+                file,
+                f"{pointer}/operationId",
+                f"operationId {operation_id!r} is not a valid tool name; using {base!r}",
+                "use letters, digits, '_' and '-' only (64 at most)",
+            )
+        )
     name, counter = base, 2
     while name in taken:
         suffix = f"_{counter}"
         name, counter = base[: _NAME_LIMIT - len(suffix)] + suffix, counter + 1
     if operation_id and name != base:
-        notes.append(warning(file, f"{pointer}/operationId", f"duplicate operationId {operation_id!r}; this one is named {name!r}",
-                             "give every operation a unique operationId"))
+        notes.append(
+            warning(
+                file,
+                f"{pointer}/operationId",
+                f"duplicate operationId {operation_id!r}; this one is named {name!r}",
+                "give every operation a unique operationId",
+            )
+        )
     taken.add(name)
     return name, notes
 

@@ -18,7 +18,9 @@ import yaml
 
 from ..diagnostics import SpecError, error
 
-MAX_BYTES = 32 * 1024 * 1024  # the largest public specs (GitHub, Stripe) are under 16 MiB
+MAX_BYTES = (
+    32 * 1024 * 1024
+)  # the largest public specs (GitHub, Stripe) are under 16 MiB
 MAX_NODES = 2_000_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -33,7 +35,9 @@ _SpecLoader.add_constructor(
 )
 
 
-def read_source(location: str, *, allow_remote: bool, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
+def read_source(
+    location: str, *, allow_remote: bool, max_bytes: int = MAX_BYTES
+) -> tuple[str, str]:
     """Text of a spec and the sha256 of its bytes."""
     raw = _read_raw(location, allow_remote, max_bytes)
     return _decode(raw, location), hashlib.sha256(raw).hexdigest()
@@ -47,8 +51,16 @@ def read_text(location: str, *, allow_remote: bool, max_bytes: int = MAX_BYTES) 
 def _read_raw(location: str, allow_remote: bool, max_bytes: int) -> bytes:
     if _is_url(location):
         if not allow_remote:
-            raise SpecError([error(location, "", "remote specs are disabled",
-                                   "pass --allow-remote to fetch specs and $refs over the network")])
+            raise SpecError(
+                [
+                    error(
+                        location,
+                        "",
+                        "remote specs are disabled",
+                        "pass --allow-remote to fetch specs and $refs over the network",
+                    )
+                ]
+            )
         return _fetch(location, max_bytes)
     return _read_file(Path(location), max_bytes)
 
@@ -58,8 +70,16 @@ def _decode(raw: bytes, location: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SpecError([error(location, "", f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}, offset {exc.start}",
-                               "save the spec as UTF-8")]) from None
+        raise SpecError(
+            [
+                error(
+                    location,
+                    "",
+                    f"not valid UTF-8: byte 0x{raw[exc.start]:02x} at line {line}, offset {exc.start}",
+                    "save the spec as UTF-8",
+                )
+            ]
+        ) from None
 
 
 def parse(text: str, location: str) -> Any:
@@ -70,8 +90,16 @@ def parse(text: str, location: str) -> Any:
             return _string_keys(json.loads(text))
         except json.JSONDecodeError as exc:
             if stripped.startswith("{\n") or location.endswith(".json"):
-                raise SpecError([error(location, "", f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
-                                       "fix the JSON syntax")]) from None
+                raise SpecError(
+                    [
+                        error(
+                            location,
+                            "",
+                            f"not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}",
+                            "fix the JSON syntax",
+                        )
+                    ]
+                ) from None
     return _string_keys(_parse_yaml(text, location))
 
 
@@ -84,16 +112,42 @@ def _parse_yaml(text: str, location: str) -> Any:
     try:
         node = loader.get_single_node()
         if node is None:
-            raise SpecError([error(location, "", "the file is empty", "point envc at an OpenAPI document")])
+            raise SpecError(
+                [
+                    error(
+                        location,
+                        "",
+                        "the file is empty",
+                        "point envc at an OpenAPI document",
+                    )
+                ]
+            )
         if _expanded_size(node, {}) > MAX_NODES:
-            raise SpecError([error(location, "", f"YAML aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?)",
-                                   "remove the nested anchors/aliases")])
+            raise SpecError(
+                [
+                    error(
+                        location,
+                        "",
+                        f"YAML aliases expand to more than {MAX_NODES:,} nodes (an alias bomb?)",
+                        "remove the nested anchors/aliases",
+                    )
+                ]
+            )
         return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise SpecError([error(location, "", f"not valid YAML: {problem}{where}", "fix the YAML syntax")]) from None
+        raise SpecError(
+            [
+                error(
+                    location,
+                    "",
+                    f"not valid YAML: {problem}{where}",
+                    "fix the YAML syntax",
+                )
+            ]
+        ) from None
     finally:
         loader.dispose()
 
@@ -105,7 +159,9 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
         return known
     memo[id(node)] = 1  # guards recursive anchors
     if isinstance(node, yaml.MappingNode):
-        size = 1 + sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+        size = 1 + sum(
+            _expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value
+        )
     elif isinstance(node, yaml.SequenceNode):
         size = 1 + sum(_expanded_size(v, memo) for v in node.value)
     else:
@@ -132,22 +188,51 @@ def _read_file(path: Path, max_bytes: int) -> bytes:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise SpecError([error(str(path), "", f"file too large: {size:,} bytes (limit {max_bytes:,})",
-                                   "split the spec or raise the limit with --max-bytes")])
+            raise SpecError(
+                [
+                    error(
+                        str(path),
+                        "",
+                        f"file too large: {size:,} bytes (limit {max_bytes:,})",
+                        "split the spec or raise the limit with --max-bytes",
+                    )
+                ]
+            )
         return path.read_bytes()
     except OSError as exc:
-        raise SpecError([error(str(path), "", f"cannot read the file: {exc.strerror}",
-                               "check the path and its permissions")]) from None
+        raise SpecError(
+            [
+                error(
+                    str(path),
+                    "",
+                    f"cannot read the file: {exc.strerror}",
+                    "check the path and its permissions",
+                )
+            ]
+        ) from None
 
 
 def _fetch(url: str, max_bytes: int) -> bytes:
     try:
-        with urllib.request.urlopen(url, timeout=30) as reply:  # noqa: S310 (explicit opt-in)
+        with urllib.request.urlopen(
+            url, timeout=30
+        ) as reply:  # noqa: S310 (explicit opt-in)
             raw = reply.read(max_bytes + 1)
     except OSError as exc:
-        raise SpecError([error(url, "", f"cannot fetch: {exc}", "check the URL and the network")]) from None
+        raise SpecError(
+            [error(url, "", f"cannot fetch: {exc}", "check the URL and the network")]
+        ) from None
     if len(raw) > max_bytes:
-        raise SpecError([error(url, "", f"file too large (limit {max_bytes:,} bytes)", "raise the limit with --max-bytes")])
+        raise SpecError(
+            [
+                error(
+                    url,
+                    "",
+                    f"file too large (limit {max_bytes:,} bytes)",
+                    "raise the limit with --max-bytes",
+                )
+            ]
+        )
     return raw
 
 

@@ -39,11 +39,15 @@ def resolve_local(document: Any, node: Any) -> Any:
         return node
 
 
-def bundle(document: Any, location: str, *, allow_remote: bool, ref_root: str | None = None) -> Any:
+def bundle(
+    document: Any, location: str, *, allow_remote: bool, ref_root: str | None = None
+) -> Any:
     """Return `document` with every non-local `$ref` replaced by local content;
     a file `$ref` may reach only `ref_root` (default: the spec's folder) and below."""
     section = ("definitions",) if "swagger" in document else ("components", "schemas")
-    folder = ref_root or (None if _is_url(location) else os.path.dirname(os.path.abspath(location)))
+    folder = ref_root or (
+        None if _is_url(location) else os.path.dirname(os.path.abspath(location))
+    )
     bundler = _Bundler(location, allow_remote, "#/" + "/".join(section) + "/", folder)
     result = bundler.walk(document, location, "")
     if bundler.hoisted:
@@ -57,7 +61,9 @@ def bundle(document: Any, location: str, *, allow_remote: bool, ref_root: str | 
 
 
 class _Bundler:
-    def __init__(self, root: str, allow_remote: bool, hoist_prefix: str, folder: str | None) -> None:
+    def __init__(
+        self, root: str, allow_remote: bool, hoist_prefix: str, folder: str | None
+    ) -> None:
         self.root = root
         self.folder = os.path.realpath(folder) if folder else None
         self.hoist_prefix = hoist_prefix
@@ -77,7 +83,9 @@ class _Bundler:
                 node = {**node, "$ref": ref}
             if isinstance(ref, str) and (file != self.root or not ref.startswith("#")):
                 return self.external(ref, file, pointer)
-            return {k: self.walk(v, file, f"{pointer}/{_esc(k)}") for k, v in node.items()}
+            return {
+                k: self.walk(v, file, f"{pointer}/{_esc(k)}") for k, v in node.items()
+            }
         if isinstance(node, list):
             return [self.walk(v, file, f"{pointer}/{i}") for i, v in enumerate(node)]
         return node
@@ -90,26 +98,54 @@ class _Bundler:
             return {"$ref": self.hoist(key, target_file, fragment)}
         site = pointer + "/$ref"
         if _is_url(target_file) and not self.allow_remote:
-            self.errors.append(error(file, site, f"remote $ref {ref!r} is disabled",
-                                     "pass --allow-remote to fetch remote $refs, or save the file next to the spec"))
+            self.errors.append(
+                error(
+                    file,
+                    site,
+                    f"remote $ref {ref!r} is disabled",
+                    "pass --allow-remote to fetch remote $refs, or save the file next to the spec",
+                )
+            )
             return {}
-        if not _is_url(target_file) and self.folder and not _inside(target_file, self.folder):
+        if (
+            not _is_url(target_file)
+            and self.folder
+            and not _inside(target_file, self.folder)
+        ):
             # a spec compiled on someone's behalf must not read (and copy into the
             # package) files elsewhere on the machine: /etc/..., ../../secret.json
-            self.errors.append(error(file, site, f"$ref {ref!r} reaches outside {self.folder}",
-                                     "keep referenced files in the spec's folder or below it, or pass "
-                                     "--ref-root FOLDER to let $refs reach a wider folder"))
+            self.errors.append(
+                error(
+                    file,
+                    site,
+                    f"$ref {ref!r} reaches outside {self.folder}",
+                    "keep referenced files in the spec's folder or below it, or pass "
+                    "--ref-root FOLDER to let $refs reach a wider folder",
+                )
+            )
             return {}
         try:
             target = resolve_pointer(self.document(target_file), fragment)
         except SpecError as exc:
             reason = "; ".join(d.message for d in exc.diagnostics)
-            self.errors.append(error(file, site, f"unresolvable $ref {ref!r}: {reason}",
-                                     "point the $ref at an existing, valid file"))
+            self.errors.append(
+                error(
+                    file,
+                    site,
+                    f"unresolvable $ref {ref!r}: {reason}",
+                    "point the $ref at an existing, valid file",
+                )
+            )
             return {}
         except (KeyError, IndexError, ValueError, TypeError):
-            self.errors.append(error(file, site, f"unresolvable $ref {ref!r}: no such JSON pointer in {target_file}",
-                                     "point the $ref at an existing file and JSON pointer"))
+            self.errors.append(
+                error(
+                    file,
+                    site,
+                    f"unresolvable $ref {ref!r}: no such JSON pointer in {target_file}",
+                    "point the $ref at an existing file and JSON pointer",
+                )
+            )
             return {}
         self.stack.append(key)
         try:
@@ -120,13 +156,21 @@ class _Bundler:
     def hoist(self, key: str, target_file: str, fragment: str) -> str:
         name = self.hoisted_names.get(key)
         if name is None:
-            base = re.sub(r"[^A-Za-z0-9_]", "_", (pointer_split(fragment) or [posixpath.basename(target_file)])[-1])
+            base = re.sub(
+                r"[^A-Za-z0-9_]",
+                "_",
+                (pointer_split(fragment) or [posixpath.basename(target_file)])[-1],
+            )
             name = base
             while name in self.hoisted or name in self.hoisted_names.values():
                 name += "_"
             self.hoisted_names[key] = name
             self.hoisted[name] = {}
-            self.hoisted[name] = self.walk(resolve_pointer(self.document(target_file), fragment), target_file, fragment)
+            self.hoisted[name] = self.walk(
+                resolve_pointer(self.document(target_file), fragment),
+                target_file,
+                fragment,
+            )
         return self.hoist_prefix + name
 
     def document(self, file: str) -> Any:
@@ -146,15 +190,27 @@ def check_local_refs(document: Any, file: str) -> list[Diagnostic]:
             try:
                 target = resolve_pointer(document, ref[1:])
             except (KeyError, IndexError, ValueError, TypeError):
-                problems.append(error(file, pointer, f"unresolvable $ref {chain[-1]!r}",
-                                      "define the referenced component or fix the JSON pointer"))
+                problems.append(
+                    error(
+                        file,
+                        pointer,
+                        f"unresolvable $ref {chain[-1]!r}",
+                        "define the referenced component or fix the JSON pointer",
+                    )
+                )
                 break
             nxt = target.get("$ref") if isinstance(target, dict) else None
             if not isinstance(nxt, str) or not nxt.startswith("#"):
                 break
             if nxt in chain:
-                problems.append(error(file, pointer, "$ref cycle: " + " -> ".join(chain + [nxt]),
-                                      "a schema may refer to itself through properties or items, but not be only a $ref to itself"))
+                problems.append(
+                    error(
+                        file,
+                        pointer,
+                        "$ref cycle: " + " -> ".join(chain + [nxt]),
+                        "a schema may refer to itself through properties or items, but not be only a $ref to itself",
+                    )
+                )
                 break
             chain.append(nxt)
             ref = nxt

@@ -23,11 +23,26 @@ import unicodedata
 from functools import lru_cache
 
 _LONG_NAMES = {
-    "letter": "L", "uppercase_letter": "Lu", "lowercase_letter": "Ll", "titlecase_letter": "Lt",
-    "modifier_letter": "Lm", "other_letter": "Lo", "mark": "M", "number": "N",
-    "decimal_digit_number": "Nd", "digit": "Nd", "letter_number": "Nl", "other_number": "No",
-    "punctuation": "P", "symbol": "S", "separator": "Z", "space_separator": "Zs", "other": "C",
-    "control": "Cc", "l&": "L", "all": "",
+    "letter": "L",
+    "uppercase_letter": "Lu",
+    "lowercase_letter": "Ll",
+    "titlecase_letter": "Lt",
+    "modifier_letter": "Lm",
+    "other_letter": "Lo",
+    "mark": "M",
+    "number": "N",
+    "decimal_digit_number": "Nd",
+    "digit": "Nd",
+    "letter_number": "Nl",
+    "other_number": "No",
+    "punctuation": "P",
+    "symbol": "S",
+    "separator": "Z",
+    "space_separator": "Zs",
+    "other": "C",
+    "control": "Cc",
+    "l&": "L",
+    "all": "",
 }
 _PROPERTY = re.compile(r"\\([pP])\{\^?([A-Za-z_&]+)\}")
 _FLAGS = re.compile(r"\(\?([aiLmsux]+)\)")

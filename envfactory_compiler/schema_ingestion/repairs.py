@@ -62,10 +62,17 @@ from .references import resolve_local as _local
 from .regex_dialects import translate
 from .untidy import tidy
 
-_SKIPPED_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-examples"})
+_SKIPPED_KEYS = frozenset(
+    {"example", "examples", "default", "enum", "const", "x-examples"}
+)
 _JSON_TYPES = {
-    "string": (str,), "integer": (int,), "number": (int, float), "boolean": (bool,),
-    "array": (list,), "object": (dict,), "null": (type(None),),
+    "string": (str,),
+    "integer": (int,),
+    "number": (int, float),
+    "boolean": (bool,),
+    "array": (list,),
+    "object": (dict,),
+    "null": (type(None),),
 }
 _PATH_ITEMS_PREFIX = "#/components/pathItems/"
 
@@ -82,7 +89,10 @@ def repair(document: dict, family: str, file: str) -> list[Diagnostic]:
     notes += tidy(document, family, _walk(document, ()))
     for parts, node in _walk(document, ()):
         notes += _repair_node(node, parts, family)
-    return [warning(file, pointer, message, "fix the spec so it validates without repairs") for pointer, message in notes]
+    return [
+        warning(file, pointer, message, "fix the spec so it validates without repairs")
+        for pointer, message in notes
+    ]
 
 
 def _walk(node: Any, parts: tuple) -> Iterator[tuple[tuple, dict]]:
@@ -97,7 +107,11 @@ def _walk(node: Any, parts: tuple) -> Iterator[tuple[tuple, dict]]:
             children = enumerate(node)
         else:
             continue
-        stack.extend((parts + (key,), value) for key, value in reversed(list(children)) if isinstance(value, (dict, list)))
+        stack.extend(
+            (parts + (key,), value)
+            for key, value in reversed(list(children))
+            if isinstance(value, (dict, list))
+        )
 
 
 def _is_spec(key: str, parts: tuple) -> bool:
@@ -113,21 +127,48 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
     if isinstance(items, list) and all(isinstance(i, dict) for i in items) and items:
         keyword = "x-envc-any-of" if family == "2.0" else "anyOf"
         node["items"] = items[0] if len(items) == 1 else {keyword: items}
-        notes.append((pointer_join(*parts, "items"), "'items' is a list (a tuple); read as items matching any of its schemas"))
-    if node.get("in") == "path" and isinstance(node.get("name"), str) and node.get("required") is not True:
+        notes.append(
+            (
+                pointer_join(*parts, "items"),
+                "'items' is a list (a tuple); read as items matching any of its schemas",
+            )
+        )
+    if (
+        node.get("in") == "path"
+        and isinstance(node.get("name"), str)
+        and node.get("required") is not True
+    ):
         node["required"] = True
-        notes.append((pointer_join(*parts, "required"), f"path parameter {node['name']!r} was not marked required; "
-                       "path parameters always are"))
-    if "default" in node and isinstance(node.get("type"), str) and node["type"] in _JSON_TYPES:
+        notes.append(
+            (
+                pointer_join(*parts, "required"),
+                f"path parameter {node['name']!r} was not marked required; "
+                "path parameters always are",
+            )
+        )
+    if (
+        "default" in node
+        and isinstance(node.get("type"), str)
+        and node["type"] in _JSON_TYPES
+    ):
         notes += _repair_default(node, parts)
     if isinstance(node.get("pattern"), str):
         notes += _repair_pattern(node, parts)
-    if len(parts) >= 2 and parts[-2] == "responses" and str(parts[-1]) in ("204", "304"):
+    if (
+        len(parts) >= 2
+        and parts[-2] == "responses"
+        and str(parts[-1]) in ("204", "304")
+    ):
         for key in ("content", "schema"):
             if key in node:
                 del node[key]
-                notes.append((pointer_join(*parts, key), f"a {parts[-1]} response has no body in HTTP; "
-                              f"its '{key}' was dropped"))
+                notes.append(
+                    (
+                        pointer_join(*parts, key),
+                        f"a {parts[-1]} response has no body in HTTP; "
+                        f"its '{key}' was dropped",
+                    )
+                )
     return notes
 
 
@@ -142,13 +183,17 @@ def _closed_but_required(document: dict) -> list[tuple[str, str]]:
             needed = set(_strings(node.get("required")))
             for other_index, other in enumerate(members):
                 if other_index != index:
-                    needed |= set(_strings(_mapping(_local(document, other)).get("required")))
+                    needed |= set(
+                        _strings(_mapping(_local(document, other)).get("required"))
+                    )
             notes += _open_if_contradictory(member, needed, parts + ("allOf", index))
         notes += _open_if_contradictory(node, set(), parts)
     return notes
 
 
-def _open_if_contradictory(node: dict, needed: set, parts: tuple) -> list[tuple[str, str]]:
+def _open_if_contradictory(
+    node: dict, needed: set, parts: tuple
+) -> list[tuple[str, str]]:
     if node.get("additionalProperties") is not False or "patternProperties" in node:
         return []
     own = set(_mapping(node.get("properties")))
@@ -160,8 +205,13 @@ def _open_if_contradictory(node: dict, needed: set, parts: tuple) -> list[tuple[
     if not missing:
         return []
     del node["additionalProperties"]
-    return [(pointer_join(*parts, "additionalProperties"), f"'additionalProperties: false' forbids required "
-             f"{sorted(missing)!r}, so no value is valid; dropped")]
+    return [
+        (
+            pointer_join(*parts, "additionalProperties"),
+            f"'additionalProperties: false' forbids required "
+            f"{sorted(missing)!r}, so no value is valid; dropped",
+        )
+    ]
 
 
 def _strings(value: Any) -> list[str]:
@@ -177,8 +227,13 @@ def drop_broken_links(document: dict) -> list[tuple[str, str]]:
         for method in METHODS:
             operation = _mapping(item.get(method))
             if isinstance(operation.get("operationId"), str):
-                own = [_mapping(_local(document, p)) for p in operation.get("parameters") or ()]
-                targets[operation["operationId"]] = {f"{p.get('in')}.{p.get('name')}" for p in shared + own}
+                own = [
+                    _mapping(_local(document, p))
+                    for p in operation.get("parameters") or ()
+                ]
+                targets[operation["operationId"]] = {
+                    f"{p.get('in')}.{p.get('name')}" for p in shared + own
+                }
     notes = []
     for parts, node in list(_walk(document, ())):
         links = node.get("links") if parts and parts[-1] != "properties" else None
@@ -186,16 +241,32 @@ def drop_broken_links(document: dict) -> list[tuple[str, str]]:
             continue
         for name, link in list(links.items()):
             link = _mapping(link)
-            if isinstance(link.get("operationId"), str) and link["operationId"] not in targets:
+            if (
+                isinstance(link.get("operationId"), str)
+                and link["operationId"] not in targets
+            ):
                 del links[name]
-                notes.append((pointer_join(*parts, "links", name), f"link to unknown operation {link['operationId']!r}; "
-                                                                   "dropped"))
+                notes.append(
+                    (
+                        pointer_join(*parts, "links", name),
+                        f"link to unknown operation {link['operationId']!r}; "
+                        "dropped",
+                    )
+                )
                 continue
-            known = targets.get(link.get("operationId")) if isinstance(link.get("operationId"), str) else None
+            known = (
+                targets.get(link.get("operationId"))
+                if isinstance(link.get("operationId"), str)
+                else None
+            )
             parameters = link.get("parameters")
             if known is None or not isinstance(parameters, dict):
                 continue
-            bad = [k for k in parameters if not (k in known or any(k == n.split(".", 1)[1] for n in known))]
+            bad = [
+                k
+                for k in parameters
+                if not (k in known or any(k == n.split(".", 1)[1] for n in known))
+            ]
             if not bad:
                 continue
             for key in bad:
@@ -203,10 +274,20 @@ def drop_broken_links(document: dict) -> list[tuple[str, str]]:
             pointer = pointer_join(*parts, "links", name)
             if not parameters and "requestBody" not in link:
                 del links[name]
-                notes.append((pointer, f"link parameters {bad!r} are not parameters of {link['operationId']!r}; "
-                                       "the link was dropped"))
+                notes.append(
+                    (
+                        pointer,
+                        f"link parameters {bad!r} are not parameters of {link['operationId']!r}; "
+                        "the link was dropped",
+                    )
+                )
             else:
-                notes.append((pointer, f"link parameters {bad!r} are not parameters of {link['operationId']!r}; dropped"))
+                notes.append(
+                    (
+                        pointer,
+                        f"link parameters {bad!r} are not parameters of {link['operationId']!r}; dropped",
+                    )
+                )
     return notes
 
 
@@ -214,19 +295,34 @@ def _overlapping_one_of(document: dict) -> list[tuple[str, str]]:
     """`oneOf`s with a branch extending another: see the module docstring."""
     notes = []
     for parts, node in list(_walk(document, ())):
-        if isinstance(node.get("oneOf"), list) and "anyOf" not in node and _extends_sibling(document, node["oneOf"]):
+        if (
+            isinstance(node.get("oneOf"), list)
+            and "anyOf" not in node
+            and _extends_sibling(document, node["oneOf"])
+        ):
             node["anyOf"] = node.pop("oneOf")
-            notes.append((pointer_join(*parts, "oneOf"), "a 'oneOf' branch extends another branch, so values match "
-                          "both; read as 'anyOf'"))
+            notes.append(
+                (
+                    pointer_join(*parts, "oneOf"),
+                    "a 'oneOf' branch extends another branch, so values match "
+                    "both; read as 'anyOf'",
+                )
+            )
     return notes
 
 
 def _extends_sibling(document: dict, branches: list) -> bool:
-    refs = {b.get("$ref") for b in branches if isinstance(b, dict) and isinstance(b.get("$ref"), str)}
+    refs = {
+        b.get("$ref")
+        for b in branches
+        if isinstance(b, dict) and isinstance(b.get("$ref"), str)
+    }
     for branch in branches:
         target = _local(document, branch)
         parts = target.get("allOf") if isinstance(target, dict) else None
-        if isinstance(parts, list) and any(isinstance(p, dict) and p.get("$ref") in refs for p in parts):
+        if isinstance(parts, list) and any(
+            isinstance(p, dict) and p.get("$ref") in refs for p in parts
+        ):
             return True
     return False
 
@@ -242,14 +338,29 @@ def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
     body, flags = literal.groups()
     if flags:
         del node["pattern"]
-        return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal with flags, which matches no string; "
-                          "dropped")]
+        return [
+            (
+                pointer,
+                f"pattern {pattern!r} is a JavaScript regex literal with flags, which matches no string; "
+                "dropped",
+            )
+        ]
     if not _meets_lengths(body, node):
         del node["pattern"]
-        return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal, which matches no string, and its text "
-                          "matches none of the lengths minLength/maxLength allow; dropped")]
+        return [
+            (
+                pointer,
+                f"pattern {pattern!r} is a JavaScript regex literal, which matches no string, and its text "
+                "matches none of the lengths minLength/maxLength allow; dropped",
+            )
+        ]
     node["pattern"] = body
-    return [(pointer, f"pattern {pattern!r} is a JavaScript regex literal, which matches no string; read as {body!r}")]
+    return [
+        (
+            pointer,
+            f"pattern {pattern!r} is a JavaScript regex literal, which matches no string; read as {body!r}",
+        )
+    ]
 
 
 def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
@@ -262,11 +373,21 @@ def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
     pointer = pointer_join(*parts, "pattern")
     if rewritten is None:
         del node["pattern"]
-        return [(pointer, f"pattern {_short(pattern)} is in a regex dialect Python cannot read; dropped "
-                          "(values are checked by type and length only)")]
+        return [
+            (
+                pointer,
+                f"pattern {_short(pattern)} is in a regex dialect Python cannot read; dropped "
+                "(values are checked by type and length only)",
+            )
+        ]
     node["pattern"] = rewritten
-    return [(pointer, f"pattern {_short(pattern)} uses Unicode property classes or a mid-pattern flag; "
-                      "rewritten for Python's re (property classes as their code point ranges)")]
+    return [
+        (
+            pointer,
+            f"pattern {_short(pattern)} uses Unicode property classes or a mid-pattern flag; "
+            "rewritten for Python's re (property classes as their code point ranges)",
+        )
+    ]
 
 
 def _meets_lengths(pattern: str, node: dict) -> bool:
@@ -277,23 +398,37 @@ def _meets_lengths(pattern: str, node: dict) -> bool:
         draws = [drawer.xeger(pattern) for _ in range(50)]
     except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
         return True
-    return any(len(d) >= (low if isinstance(low, int) else 0) and (not isinstance(high, int) or len(d) <= high)
-               for d in draws)
+    return any(
+        len(d) >= (low if isinstance(low, int) else 0)
+        and (not isinstance(high, int) or len(d) <= high)
+        for d in draws
+    )
 
 
 def _repair_default(node: dict, parts: tuple) -> list[tuple[str, str]]:
     value, kind = node["default"], node["type"]
     if value is None and node.get("nullable") is True:
         return []
-    fits = isinstance(value, _JSON_TYPES[kind]) and not (kind in ("integer", "number") and isinstance(value, bool))
+    fits = isinstance(value, _JSON_TYPES[kind]) and not (
+        kind in ("integer", "number") and isinstance(value, bool)
+    )
     if fits and (not isinstance(node.get("enum"), list) or value in node["enum"]):
         return []
     pointer = pointer_join(*parts, "default")
     if kind == "array" and isinstance(value, (str, int, float, bool)):
-        node["default"] = [v.strip() for v in value.split(",")] if isinstance(value, str) else [value]
-        return [(pointer, f"default {value!r} is not an array; read as {node['default']!r}")]
+        node["default"] = (
+            [v.strip() for v in value.split(",")] if isinstance(value, str) else [value]
+        )
+        return [
+            (pointer, f"default {value!r} is not an array; read as {node['default']!r}")
+        ]
     del node["default"]
-    return [(pointer, f"default {_short(value)} does not match the schema ({kind}); dropped")]
+    return [
+        (
+            pointer,
+            f"default {_short(value)} does not match the schema ({kind}); dropped",
+        )
+    ]
 
 
 def _add_missing_responses(document: dict) -> list[tuple[str, str]]:
@@ -302,21 +437,39 @@ def _add_missing_responses(document: dict) -> list[tuple[str, str]]:
         for method in METHODS:
             operation = _mapping(item).get(method)
             if isinstance(operation, dict) and "responses" not in operation:
-                operation["responses"] = {"default": {"description": "No responses were documented."}}
-                notes.append((pointer_join("paths", path, method, "responses"),
-                              "operation has no 'responses'; a 'default' response was added"))
+                operation["responses"] = {
+                    "default": {"description": "No responses were documented."}
+                }
+                notes.append(
+                    (
+                        pointer_join("paths", path, method, "responses"),
+                        "operation has no 'responses'; a 'default' response was added",
+                    )
+                )
     return notes
 
 
-_FRAMING_HEADERS = frozenset({"content-length", "transfer-encoding", "host", "connection", "keep-alive", "te",
-                              "trailer", "upgrade"})
+_FRAMING_HEADERS = frozenset(
+    {
+        "content-length",
+        "transfer-encoding",
+        "host",
+        "connection",
+        "keep-alive",
+        "te",
+        "trailer",
+        "upgrade",
+    }
+)
 
 
 def _drop_framing_headers(document: dict) -> list[tuple[str, str]]:
     """Header parameters for headers the HTTP layer sets: see the module docstring."""
     notes = []
     for path, item in _mapping(document.get("paths")).items():
-        owners = [((path,), item)] + [((path, m), _mapping(item).get(m)) for m in METHODS]
+        owners = [((path,), item)] + [
+            ((path, m), _mapping(item).get(m)) for m in METHODS
+        ]
         for parts, owner in owners:
             parameters = _mapping(owner).get("parameters")
             if not isinstance(parameters, list):
@@ -327,8 +480,12 @@ def _drop_framing_headers(document: dict) -> list[tuple[str, str]]:
                 if name is None:
                     kept.append(parameter)
                 else:
-                    notes.append((pointer_join("paths", *parts, "parameters", index),
-                                  f"header parameter {name!r} is set by HTTP itself, not by the client; dropped"))
+                    notes.append(
+                        (
+                            pointer_join("paths", *parts, "parameters", index),
+                            f"header parameter {name!r} is set by HTTP itself, not by the client; dropped",
+                        )
+                    )
             if len(kept) != len(parameters):
                 owner["parameters"] = kept
     return notes
@@ -340,7 +497,11 @@ def _framing_header(document: dict, parameter: Any) -> str | None:
         parameter = _local(document, parameter)
     parameter = _mapping(parameter)
     name = parameter.get("name")
-    if parameter.get("in") == "header" and isinstance(name, str) and name.lower() in _FRAMING_HEADERS:
+    if (
+        parameter.get("in") == "header"
+        and isinstance(name, str)
+        and name.lower() in _FRAMING_HEADERS
+    ):
         return name
     return None
 
@@ -354,10 +515,19 @@ def _inline_component_path_items(document: dict) -> list[tuple[str, str]]:
     paths = _mapping(document.get("paths"))
     for path, item in paths.items():
         ref = _mapping(item).get("$ref")
-        if isinstance(ref, str) and ref.startswith(_PATH_ITEMS_PREFIX) and ref[len(_PATH_ITEMS_PREFIX):] in items:
-            paths[path] = copy.deepcopy(items[ref[len(_PATH_ITEMS_PREFIX):]])
+        if (
+            isinstance(ref, str)
+            and ref.startswith(_PATH_ITEMS_PREFIX)
+            and ref[len(_PATH_ITEMS_PREFIX) :] in items
+        ):
+            paths[path] = copy.deepcopy(items[ref[len(_PATH_ITEMS_PREFIX) :]])
     del components["pathItems"]
-    return [("/components/pathItems", "'components.pathItems' is OpenAPI 3.1; the path items it holds were inlined into 'paths'")]
+    return [
+        (
+            "/components/pathItems",
+            "'components.pathItems' is OpenAPI 3.1; the path items it holds were inlined into 'paths'",
+        )
+    ]
 
 
 def _mapping(value: Any) -> dict:

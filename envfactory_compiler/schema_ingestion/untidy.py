@@ -27,7 +27,7 @@ from .references import resolve_local as _local
 
 _ROOT = {
     "2.0": "swagger info host basePath schemes consumes produces paths definitions parameters responses "
-           "securityDefinitions security tags externalDocs",
+    "securityDefinitions security tags externalDocs",
     "3.0": "openapi info servers paths components security tags externalDocs",
     "3.1": "openapi info jsonSchemaDialect servers paths webhooks components security tags externalDocs",
 }
@@ -41,9 +41,15 @@ _FIXED = {  # object -> its keys (3.1's additions included: harmless in 3.0 docu
 }
 
 
-def tidy(document: dict, family: str, nodes: Iterator[tuple[tuple, dict]]) -> list[tuple[str, str]]:
+def tidy(
+    document: dict, family: str, nodes: Iterator[tuple[tuple, dict]]
+) -> list[tuple[str, str]]:
     """Tidy `document` in place (see the module docstring); `nodes` walks its objects."""
-    notes = list(_unknown_keys(document, family)) + _nameless_parameters(document) + _same_routes(document)
+    notes = (
+        list(_unknown_keys(document, family))
+        + _nameless_parameters(document)
+        + _same_routes(document)
+    )
     for parts, node in nodes:
         notes += _schema_keywords(node, parts, family)
     return notes
@@ -56,13 +62,21 @@ def _unknown_keys(document: dict, family: str) -> Iterator[tuple[str, str]]:
         yield from _drop_unknown(info, ("info",), set(_FIXED["info"].split()))
         for key in ("contact", "license"):
             if isinstance(info.get(key), dict):
-                yield from _drop_unknown(info[key], ("info", key), set(_FIXED[key].split()))
+                yield from _drop_unknown(
+                    info[key], ("info", key), set(_FIXED[key].split())
+                )
     for section, kind in (("tags", "tag"), ("servers", "server")):
         for index, item in enumerate(document.get(section) or ()):
             if isinstance(item, dict):
-                yield from _drop_unknown(item, (section, index), set(_FIXED[kind].split()))
+                yield from _drop_unknown(
+                    item, (section, index), set(_FIXED[kind].split())
+                )
     if isinstance(document.get("externalDocs"), dict):
-        yield from _drop_unknown(document["externalDocs"], ("externalDocs",), set(_FIXED["externalDocs"].split()))
+        yield from _drop_unknown(
+            document["externalDocs"],
+            ("externalDocs",),
+            set(_FIXED["externalDocs"].split()),
+        )
 
 
 def _nameless_parameters(document: dict) -> list[tuple[str, str]]:
@@ -73,17 +87,29 @@ def _nameless_parameters(document: dict) -> list[tuple[str, str]]:
     for path, item in (paths.items() if isinstance(paths, dict) else ()):
         if not isinstance(item, dict):
             continue
-        owners = [((), item)] + [((m,), op) for m, op in item.items() if isinstance(op, dict) and m != "parameters"]
+        owners = [((), item)] + [
+            ((m,), op)
+            for m, op in item.items()
+            if isinstance(op, dict) and m != "parameters"
+        ]
         for where, owner in owners:
             params = owner.get("parameters")
             if not isinstance(params, list):
                 continue
             for index in reversed(range(len(params))):
                 param = params[index]
-                if isinstance(param, dict) and param.get("name") == "" and param.get("in") != "path":
+                if (
+                    isinstance(param, dict)
+                    and param.get("name") == ""
+                    and param.get("in") != "path"
+                ):
                     del params[index]
-                    notes.append((pointer_join("paths", path, *where, "parameters", index),
-                                  "a parameter with an empty name; dropped"))
+                    notes.append(
+                        (
+                            pointer_join("paths", path, *where, "parameters", index),
+                            "a parameter with an empty name; dropped",
+                        )
+                    )
     return notes
 
 
@@ -104,19 +130,44 @@ def _same_routes(document: dict) -> list[tuple[str, str]]:
         kept, item = first[shape], paths.pop(path)
         if not isinstance(item, dict) or not isinstance(paths[kept], dict):
             continue
-        names = dict(zip(re.findall(r"\{([^}]*)\}", path), re.findall(r"\{([^}]*)\}", kept)))
+        names = dict(
+            zip(re.findall(r"\{([^}]*)\}", path), re.findall(r"\{([^}]*)\}", kept))
+        )
         for method, operation in item.items():
             pointer = pointer_join("paths", path, method)
-            if method in paths[kept] or not isinstance(operation, dict) or method == "parameters":
+            if (
+                method in paths[kept]
+                or not isinstance(operation, dict)
+                or method == "parameters"
+            ):
                 if method != "parameters":
-                    notes.append((pointer, f"{path!r} is the route {kept!r} already has {method.upper()} on; left out"))
+                    notes.append(
+                        (
+                            pointer,
+                            f"{path!r} is the route {kept!r} already has {method.upper()} on; left out",
+                        )
+                    )
                 continue
             operation = dict(operation)
-            shared = [p for p in item.get("parameters") or () if _named_path(document, p) not in
-                      {_named_path(document, q) for q in operation.get("parameters") or ()}]
-            operation["parameters"] = [_renamed(document, p, names) for p in [*shared, *(operation.get("parameters") or ())]]
+            shared = [
+                p
+                for p in item.get("parameters") or ()
+                if _named_path(document, p)
+                not in {
+                    _named_path(document, q) for q in operation.get("parameters") or ()
+                }
+            ]
+            operation["parameters"] = [
+                _renamed(document, p, names)
+                for p in [*shared, *(operation.get("parameters") or ())]
+            ]
             paths[kept][method] = operation
-            notes.append((pointer, f"{path!r} and {kept!r} match the same URLs; {method.upper()} joins {kept!r}"))
+            notes.append(
+                (
+                    pointer,
+                    f"{path!r} and {kept!r} match the same URLs; {method.upper()} joins {kept!r}",
+                )
+            )
     return notes
 
 
@@ -127,63 +178,139 @@ def _named_path(document: dict, param: Any) -> Any:
 
 def _renamed(document: dict, param: Any, names: dict[str, str]) -> Any:
     resolved = _local(document, param)
-    if isinstance(resolved, dict) and resolved.get("in") == "path" and resolved.get("name") in names:
+    if (
+        isinstance(resolved, dict)
+        and resolved.get("in") == "path"
+        and resolved.get("name") in names
+    ):
         return {**resolved, "name": names[resolved["name"]]}
     return param
 
 
-def _drop_unknown(node: dict, parts: tuple, allowed: set[str]) -> Iterator[tuple[str, str]]:
-    for key in [k for k in node if isinstance(k, str) and k not in allowed and not k.startswith("x-")]:
+def _drop_unknown(
+    node: dict, parts: tuple, allowed: set[str]
+) -> Iterator[tuple[str, str]]:
+    for key in [
+        k
+        for k in node
+        if isinstance(k, str) and k not in allowed and not k.startswith("x-")
+    ]:
         del node[key]
-        yield pointer_join(*parts, key), f"{key!r} is not an OpenAPI field here; dropped"
+        yield pointer_join(
+            *parts, key
+        ), f"{key!r} is not an OpenAPI field here; dropped"
 
 
 def _schema_keywords(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]:
     notes = []
     required = node.get("required")
-    if isinstance(required, list) and all(isinstance(r, str) for r in required) and len(set(required)) < len(required):
+    if (
+        isinstance(required, list)
+        and all(isinstance(r, str) for r in required)
+        and len(set(required)) < len(required)
+    ):
         node["required"] = list(dict.fromkeys(required))
-        notes.append((pointer_join(*parts, "required"), "'required' lists a property twice; listed once"))
+        notes.append(
+            (
+                pointer_join(*parts, "required"),
+                "'required' lists a property twice; listed once",
+            )
+        )
     if _is_schema(node, parts) and isinstance(node.get("examples"), dict):
         notes += _examples_map(node, parts, family)
-    for bound, limit in (("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")):
+    for bound, limit in (
+        ("exclusiveMinimum", "minimum"),
+        ("exclusiveMaximum", "maximum"),
+    ):
         notes += _exclusive(node, parts, family, bound, limit)
     if family == "3.1" and "$recursiveAnchor" in node:
         del node["$recursiveAnchor"]
-        notes.append((pointer_join(*parts, "$recursiveAnchor"), "'$recursiveAnchor' is not in 3.1's dialect; dropped"))
+        notes.append(
+            (
+                pointer_join(*parts, "$recursiveAnchor"),
+                "'$recursiveAnchor' is not in 3.1's dialect; dropped",
+            )
+        )
     return notes
 
 
 def _is_schema(node: dict, parts: tuple) -> bool:
     """A schema object, not a parameter, header or media type (where `examples` is a map)."""
-    if "in" in node or "schema" in node or "content" in node or (len(parts) >= 2 and parts[-2] == "content"):
+    if (
+        "in" in node
+        or "schema" in node
+        or "content" in node
+        or (len(parts) >= 2 and parts[-2] == "content")
+    ):
         return False
-    if parts and parts[-1] in ("properties", "patternProperties", "definitions", "schemas"):
+    if parts and parts[-1] in (
+        "properties",
+        "patternProperties",
+        "definitions",
+        "schemas",
+    ):
         return False  # a map of schemas by name (a property may be called `type`)
-    return any(k in node for k in ("type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "format"))
+    return any(
+        k in node
+        for k in (
+            "type",
+            "properties",
+            "items",
+            "allOf",
+            "oneOf",
+            "anyOf",
+            "enum",
+            "format",
+        )
+    )
 
 
 def _examples_map(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]:
     first = next(iter(node.pop("examples").values()), None)
-    value = first.get("value") if isinstance(first, dict) and "value" in first else first
+    value = (
+        first.get("value") if isinstance(first, dict) and "value" in first else first
+    )
     pointer = pointer_join(*parts, "examples")
     if family == "3.1":
         node["examples"] = [value]
-        return [(pointer, "'examples' on a schema is a list; its first value kept as one")]
+        return [
+            (pointer, "'examples' on a schema is a list; its first value kept as one")
+        ]
     node.setdefault("example", value)
-    return [(pointer, "'examples' on a schema (a map) is not OpenAPI 3.0; its first value became 'example'")]
+    return [
+        (
+            pointer,
+            "'examples' on a schema (a map) is not OpenAPI 3.0; its first value became 'example'",
+        )
+    ]
 
 
-def _exclusive(node: dict, parts: tuple, family: str, bound: str, limit: str) -> list[tuple[str, str]]:
+def _exclusive(
+    node: dict, parts: tuple, family: str, bound: str, limit: str
+) -> list[tuple[str, str]]:
     value = node.get(bound)
     pointer = pointer_join(*parts, bound)
     if family == "3.1" and isinstance(value, bool):
         if value and isinstance(node.get(limit), (int, float)):
             node[bound] = node.pop(limit)
-            return [(pointer, f"'{bound}: true' is 3.0's form; read as {bound}: {node[bound]} (3.1's)")]
+            return [
+                (
+                    pointer,
+                    f"'{bound}: true' is 3.0's form; read as {bound}: {node[bound]} (3.1's)",
+                )
+            ]
         del node[bound]
         return [(pointer, f"'{bound}: {str(value).lower()}' is 3.0's form; dropped")]
-    if family in ("2.0", "3.0") and isinstance(value, (int, float)) and not isinstance(value, bool):
+    if (
+        family in ("2.0", "3.0")
+        and isinstance(value, (int, float))
+        and not isinstance(value, bool)
+    ):
         node[limit], node[bound] = value, True
-        return [(pointer, f"'{bound}: {value}' is 3.1's form; read as {limit}: {value}, {bound}: true")]
+        return [
+            (
+                pointer,
+                f"'{bound}: {value}' is 3.1's form; read as {limit}: {value}, {bound}: true",
+            )
+        ]
     return []

@@ -13,28 +13,62 @@ from ..diagnostics import Diagnostic, error, pointer_join
 
 MAX_REPORTED = 20
 
-_VALIDATORS = {"2.0": "OpenAPIV2SpecValidator", "3.0": "OpenAPIV30SpecValidator", "3.1": "OpenAPIV31SpecValidator"}
+_VALIDATORS = {
+    "2.0": "OpenAPIV2SpecValidator",
+    "3.0": "OpenAPIV30SpecValidator",
+    "3.1": "OpenAPIV31SpecValidator",
+}
 _HINT = "make this part of the document match the OpenAPI {version} specification"
 
 
 def detect_version(document: Any, file: str) -> tuple[str | None, list[Diagnostic]]:
     """The spec family ("2.0", "3.0", "3.1") or a diagnostic saying why not."""
     if not isinstance(document, dict):
-        kind = type(document).__name__.replace("NoneType", "nothing").replace("str", "a string")
-        return None, [error(file, "", f"the document is {kind}, not an object",
-                            "an OpenAPI document is a YAML/JSON object with an 'openapi' or 'swagger' key")]
+        kind = (
+            type(document)
+            .__name__.replace("NoneType", "nothing")
+            .replace("str", "a string")
+        )
+        return None, [
+            error(
+                file,
+                "",
+                f"the document is {kind}, not an object",
+                "an OpenAPI document is a YAML/JSON object with an 'openapi' or 'swagger' key",
+            )
+        ]
     if "openapi" in document:
         version = str(document["openapi"])
         family = ".".join(version.split(".")[:2])
         if family in ("3.0", "3.1"):
             return family, []
-        return None, [error(file, "/openapi", f"unsupported OpenAPI version {version!r}", "use OpenAPI 3.0.x or 3.1.x")]
+        return None, [
+            error(
+                file,
+                "/openapi",
+                f"unsupported OpenAPI version {version!r}",
+                "use OpenAPI 3.0.x or 3.1.x",
+            )
+        ]
     if "swagger" in document:
         if str(document["swagger"]) == "2.0":
             return "2.0", []
-        return None, [error(file, "/swagger", f"unsupported Swagger version {document['swagger']!r}", "use Swagger 2.0 or OpenAPI 3")]
-    return None, [error(file, "", "no 'openapi' or 'swagger' version key",
-                        "add 'openapi: 3.0.3' (or 'swagger: \"2.0\"') at the top of the document")]
+        return None, [
+            error(
+                file,
+                "/swagger",
+                f"unsupported Swagger version {document['swagger']!r}",
+                "use Swagger 2.0 or OpenAPI 3",
+            )
+        ]
+    return None, [
+        error(
+            file,
+            "",
+            "no 'openapi' or 'swagger' version key",
+            "add 'openapi: 3.0.3' (or 'swagger: \"2.0\"') at the top of the document",
+        )
+    ]
 
 
 def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
@@ -48,12 +82,28 @@ def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
         for exc in validator(document).iter_errors():
             if type(exc).__name__ == "DuplicateOperationIDError":
                 continue  # repaired later: every operation gets a unique name
-            problems.append(error(file, _pointer(exc, document) or _locate(document, exc), _message(exc), hint))
+            problems.append(
+                error(
+                    file,
+                    _pointer(exc, document) or _locate(document, exc),
+                    _message(exc),
+                    hint,
+                )
+            )
             if len(problems) >= MAX_REPORTED:
                 break
-    except Exception as exc:  # noqa: BLE001 - the validator crashes on some malformed input
+    except (
+        Exception
+    ) as exc:  # noqa: BLE001 - the validator crashes on some malformed input
         if not problems:
-            problems.append(error(file, "", f"the document is malformed: {type(exc).__name__}: {exc}", hint))
+            problems.append(
+                error(
+                    file,
+                    "",
+                    f"the document is malformed: {type(exc).__name__}: {exc}",
+                    hint,
+                )
+            )
     return problems or _duplicate_templates(document, file)
 
 
@@ -64,9 +114,14 @@ def _duplicate_templates(document: dict, file: str) -> list[Diagnostic]:
     for path in document.get("paths") or {}:
         shape = re.sub(r"\{[^}]*\}", "{}", path)
         if shape in seen:
-            problems.append(error(file, pointer_join("paths", path),
-                                  f"duplicate path template: {path!r} and {seen[shape]!r} match the same URLs",
-                                  "merge the two path items or make their literal segments differ"))
+            problems.append(
+                error(
+                    file,
+                    pointer_join("paths", path),
+                    f"duplicate path template: {path!r} and {seen[shape]!r} match the same URLs",
+                    "merge the two path items or make their literal segments differ",
+                )
+            )
         seen.setdefault(shape, path)
     return problems
 
@@ -80,13 +135,21 @@ def _pointer(exc: Exception, document: dict) -> str:
         if not hasattr(exc, "instance") or _at(document, path) == exc.instance:
             return pointer_join(*path)
         # a schema's own meta-check: the path is relative to that schema, wherever it is
-        return _find(document, lambda v: isinstance(v, dict) and _at(v, path) == exc.instance, *path) or pointer_join(*path)
-    named = _OPERATION_IN_MESSAGE.search(str(exc))  # semantic checks name the operation in words
+        return _find(
+            document,
+            lambda v: isinstance(v, dict) and _at(v, path) == exc.instance,
+            *path,
+        ) or pointer_join(*path)
+    named = _OPERATION_IN_MESSAGE.search(
+        str(exc)
+    )  # semantic checks name the operation in words
     return pointer_join("paths", named.group(2), named.group(1)) if named else ""
 
 
 _NOT_A_SCHEMA = re.compile(r"^(.*) is not of type 'object', 'boolean'$", re.S)
-_UNDEFINED_REQUIRED = re.compile(r"^Required list has not defined properties: (\[.*\])$", re.S)
+_UNDEFINED_REQUIRED = re.compile(
+    r"^Required list has not defined properties: (\[.*\])$", re.S
+)
 
 
 def _locate(document: dict, exc: Exception) -> str:
@@ -94,15 +157,29 @@ def _locate(document: dict, exc: Exception) -> str:
     message = str(getattr(exc, "message", None) or exc)
     not_schema = _NOT_A_SCHEMA.match(message)
     if not_schema:
-        return _find(document, lambda v: not isinstance(v, dict) and repr(v) == not_schema.group(1))
+        return _find(
+            document,
+            lambda v: not isinstance(v, dict) and repr(v) == not_schema.group(1),
+        )
     undefined = _UNDEFINED_REQUIRED.match(message)
     if undefined:
         names = set(re.findall(r"'([^']*)'", undefined.group(1)))
-        return _find(document, lambda v: isinstance(v, dict) and "allOf" in v
-                     and names <= set(v.get("required") or []), "required")
+        return _find(
+            document,
+            lambda v: isinstance(v, dict)
+            and "allOf" in v
+            and names <= set(v.get("required") or []),
+            "required",
+        )
     if hasattr(exc, "instance") and not getattr(exc, "absolute_path", None):
         instance = exc.instance
-        return _find(document, lambda v: isinstance(v, dict) and "default" in v and v["default"] == instance, "default")
+        return _find(
+            document,
+            lambda v: isinstance(v, dict)
+            and "default" in v
+            and v["default"] == instance,
+            "default",
+        )
     return ""
 
 
@@ -126,7 +203,11 @@ def _find(document: Any, matches: Callable[[Any], bool], *suffix: object) -> str
         parts, node = stack.pop()
         if parts and matches(node):
             return pointer_join(*parts, *suffix)
-        children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        children = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node) if isinstance(node, list) else ()
+        )
         stack.extend((parts + (k,), v) for k, v in reversed(list(children)))
     return ""
 

@@ -67,7 +67,9 @@ def test_reset_observes_instruction_and_tools() -> None:
 def test_replaying_a_blueprint_earns_1_and_a_wrong_episode_0(project) -> None:
     env = _env(project)
     for task in blueprints(project, 3):
-        actions = [{"name": a["name"], "arguments": a["arguments"]} for a in task.actions]
+        actions = [
+            {"name": a["name"], "arguments": a["arguments"]} for a in task.actions
+        ]
         reward, answers = _play(env, task, actions, _answer(task))
         assert reward == 1.0, task.id
         assert all(200 <= a["status"] < 300 for a in answers)
@@ -81,7 +83,11 @@ def test_replaying_a_blueprint_earns_1_and_a_wrong_episode_0(project) -> None:
 def test_a_plain_task_dict_is_accepted() -> None:
     env = _env(PETSTORE)
     actions = [{"name": "createPets", "arguments": {"body": {"id": 5, "name": "Tom"}}}]
-    task = {"instruction": "Add the pet Tom (id 5) and tell me its id.", "actions": actions, "expected_outputs": [5]}
+    task = {
+        "instruction": "Add the pet Tom (id 5) and tell me its id.",
+        "actions": actions,
+        "expected_outputs": [5],
+    }
     assert _play(env, task, actions, "Its id is 5.")[0] == 1.0
     assert _play(env, task, [], "Its id is 5.")[0] == 0.0
 
@@ -89,8 +95,12 @@ def test_a_plain_task_dict_is_accepted() -> None:
 def test_bad_actions_answer_400_and_change_nothing() -> None:
     env = _env(PETSTORE)
     env.reset(seed=0, options={"task": blueprints(PETSTORE, 1)[0]})
-    for action in ("not json", json.dumps({"arguments": {}}), json.dumps({"name": "nope", "arguments": {}}),
-                   json.dumps({"name": "createPets", "arguments": {"body": {"name": 3}}})):
+    for action in (
+        "not json",
+        json.dumps({"arguments": {}}),
+        json.dumps({"name": "nope", "arguments": {}}),
+        json.dumps({"name": "createPets", "arguments": {"body": {"name": 3}}}),
+    ):
         observation, reward, terminated, truncated, info = env.step(action)
         assert json.loads(observation)["status"] == 400 and info["status"] == 400
         assert (reward, terminated) == (0.0, False)

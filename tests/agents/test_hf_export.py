@@ -29,7 +29,10 @@ def _same(jsonl: Path, folder: Path) -> None:
     expected = records(jsonl)
     assert expected
     assert datasets.load_from_disk(str(folder)).to_list() == expected
-    assert datasets.Dataset.from_parquet(str(folder / "train.parquet")).to_list() == expected
+    assert (
+        datasets.Dataset.from_parquet(str(folder / "train.parquet")).to_list()
+        == expected
+    )
     hf_export = runtime(PETSTORE_V3, "hf_export")
     assert hf_export.read_hf(folder) == expected
 
@@ -46,7 +49,16 @@ def test_sampled_records_round_trip(tmp_path: Path, fmt: str) -> None:
 
 
 def test_chat_messages_load_as_objects(tmp_path: Path) -> None:
-    _envc("sample", str(PETSTORE_V3), "-n", "5", "--format", "hf", "-o", str(tmp_path / "hf"))
+    _envc(
+        "sample",
+        str(PETSTORE_V3),
+        "-n",
+        "5",
+        "--format",
+        "hf",
+        "-o",
+        str(tmp_path / "hf"),
+    )
     row = datasets.load_from_disk(str(tmp_path / "hf"))[0]
     assert [m["role"] for m in row["messages"]][:2] == ["system", "user"]
     assert row["messages"][2]["tool_calls"][0]["type"] == "function"
@@ -55,15 +67,37 @@ def test_chat_messages_load_as_objects(tmp_path: Path) -> None:
 
 def test_blueprints_and_rollouts_round_trip(tmp_path: Path) -> None:
     tasks, rolled = tmp_path / "tasks.jsonl", tmp_path / "rollouts.jsonl"
-    _package_cli("blueprints", "-n", "3", "--seed", "1", "-o", str(tasks), "--hf", str(tmp_path / "tasks"))
+    _package_cli(
+        "blueprints",
+        "-n",
+        "3",
+        "--seed",
+        "1",
+        "-o",
+        str(tasks),
+        "--hf",
+        str(tmp_path / "tasks"),
+    )
     _same(tasks, tmp_path / "tasks")
-    _package_cli("rollout", "--in", str(tasks), "-o", str(rolled), "--hf", str(tmp_path / "rollouts"))
+    _package_cli(
+        "rollout",
+        "--in",
+        str(tasks),
+        "-o",
+        str(rolled),
+        "--hf",
+        str(tmp_path / "rollouts"),
+    )
     _same(rolled, tmp_path / "rollouts")
 
 
 def test_records_lacking_a_field_keep_lacking_it(tmp_path: Path) -> None:
     hf_export = runtime(PETSTORE_V3, "hf_export")
-    rows = [{"a": 1, "b": {"x": [1, "two"]}}, {"a": 2}, {"a": 3, "b": None, "c": "text"}]
+    rows = [
+        {"a": 1, "b": {"x": [1, "two"]}},
+        {"a": 2},
+        {"a": 3, "b": None, "c": "text"},
+    ]
     about = hf_export.write_hf(rows, tmp_path / "hf")
     assert about["json_columns"] == ["b"]
     assert hf_export.read_hf(tmp_path / "hf") == rows

@@ -17,8 +17,12 @@ from agent_helpers import PETSTORE, runtime, tools_json  # noqa: E402
 
 
 def _server() -> StdioServerParameters:
-    env = {"PYTHONPATH": os.pathsep.join([str(PETSTORE), os.environ.get("PYTHONPATH", "")])}
-    return StdioServerParameters(command=sys.executable, args=["-m", "petstore_env", "mcp"], env=env)
+    env = {
+        "PYTHONPATH": os.pathsep.join([str(PETSTORE), os.environ.get("PYTHONPATH", "")])
+    }
+    return StdioServerParameters(
+        command=sys.executable, args=["-m", "petstore_env", "mcp"], env=env
+    )
 
 
 def _answer(result) -> dict:
@@ -31,9 +35,13 @@ async def _session_script() -> dict:
         async with ClientSession(read, write) as session:
             await session.initialize()
             seen["tools"] = (await session.list_tools()).tools
-            seen["create"] = await session.call_tool("createPets", {"body": {"id": 7, "name": "Rex", "tag": "dog"}})
+            seen["create"] = await session.call_tool(
+                "createPets", {"body": {"id": 7, "name": "Rex", "tag": "dog"}}
+            )
             seen["read"] = await session.call_tool("showPetById", {"petId": "7"})
-            seen["bad"] = await session.call_tool("createPets", {"body": {"id": "seven", "name": "Rex"}})
+            seen["bad"] = await session.call_tool(
+                "createPets", {"body": {"id": "seven", "name": "Rex"}}
+            )
             seen["missing"] = await session.call_tool("createPets", {})
             seen["unknown"] = await session.call_tool("adoptPet", {"petId": "7"})
             seen["list"] = await session.call_tool("listPets", {})
@@ -61,20 +69,27 @@ def test_a_created_resource_reads_back(seen) -> None:
     assert not seen["create"].is_error
     assert _answer(seen["create"])["status"] == 201
     assert not seen["read"].is_error
-    assert _answer(seen["read"]) == {"status": 200, "body": {"id": 7, "name": "Rex", "tag": "dog"}}
+    assert _answer(seen["read"]) == {
+        "status": 200,
+        "body": {"id": 7, "name": "Rex", "tag": "dog"},
+    }
     assert _answer(seen["list"])["body"] == [{"id": 7, "name": "Rex", "tag": "dog"}]
 
 
 def test_bad_arguments_are_tool_errors_that_change_nothing(seen) -> None:
-    for key, fragment in (("bad", "body/id: 'seven' is not of type 'integer'"),
-                          ("missing", "'body' is a required property"),
-                          ("unknown", "unknown tool 'adoptPet'")):
+    for key, fragment in (
+        ("bad", "body/id: 'seven' is not of type 'integer'"),
+        ("missing", "'body' is a required property"),
+        ("unknown", "unknown tool 'adoptPet'"),
+    ):
         result = seen[key]
         assert result.is_error, key
         assert _answer(result)["status"] == 400
         assert fragment in _answer(result)["body"]["detail"]
     snapshot = json.loads(seen["snapshot"].content[0].text)
-    assert [item["key"] for item in snapshot["objects"]["pets"]] == [["7"]]  # the server lived on, one pet
+    assert [item["key"] for item in snapshot["objects"]["pets"]] == [
+        ["7"]
+    ]  # the server lived on, one pet
 
 
 def test_reset_starts_a_fresh_world(seen) -> None:
@@ -89,7 +104,9 @@ def test_every_session_has_its_own_task() -> None:
     text, failed = sandbox.call("a", "createPets", {"body": {"id": 1, "name": "Ada"}})
     assert not failed
     assert sandbox.call("a", "showPetById", {"petId": "1"})[1] is False
-    assert sandbox.call("b", "showPetById", {"petId": "1"})[1] is True  # 404 in b's world
+    assert (
+        sandbox.call("b", "showPetById", {"petId": "1"})[1] is True
+    )  # 404 in b's world
 
 
 def test_streamable_http_gives_every_session_its_own_task() -> None:
@@ -104,7 +121,16 @@ def test_streamable_http_gives_every_session_its_own_task() -> None:
         port = probe.getsockname()[1]
     params = _server()
     server = subprocess.Popen(
-        [sys.executable, "-m", "petstore_env", "mcp", "--transport", "http", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "petstore_env",
+            "mcp",
+            "--transport",
+            "http",
+            "--port",
+            str(port),
+        ],
         env={**os.environ, **params.env},
     )
 
@@ -113,7 +139,9 @@ def test_streamable_http_gives_every_session_its_own_task() -> None:
             async with ClientSession(streams[0], streams[1]) as client:
                 await client.initialize()
                 if create:
-                    await client.call_tool("createPets", {"body": {"id": 1, "name": "Ada"}})
+                    await client.call_tool(
+                        "createPets", {"body": {"id": 1, "name": "Ada"}}
+                    )
                 return _answer(await client.call_tool("showPetById", {"petId": "1"}))
 
     try:

@@ -21,10 +21,23 @@ def _labelled() -> list[tuple[set, set, set]]:
     for path in sorted(TRUTH.glob("*.json")):
         labels = json.loads(path.read_text(encoding="utf-8"))
         package = Path(labels["spec"]).stem.replace("-", "_") + "_env"
-        dag = VerifiedDAG.from_json((GENERATED / package / package / "dag.json").read_text(encoding="utf-8"))
-        truth = {(e["producer"], e["consumer"], e["parameter"]) for e in labels["edges"]}
-        confirmed = {(v.producer, v.consumer, b["name"]) for v in dag.verdicts if v.confirmed for b in v.bindings}
-        inferred = {(v.producer, v.consumer, b["name"]) for v in dag.verdicts for b in v.all_bindings}
+        dag = VerifiedDAG.from_json(
+            (GENERATED / package / package / "dag.json").read_text(encoding="utf-8")
+        )
+        truth = {
+            (e["producer"], e["consumer"], e["parameter"]) for e in labels["edges"]
+        }
+        confirmed = {
+            (v.producer, v.consumer, b["name"])
+            for v in dag.verdicts
+            if v.confirmed
+            for b in v.bindings
+        }
+        inferred = {
+            (v.producer, v.consumer, b["name"])
+            for v in dag.verdicts
+            for b in v.all_bindings
+        }
         rows.append((truth, confirmed, inferred))
     return rows
 

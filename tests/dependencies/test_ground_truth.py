@@ -113,7 +113,9 @@ def response_contains(spec, endpoint, pointer: str) -> bool:
         for media in (response.get("content") or {}).values():
             # A schema the compiler read off the example (x-envc-from-example) documents
             # nothing the example does not: the example is what the labels point into.
-            derived = "schema" in media and deref(document, media["schema"]).get("x-envc-from-example")
+            derived = "schema" in media and deref(document, media["schema"]).get(
+                "x-envc-from-example"
+            )
             if "schema" in media and not derived:
                 if schema_has(document, media["schema"], tokens):
                     return True
@@ -182,11 +184,19 @@ class TestLabelFile:
         labels = load_labels(path)
         spec = load_spec(labels["spec"])
         named = endpoints(spec)
-        consumers = {(c["consumer"], c["parameter"], c["in"]) for c in labels["consumers"]}
+        consumers = {
+            (c["consumer"], c["parameter"], c["in"]) for c in labels["consumers"]
+        }
         keys = []
         for edge in labels["edges"]:
             assert set(edge) <= {
-                "producer", "consumer", "parameter", "in", "source", "field", "link"
+                "producer",
+                "consumer",
+                "parameter",
+                "in",
+                "source",
+                "field",
+                "link",
             }, edge
             assert edge["producer"] in named, edge
             assert edge["consumer"] in named, edge
@@ -194,7 +204,9 @@ class TestLabelFile:
             assert (edge["consumer"], edge["parameter"], edge["in"]) in consumers, edge
             check_parameter(spec, named[edge["consumer"]], edge)
             keys.append((edge["consumer"], edge["parameter"], edge["producer"]))
-        assert keys == sorted(keys), "edges must be sorted by (consumer, parameter, producer)"
+        assert keys == sorted(
+            keys
+        ), "edges must be sorted by (consumer, parameter, producer)"
         assert len(keys) == len(set(keys)), "duplicate edge"
 
     def test_sources_resolve_in_the_producer_response(self, path):
@@ -202,16 +214,22 @@ class TestLabelFile:
         spec = load_spec(labels["spec"])
         named = endpoints(spec)
         for edge in labels["edges"]:
-            assert response_contains(spec, named[edge["producer"]], edge["source"]), edge
+            assert response_contains(
+                spec, named[edge["producer"]], edge["source"]
+            ), edge
 
     def test_every_openapi_link_is_an_edge(self, path):
         labels = load_labels(path)
         spec = load_spec(labels["spec"])
-        edges = {(e["producer"], e["consumer"], e["parameter"]): e for e in labels["edges"]}
+        edges = {
+            (e["producer"], e["consumer"], e["parameter"]): e for e in labels["edges"]
+        }
         links = spec_links(spec)
         for producer, consumer, parameter, name in links:
             edge = edges.get((producer, consumer, parameter))
-            assert edge is not None, f"link {name} missing: {producer} -> {consumer}.{parameter}"
+            assert (
+                edge is not None
+            ), f"link {name} missing: {producer} -> {consumer}.{parameter}"
             assert edge.get("link") == name, edge
         marked = {k for k, e in edges.items() if "link" in e}
         assert marked == {(p, c, q) for p, c, q, _ in links}
@@ -224,9 +242,12 @@ def check_parameter(spec, endpoint, entry):
         field = entry["field"]
         assert pointer_tokens(field)[-1] == entry["parameter"], entry
         assert endpoint.body is not None, f"{endpoint.name} has no request body"
-        assert schema_has(spec.document, endpoint.body.schema, pointer_tokens(field)), entry
+        assert schema_has(
+            spec.document, endpoint.body.schema, pointer_tokens(field)
+        ), entry
     else:
         assert "field" not in entry, entry
         assert any(
-            p.name == entry["parameter"] and p.location == location for p in endpoint.parameters
+            p.name == entry["parameter"] and p.location == location
+            for p in endpoint.parameters
         ), f"{endpoint.name} has no {location} parameter {entry['parameter']!r}"

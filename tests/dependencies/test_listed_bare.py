@@ -10,7 +10,10 @@ import yaml
 from envfactory_compiler.dependency_inference import DependencyInferencer
 from envfactory_compiler.schema_ingestion import SchemaLoader
 
-PET = {"required": ["id", "name"], "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}
+PET = {
+    "required": ["id", "name"],
+    "properties": {"id": {"type": "integer"}, "name": {"type": "string"}},
+}
 
 
 def _spec(listed: dict) -> dict:
@@ -19,13 +22,35 @@ def _spec(listed: dict) -> dict:
         "openapi": "3.0.0",
         "info": {"title": "t", "version": "1"},
         "paths": {
-            "/pets": {"get": {"operationId": "listPets", "responses": {"200": {"description": "ok", **ok}}}},
-            "/pets/{petId}": {"get": {
-                "operationId": "showPetById",
-                "parameters": [{"name": "petId", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "responses": {"200": {"description": "ok", "content": {"application/json": {
-                    "schema": {"$ref": "#/components/schemas/Pet"}}}}},
-            }},
+            "/pets": {
+                "get": {
+                    "operationId": "listPets",
+                    "responses": {"200": {"description": "ok", **ok}},
+                }
+            },
+            "/pets/{petId}": {
+                "get": {
+                    "operationId": "showPetById",
+                    "parameters": [
+                        {
+                            "name": "petId",
+                            "in": "path",
+                            "required": True,
+                            "schema": {"type": "string"},
+                        }
+                    ],
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Pet"}
+                                }
+                            },
+                        }
+                    },
+                }
+            },
         },
         "components": {"schemas": {"Pet": PET, "Typed": {"type": "object", **PET}}},
     }
@@ -47,4 +72,9 @@ def test_a_typeless_object_list_answer_is_read_as_its_entries(tmp_path):
 
 def test_a_typed_object_or_an_array_is_read_as_documented(tmp_path):
     assert _source(tmp_path, {"$ref": "#/components/schemas/Typed"}) in (None, "/id")
-    assert _source(tmp_path, {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}) == "/0/id"
+    assert (
+        _source(
+            tmp_path, {"type": "array", "items": {"$ref": "#/components/schemas/Pet"}}
+        )
+        == "/0/id"
+    )

@@ -30,7 +30,9 @@ paths:
 
 
 def _layout(tmp_path: Path, ref: str) -> Path:
-    (tmp_path / "secret.json").write_text(f'{{"type": "object", "description": "{SECRET}"}}')
+    (tmp_path / "secret.json").write_text(
+        f'{{"type": "object", "description": "{SECRET}"}}'
+    )
     specs = tmp_path / "specs"
     specs.mkdir()
     (specs / "s.yaml").write_text(SPEC.format(ref=ref))
@@ -38,9 +40,13 @@ def _layout(tmp_path: Path, ref: str) -> Path:
 
 
 @pytest.mark.parametrize("ref", ["../secret.json", "{root}/secret.json", "link.json"])
-def test_a_ref_out_of_the_spec_folder_is_refused_and_not_read(tmp_path: Path, ref: str) -> None:
+def test_a_ref_out_of_the_spec_folder_is_refused_and_not_read(
+    tmp_path: Path, ref: str
+) -> None:
     spec = _layout(tmp_path, ref.format(root=tmp_path))
-    (spec.parent / "link.json").symlink_to(tmp_path / "secret.json")  # a link out is out too
+    (spec.parent / "link.json").symlink_to(
+        tmp_path / "secret.json"
+    )  # a link out is out too
     out = tmp_path / "out"
     result = run_envc("build", str(spec), "-o", str(out), "--name", "s")
     assert result.exit_code == 1
@@ -52,22 +58,25 @@ def test_a_ref_out_of_the_spec_folder_is_refused_and_not_read(tmp_path: Path, re
 def test_ref_root_lets_a_spec_reach_a_wider_folder(tmp_path: Path) -> None:
     spec = _layout(tmp_path, "../secret.json")
     out = tmp_path / "out"
-    result = run_envc("build", str(spec), "-o", str(out), "--name", "s", "--ref-root", str(tmp_path))
+    result = run_envc(
+        "build", str(spec), "-o", str(out), "--name", "s", "--ref-root", str(tmp_path)
+    )
     assert result.exit_code == 0, result.output
     assert SECRET in (out / "s_env" / "s_env" / "openapi.json").read_text()
 
 
 def test_a_ref_to_a_file_beside_the_spec_still_builds(tmp_path: Path) -> None:
     spec = _layout(tmp_path, "thing.json")
-    (spec.parent / "thing.json").write_text('{"type": "object", "properties": {"id": {"type": "integer"}}}')
+    (spec.parent / "thing.json").write_text(
+        '{"type": "object", "properties": {"id": {"type": "integer"}}}'
+    )
     result = run_envc("build", str(spec), "-o", str(tmp_path / "out"), "--name", "s")
     assert result.exit_code == 0, result.output
 
 
 def test_a_percent_encoded_pointer_resolves(tmp_path: Path) -> None:
     spec = tmp_path / "s.yaml"
-    spec.write_text(
-        """openapi: 3.0.3
+    spec.write_text("""openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
   /companies/{companyId}:
@@ -84,8 +93,7 @@ paths:
       operationId: copyCompany
       responses:
         "200": {description: ok, content: {application/json: {schema: {type: object}}}}
-"""
-    )
+""")
     result = run_envc("build", str(spec), "-o", str(tmp_path / "out"), "--name", "s")
     assert result.exit_code == 0, result.output
     assert os.path.isdir(tmp_path / "out" / "s_env")

@@ -18,7 +18,9 @@ def _load(name: str):
 
 
 def _schema(spec, path: str, method: str = "get") -> dict:
-    return spec.document["paths"][path][method]["responses"]["200"]["content"]["application/json"]["schema"]
+    return spec.document["paths"][path][method]["responses"]["200"]["content"][
+        "application/json"
+    ]["schema"]
 
 
 @pytest.mark.parametrize("name", ["items_tuple.yaml", "items_tuple_swagger2.yaml"])
@@ -26,15 +28,24 @@ def test_tuple_items_become_any_of(name: str) -> None:
     spec, warnings = _load(name)
     path = "/pets" if "swagger2" not in name else "/stats"
     items = _schema(spec, path)["items"]
-    assert [s["$ref"].rsplit("/", 1)[1] for s in items["anyOf"]] in (["Cat", "Dog"], ["Counter", "Gauge"])
-    pointer = ("/paths/~1pets/get/responses/200/content/application~1json/schema/items" if "swagger2" not in name
-               else "/paths/~1stats/get/responses/200/schema/items")
+    assert [s["$ref"].rsplit("/", 1)[1] for s in items["anyOf"]] in (
+        ["Cat", "Dog"],
+        ["Counter", "Gauge"],
+    )
+    pointer = (
+        "/paths/~1pets/get/responses/200/content/application~1json/schema/items"
+        if "swagger2" not in name
+        else "/paths/~1stats/get/responses/200/schema/items"
+    )
     assert "'items' is a list" in warnings[pointer]
 
 
 def test_path_parameter_is_made_required() -> None:
     spec, warnings = _load("path_param_not_required.yaml")
-    assert spec.document["paths"]["/foods/{foodId}"]["get"]["parameters"][0]["required"] is True
+    assert (
+        spec.document["paths"]["/foods/{foodId}"]["get"]["parameters"][0]["required"]
+        is True
+    )
     assert "foodId" in warnings["/paths/~1foods~1{foodId}/get/parameters/0/required"]
 
 
@@ -61,7 +72,9 @@ def test_wrong_type_defaults_are_split_or_dropped() -> None:
 
 
 def test_a_valid_spec_needs_no_repair() -> None:
-    spec = SchemaLoader().load(str(Path(__file__).resolve().parents[2] / "specs" / "petstore.yaml"))
+    spec = SchemaLoader().load(
+        str(Path(__file__).resolve().parents[2] / "specs" / "petstore.yaml")
+    )
     assert not [w for w in spec.warnings if "validates without repairs" in w.hint]
 
 
@@ -71,8 +84,9 @@ def test_patterns_in_other_regex_dialects_are_rewritten_or_dropped() -> None:
     import re
 
     spec, warnings = _load("regex_dialects.yaml")
-    props = spec.document["paths"]["/tags"]["post"]["requestBody"]["content"]["application/json"]["schema"][
-        "properties"]
+    props = spec.document["paths"]["/tags"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]["properties"]
     key, code = props["key"]["pattern"], props["code"]["pattern"]
     assert re.fullmatch(key, "Zoë Ünal_1:x") and not re.fullmatch(key, "no;semicolons")
     assert re.fullmatch(code, "vABC") and not re.fullmatch(code, "VABC")
@@ -91,19 +105,46 @@ def test_untidy_parts_peers_accept_are_tidied_with_warnings() -> None:
     assert "logo" not in document["info"] and "_id" not in document
     thing = document["components"]["schemas"]["Thing"]
     assert list(thing["required"]) == ["id", "name"]
-    assert thing["properties"]["id"]["minimum"] == 0 and thing["properties"]["id"]["exclusiveMinimum"] is True
-    assert thing["properties"]["name"]["example"] == "Lamp" and "examples" not in thing["properties"]["name"]
-    assert {"/info/logo", "/_id", "/tags/0/color", "/components/schemas/Thing/required",
-            "/paths/~1things/get/parameters/0"} <= set(warnings)
+    assert (
+        thing["properties"]["id"]["minimum"] == 0
+        and thing["properties"]["id"]["exclusiveMinimum"] is True
+    )
+    assert (
+        thing["properties"]["name"]["example"] == "Lamp"
+        and "examples" not in thing["properties"]["name"]
+    )
+    assert {
+        "/info/logo",
+        "/_id",
+        "/tags/0/color",
+        "/components/schemas/Thing/required",
+        "/paths/~1things/get/parameters/0",
+    } <= set(warnings)
     assert not document["paths"]["/things"]["get"].get("parameters")  # the nameless one
 
 
 def test_a_property_named_like_a_keyword_is_left_alone() -> None:
     from envfactory_compiler.schema_ingestion.untidy import tidy
 
-    document = {"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
-                "components": {"schemas": {"Doc": {"type": "object", "properties": {
-                    "type": {"type": "string"}, "examples": {"type": "object", "properties": {"a": {"type": "string"}}}}}}}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Doc": {
+                    "type": "object",
+                    "properties": {
+                        "type": {"type": "string"},
+                        "examples": {
+                            "type": "object",
+                            "properties": {"a": {"type": "string"}},
+                        },
+                    },
+                }
+            }
+        },
+    }
     from envfactory_compiler.schema_ingestion.repairs import _walk
 
     assert tidy(document, "3.0", _walk(document, ())) == []

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from conftest import GENERATED, import_package
 
-IDS = {"name": "ids", "in": "query", "style": "form", "explode": False,
-       "schema": {"type": "array", "items": {"type": "integer"}}}
+IDS = {
+    "name": "ids",
+    "in": "query",
+    "style": "form",
+    "explode": False,
+    "schema": {"type": "array", "items": {"type": "integer"}},
+}
 
 
 def test_an_empty_non_exploded_array_is_an_empty_array() -> None:
     validation = import_package(GENERATED / "petstore_env").validation
-    assert validation.Parameters.validate_parameter("query", [""], IDS) is None  # `?ids=`
+    assert (
+        validation.Parameters.validate_parameter("query", [""], IDS) is None
+    )  # `?ids=`
     assert validation.Parameters.validate_parameter("query", [1, 2], IDS) is None
     assert "integer" in validation.Parameters.validate_parameter("query", ["x"], IDS)

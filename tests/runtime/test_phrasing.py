@@ -36,10 +36,18 @@ def test_nouns_from_resource_names(runtime) -> None:
 @pytest.mark.parametrize(
     ("summary", "operation", "expected"),
     [
-        ("Returns pet inventories by status", "getInventory", "get pet inventories by status"),
+        (
+            "Returns pet inventories by status",
+            "getInventory",
+            "get pet inventories by status",
+        ),
         ("Uploads an image.", "uploadFile", "upload an image"),
         ("Price Estimates", "get__estimates_price", "get the price estimates"),
-        ("This is an internal-only endpoint", "getLatestPluginRuns", "get latest plugin runs"),
+        (
+            "This is an internal-only endpoint",
+            "getLatestPluginRuns",
+            "get latest plugin runs",
+        ),
         ("POST /sites/{site_id}/builds", "createSiteBuild", "create site build"),
         ("", "get__estimates_time", "get the estimates time"),
     ],
@@ -50,17 +58,30 @@ def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> N
 
 def test_values_are_said_in_words_not_json(runtime) -> None:
     pairs = runtime.wording.spoken_values(
-        {"body": {"name": "Rex", "photoUrls": ["https://a.example/x.png"], "complete": False,
-                  "category": {"name": "Dogs"}}}
+        {
+            "body": {
+                "name": "Rex",
+                "photoUrls": ["https://a.example/x.png"],
+                "complete": False,
+                "category": {"name": "Dogs"},
+            }
+        }
     )
     text = runtime.wording.with_phrase(pairs)
-    assert text == ("named 'Rex' with photo URLs https://a.example/x.png, complete no"
-                    " and category name 'Dogs'")
+    assert text == (
+        "named 'Rex' with photo URLs https://a.example/x.png, complete no"
+        " and category name 'Dogs'"
+    )
 
 
 def _phraser(runtime):
     operations = {
-        "addPet": {"role": "create", "resource": "pet", "path": "/pet", "summary": "Add a pet"},
+        "addPet": {
+            "role": "create",
+            "resource": "pet",
+            "path": "/pet",
+            "summary": "Add a pet",
+        },
         "getPetById": {"role": "read", "resource": "pet", "path": "/pet/{petId}"},
         "deletePet": {"role": "delete", "resource": "pet", "path": "/pet/{petId}"},
         "findPets": {"role": "list", "resource": "pet", "path": "/pet"},
@@ -71,8 +92,11 @@ def _phraser(runtime):
 
 def test_instructions_are_goals_with_every_value(runtime) -> None:
     phraser, Move = _phraser(runtime), runtime.phrasing.Move
-    moves = [Move("addPet", {"body": {"name": "Rex"}}), Move("getPetById", {}, refers=True),
-             Move("deletePet", {}, refers=True)]
+    moves = [
+        Move("addPet", {"body": {"name": "Rex"}}),
+        Move("getPetById", {}, refers=True),
+        Move("deletePet", {}, refers=True),
+    ]
     outputs = [{"step": 0, "pointer": "/id", "value": 7}]
     texts = {phraser.instruction(moves, outputs, f"k{i}") for i in range(40)}
     assert len(texts) >= 10  # styles, verbs and connectors vary by seed
@@ -90,16 +114,26 @@ def test_an_item_picked_from_a_list_is_named(runtime) -> None:
     answers = [[{"id": 1, "name": "Rex"}, {"id": 2, "name": "Bo"}]]
     assert runtime.mentions.naming(2, answers) == ("name", "Bo")
     assert runtime.mentions.naming(1, [[{"id": 1, "name": "Rex"}]]) is None  # only one
-    assert runtime.mentions.naming(2, [answers[0], {"id": 2}]) is None  # read since: "it"
+    assert (
+        runtime.mentions.naming(2, [answers[0], {"id": 2}]) is None
+    )  # read since: "it"
     phraser, Move = _phraser(runtime), runtime.phrasing.Move
     text = phraser.instruction(
-        [Move("findPets", {}), Move("deletePet", {}, refers=True, named=("name", "Bo"))], [], "k"
+        [
+            Move("findPets", {}),
+            Move("deletePet", {}, refers=True, named=("name", "Bo")),
+        ],
+        [],
+        "k",
     )
     assert "the pet named 'Bo'" in text
 
 
 def test_outputs_skip_what_the_user_said_and_pick_the_touched_item(runtime) -> None:
-    answers = [{"id": 5, "name": "Rex"}, [{"id": 1, "name": "A"}, {"id": 5, "name": "Rex"}]]
+    answers = [
+        {"id": 5, "name": "Rex"},
+        [{"id": 1, "name": "A"}, {"id": 5, "name": "Rex"}],
+    ]
     chosen = runtime.outputs.choose_outputs(answers, said={"Rex"})
     assert chosen == [{"step": 1, "pointer": "/1/id", "value": 5}]
 
@@ -109,11 +143,30 @@ def _arm_phraser(runtime):
     operations = {
         "Things_CreateOrUpdate": {"role": "update", "resource": "thing", "path": item},
         "Things_Get": {"role": "read", "resource": "thing", "path": item},
-        "Things_ListKeys": {"role": "action", "resource": "thing", "path": item + "/listKeys"},
-        "addNote": {"role": "create", "resource": "note", "path": "/games/{apiKey}/notes"},
+        "Things_ListKeys": {
+            "role": "action",
+            "resource": "thing",
+            "path": item + "/listKeys",
+        },
+        "addNote": {
+            "role": "create",
+            "resource": "note",
+            "path": "/games/{apiKey}/notes",
+        },
     }
-    tools = [{"type": "function", "function": {"name": "Things_Get", "parameters": {
-        "properties": {"X-Target": {"type": "string", "enum": ["Things.Get"]}}}}}]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": "Things_Get",
+                "parameters": {
+                    "properties": {
+                        "X-Target": {"type": "string", "enum": ["Things.Get"]}
+                    }
+                },
+            },
+        }
+    ]
     context = SimpleNamespace(title="Things", operations=operations, tools=tools)
     return runtime.phrasing.Phraser(context), runtime.phrasing.Move
 
@@ -124,13 +177,26 @@ def test_a_task_says_its_context_once_and_its_parents_as_parents(runtime) -> Non
     schema fixes (a one-member enum header) is protocol, not the user's."""
     phraser, Move = _arm_phraser(runtime)
     ids = {"subscriptionId": "subid", "resourceGroupName": "rg1", "thingName": "t1"}
-    first = Move("Things_CreateOrUpdate", {**ids, "api-version": "2019-12-01",
-                                            "body": {"properties": {"label": "Ops"}}},
-                 given=("subscriptionId", "resourceGroupName", "thingName"))
-    later = Move("Things_Get", {"subscriptionId": "subid", "resourceGroupName": "rg1",
-                                "api-version": "2019-12-01", "X-Target": "Things.Get"},
-                 refers=True, given=("subscriptionId", "resourceGroupName"), own=False)
-    text = phraser.instruction([first, later, Move("Things_ListKeys", {}, refers=True)], [], "k1")
+    first = Move(
+        "Things_CreateOrUpdate",
+        {**ids, "api-version": "2019-12-01", "body": {"properties": {"label": "Ops"}}},
+        given=("subscriptionId", "resourceGroupName", "thingName"),
+    )
+    later = Move(
+        "Things_Get",
+        {
+            "subscriptionId": "subid",
+            "resourceGroupName": "rg1",
+            "api-version": "2019-12-01",
+            "X-Target": "Things.Get",
+        },
+        refers=True,
+        given=("subscriptionId", "resourceGroupName"),
+        own=False,
+    )
+    text = phraser.instruction(
+        [first, later, Move("Things_ListKeys", {}, refers=True)], [], "k1"
+    )
     assert text.count("2019-12-01") == 1 and text.count("rg1") == 1, text
     assert "thing t1 (subscription ID 'subid', resource group name rg1)" in text
     assert "with API version 2019-12-01, setting its label to 'Ops'" in text
@@ -139,7 +205,12 @@ def test_a_task_says_its_context_once_and_its_parents_as_parents(runtime) -> Non
 
 def test_a_create_under_a_parent_the_user_has_names_it(runtime) -> None:
     phraser, Move = _arm_phraser(runtime)
-    move = Move("addNote", {"apiKey": "k-42", "body": {"text": "hello"}}, given=("apiKey",), own=False)
+    move = Move(
+        "addNote",
+        {"apiKey": "k-42", "body": {"text": "hello"}},
+        given=("apiKey",),
+        own=False,
+    )
     text = phraser.instruction([move], [], "k2")
     assert "(API key k-42)" in text and "'hello'" in text
 
@@ -147,7 +218,11 @@ def test_a_create_under_a_parent_the_user_has_names_it(runtime) -> None:
 @pytest.mark.parametrize(
     ("summary", "operation", "expected"),
     [
-        ("Regenerates primary key of the subscription.", "x", "regenerate primary key of the subscription"),
+        (
+            "Regenerates primary key of the subscription.",
+            "x",
+            "regenerate primary key of the subscription",
+        ),
         ("", "Subscription_ListSecrets", "list the subscription secrets"),
         ("", "Subscription_CreateOrUpdate", "create or update the subscription"),
         ("Compute atmospheric density", "y", "compute atmospheric density"),
@@ -162,7 +237,10 @@ def test_third_person_summaries_and_arm_operation_ids_read_as_imperatives(
 def test_nouns_of_file_like_paths_and_series(runtime) -> None:
     w = runtime.wording
     assert w.path_noun("/translate/yoda.json") == "yoda"
-    assert w.singular("timeseries") == "timeseries" and w.plural("timeseries") == "timeseries"
+    assert (
+        w.singular("timeseries") == "timeseries"
+        and w.plural("timeseries") == "timeseries"
+    )
 
 
 def test_outputs_reach_one_level_into_nested_answers(runtime) -> None:

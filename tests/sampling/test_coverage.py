@@ -15,7 +15,9 @@ import pytest
 
 from sampling_helpers import GENERATED
 
-PACKAGES = sorted(p for p in GENERATED.iterdir() if p.is_dir() and p.name.endswith("_env"))
+PACKAGES = sorted(
+    p for p in GENERATED.iterdir() if p.is_dir() and p.name.endswith("_env")
+)
 TARGET = 0.95
 
 

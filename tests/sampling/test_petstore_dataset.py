@@ -13,11 +13,22 @@ from sampling_helpers import PETSTORE, at, module_json, records, scalars
 from envfactory_compiler.cli import main as envc
 
 MIN_DEPTH, MAX_DEPTH = 2, 5
-ARGS = ["-n", "1000", "--seed", "11", "--min-depth", str(MIN_DEPTH), "--max-depth", str(MAX_DEPTH)]
+ARGS = [
+    "-n",
+    "1000",
+    "--seed",
+    "11",
+    "--min-depth",
+    str(MIN_DEPTH),
+    "--max-depth",
+    str(MAX_DEPTH),
+]
 
 
 def sample(out: Path, *args: str) -> str:
-    result = CliRunner().invoke(envc, ["sample", str(PETSTORE), *args, "-o", str(out)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        envc, ["sample", str(PETSTORE), *args, "-o", str(out)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -35,14 +46,22 @@ def test_every_record_parses_and_calls_known_tools(dataset) -> None:
     sha = module_json(PETSTORE, "dag.json")["x-envc"]["sha256"]
     for row in rows:
         names = {tool["function"]["name"] for tool in row["tools"]}
-        calls = [c for m in row["messages"] if m["role"] == "assistant" for c in m.get("tool_calls") or ()]
+        calls = [
+            c
+            for m in row["messages"]
+            if m["role"] == "assistant"
+            for c in m.get("tool_calls") or ()
+        ]
         results = [m for m in row["messages"] if m["role"] == "tool"]
         assert calls and len(calls) == len(results)
         assert all(c["function"]["name"] in names for c in calls)
         assert [c["id"] for c in calls] == [r["tool_call_id"] for r in results]
         assert all(200 <= json.loads(r["content"])["status"] < 300 for r in results)
         assert row["metadata"]["spec_sha256"] == sha and row["metadata"]["seed"] == 11
-        assert row["metadata"]["package_version"] and row["messages"][-1]["role"] == "assistant"
+        assert (
+            row["metadata"]["package_version"]
+            and row["messages"][-1]["role"] == "assistant"
+        )
 
 
 def test_every_id_was_returned_by_an_earlier_call(dataset) -> None:
@@ -52,7 +71,11 @@ def test_every_id_was_returned_by_an_earlier_call(dataset) -> None:
     bound: dict[str, set[tuple[str, str]]] = {}
     for edge in module_json(PETSTORE, "dag.json")["edges"]:
         for b in edge["bindings"]:
-            key = ("body", b.get("field") or "/" + b["name"]) if b["in"] == "body" else ("param", b["name"])
+            key = (
+                ("body", b.get("field") or "/" + b["name"])
+                if b["in"] == "body"
+                else ("param", b["name"])
+            )
             bound.setdefault(edge["consumer"], set()).add(key)
     checked = 0
     for row in records(path):
@@ -64,12 +87,21 @@ def test_every_id_was_returned_by_an_earlier_call(dataset) -> None:
                 name = call["function"]["name"]
                 args = json.loads(call["function"]["arguments"])
                 keys = bound.get(name, set()) | {
-                    ("param", p["name"]) for p in operations[name].get("params", ()) if p["location"] == "path"
+                    ("param", p["name"])
+                    for p in operations[name].get("params", ())
+                    if p["location"] == "path"
                 }
                 for kind, key in sorted(keys):
-                    value = at(args.get("body"), key) if kind == "body" else args.get(key)
+                    value = (
+                        at(args.get("body"), key) if kind == "body" else args.get(key)
+                    )
                     if value is not None:
-                        assert str(value) in seen, (name, key, value, row["metadata"]["index"])
+                        assert str(value) in seen, (
+                            name,
+                            key,
+                            value,
+                            row["metadata"]["index"],
+                        )
                         checked += 1
     assert checked > 500  # the file really exercises dependent calls
 
@@ -79,7 +111,10 @@ def test_depths_are_inside_the_requested_range(dataset) -> None:
     depths = Counter(row["metadata"]["depth"] for row in records(path))
     assert set(depths) <= set(range(MIN_DEPTH, MAX_DEPTH + 1))
     assert len(depths) == MAX_DEPTH - MIN_DEPTH + 1  # calibrated: every depth occurs
-    assert "depth histogram: " + ", ".join(f"{d}: {n}" for d, n in sorted(depths.items())) in output
+    assert (
+        "depth histogram: " + ", ".join(f"{d}: {n}" for d, n in sorted(depths.items()))
+        in output
+    )
 
 
 def test_summary_reports_coverage_and_drops(dataset) -> None:
@@ -107,7 +142,12 @@ def test_nothing_to_sample_is_an_error_and_writes_nothing(tmp_path) -> None:
     """link-example is read-only: without seeded items no call can start."""
     out = tmp_path / "out.jsonl"
     project = PETSTORE.parent / "link_example_env"
-    result = CliRunner().invoke(envc, ["sample", str(project), "-n", "5", "-o", str(out)])
+    result = CliRunner().invoke(
+        envc, ["sample", str(project), "-n", "5", "-o", str(out)]
+    )
     assert result.exit_code == 1
-    assert "no trajectory could be sampled" in result.output and "never covered" in result.output
+    assert (
+        "no trajectory could be sampled" in result.output
+        and "never covered" in result.output
+    )
     assert not out.exists()

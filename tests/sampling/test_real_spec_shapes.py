@@ -29,7 +29,12 @@ def made(tmp_path_factory):
     """Each shape built once, sampled (40 records) and given 8 blueprints."""
     work = tmp_path_factory.mktemp("shapes")
     found = {}
-    for name in ("arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"):
+    for name in (
+        "arm_resource",
+        "computed_answers",
+        "unconnected_reads",
+        "singleton_resource",
+    ):
         package = build(SHAPES / f"{name}.yaml", work / "out", name)
         sample, tasks = work / f"{name}.jsonl", work / f"{name}.tasks.jsonl"
         common = ("--seed", "0", "--fixtures", "1")
@@ -43,7 +48,10 @@ def figures(package: Path, path: Path) -> dict:
     return json.loads(run("quality", str(path), "--package", str(package), "--json"))
 
 
-@pytest.mark.parametrize("name", ["arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"])
+@pytest.mark.parametrize(
+    "name",
+    ["arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"],
+)
 def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> None:
     package, sampled, tasks = made[name]
     assert len(sampled) == 40 and len(tasks) == 8
@@ -54,9 +62,13 @@ def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> N
         assert report["grounded_values"]["share"] == 1.0, (kind, report)
         assert report["artifacts"]["messages"] == 0, (kind, report)
     for task in tasks:  # said in words: no operationId, no "get regenerates"
-        assert not re.search(r"Subscription_|\bget \w+s\b of|json's", task["instruction"])
+        assert not re.search(
+            r"Subscription_|\bget \w+s\b of|json's", task["instruction"]
+        )
         changed = any(task["diff"].get(k) for k in ("created", "updated", "deleted"))
-        assert task["outputs"] or changed, task["instruction"]  # something a do-nothing agent fails
+        assert task["outputs"] or changed, task[
+            "instruction"
+        ]  # something a do-nothing agent fails
 
 
 def test_an_arm_context_parameter_keeps_one_value_per_task(made) -> None:
@@ -81,7 +93,10 @@ def test_an_arm_context_parameter_keeps_one_value_per_task(made) -> None:
 def test_an_arm_write_says_what_it_sets_inside_the_properties_envelope(made) -> None:
     _, _, tasks = made["arm_resource"]
     writes = [
-        a for t in tasks for a in t["actions"] if a["name"] in ("Subscription_CreateOrUpdate", "Subscription_Update")
+        a
+        for t in tasks
+        for a in t["actions"]
+        if a["name"] in ("Subscription_CreateOrUpdate", "Subscription_Update")
     ]
     assert writes and all(a["arguments"]["body"].get("properties") for a in writes)
     assert any("setting its" in t["instruction"] for t in tasks)
@@ -103,7 +118,10 @@ def test_a_patch_merges_nested_objects(made) -> None:
     }
     create = {"properties": {"displayName": "Ops team", "scope": "/products/starter"}}
     patch = {"properties": {"stateComment": "moved to ops"}}
-    for name, body in (("Subscription_CreateOrUpdate", create), ("Subscription_Update", patch)):
+    for name, body in (
+        ("Subscription_CreateOrUpdate", create),
+        ("Subscription_Update", patch),
+    ):
         result = world.run(name, {**where, "body": body})
         assert result.ok, result
     kept = result.output["properties"]
@@ -119,7 +137,9 @@ def test_a_computed_answer_reports_its_nested_values(made) -> None:
 def test_a_json_text_example_documents_an_object(made) -> None:
     package, _, _ = made["computed_answers"]
     document = json.loads((package / package.name / "openapi.json").read_text())
-    media = document["paths"]["/translate/yoda.json"]["get"]["responses"]["200"]["content"]
+    media = document["paths"]["/translate/yoda.json"]["get"]["responses"]["200"][
+        "content"
+    ]
     schema = media["application/json"]["schema"]
     assert schema["type"] == "object" and "contents" in schema["properties"]
 
@@ -143,4 +163,6 @@ def test_a_parameter_its_schema_fixes_needs_no_producer(made) -> None:
         for call in message.get("tool_calls") or ()
     }
     assert names == {"default"}
-    assert all("default" not in t["instruction"] for t in tasks)  # protocol, not the user's words
+    assert all(
+        "default" not in t["instruction"] for t in tasks
+    )  # protocol, not the user's words

@@ -13,10 +13,18 @@ from sampling_helpers import petstore_runtime  # noqa: F401 - fixture
 def graph() -> nx.DiGraph:
     dag = nx.DiGraph()
     path = {"in": "path", "name": "petId"}
-    dag.add_edge("addPet", "getPet", bindings=[{**path, "source": "/id"}], confirmed=True)
-    dag.add_edge("listPets", "getPet", bindings=[{**path, "source": "/0/id"}], confirmed=False)
-    dag.add_edge("addPet", "placeOrder", bindings=[{"in": "body", "name": "petId", "field": "/petId", "source": "/id"}],
-                 confirmed=False)
+    dag.add_edge(
+        "addPet", "getPet", bindings=[{**path, "source": "/id"}], confirmed=True
+    )
+    dag.add_edge(
+        "listPets", "getPet", bindings=[{**path, "source": "/0/id"}], confirmed=False
+    )
+    dag.add_edge(
+        "addPet",
+        "placeOrder",
+        bindings=[{"in": "body", "name": "petId", "field": "/petId", "source": "/id"}],
+        confirmed=False,
+    )
     return dag
 
 
@@ -34,10 +42,14 @@ def test_store_get_has_all_values(petstore_runtime) -> None:
 def test_confirmed_producers_win_over_unconfirmed(petstore_runtime) -> None:
     session = petstore_runtime.SessionStateManager()
     session.store("listPets", "/0/id", 7)
-    assert session.resolve_params("getPet", graph()) == {("path", "petId"): 7}  # fallback
+    assert session.resolve_params("getPet", graph()) == {
+        ("path", "petId"): 7
+    }  # fallback
     session.record("addPet", {"id": 3, "name": "Rex"}, graph(), {})
     assert session.resolve_params("getPet", graph()) == {("path", "petId"): 3}
-    assert session.resolve_params("getPet", graph(), random.Random(0)) == {("path", "petId"): 3}
+    assert session.resolve_params("getPet", graph(), random.Random(0)) == {
+        ("path", "petId"): 3
+    }
 
 
 def test_unresolvable_names_parameter_and_producers(petstore_runtime) -> None:
@@ -59,9 +71,18 @@ def test_optional_bindings_are_left_out_not_invented(petstore_runtime) -> None:
 
 def test_nested_ids_come_from_the_same_parent(petstore_runtime) -> None:
     dag = nx.DiGraph()
-    dag.add_edge("createUser", "getOrder", bindings=[{"in": "path", "name": "userId", "source": "/id"}], confirmed=True)
-    dag.add_edge("createOrder", "getOrder", bindings=[{"in": "path", "name": "orderId", "source": "/id"}],
-                 confirmed=True)
+    dag.add_edge(
+        "createUser",
+        "getOrder",
+        bindings=[{"in": "path", "name": "userId", "source": "/id"}],
+        confirmed=True,
+    )
+    dag.add_edge(
+        "createOrder",
+        "getOrder",
+        bindings=[{"in": "path", "name": "orderId", "source": "/id"}],
+        confirmed=True,
+    )
     session = petstore_runtime.SessionStateManager()
     session.store("createUser", "/id", "u1")
     session.store("createOrder", "/id", "o1", scope={"userId": "u1"})
@@ -86,19 +107,49 @@ def test_item_ids_made_under_their_parents_win_and_bring_them(petstore_runtime) 
 
     dag = nx.DiGraph()
     item = {"in": "path", "name": "id"}
-    dag.add_edge("listAll", "putActivity", bindings=[{**item, "source": "/0/id"}], confirmed=False)
-    dag.add_edge("listOfMember", "putActivity", bindings=[{**item, "source": "/0/id"}], confirmed=False)
-    dag.add_edge("listMembers", "putActivity", bindings=[{"in": "path", "name": "member_id", "source": "/0/id"}],
-                 confirmed=True)
-    params = [SimpleNamespace(name=n, location="path", required=True) for n in ("member_id", "kind", "id")]
-    op = SimpleNamespace(name="putActivity", params=params, path="/members/{member_id}/{kind}/activities/{id}")
+    dag.add_edge(
+        "listAll",
+        "putActivity",
+        bindings=[{**item, "source": "/0/id"}],
+        confirmed=False,
+    )
+    dag.add_edge(
+        "listOfMember",
+        "putActivity",
+        bindings=[{**item, "source": "/0/id"}],
+        confirmed=False,
+    )
+    dag.add_edge(
+        "listMembers",
+        "putActivity",
+        bindings=[{"in": "path", "name": "member_id", "source": "/0/id"}],
+        confirmed=True,
+    )
+    params = [
+        SimpleNamespace(name=n, location="path", required=True)
+        for n in ("member_id", "kind", "id")
+    ]
+    op = SimpleNamespace(
+        name="putActivity",
+        params=params,
+        path="/members/{member_id}/{kind}/activities/{id}",
+    )
     session = petstore_runtime.SessionStateManager()
     session.store("listMembers", "/0/id", "m2")
     session.store("listAll", "/0/id", "a9")
     session.store("listOfMember", "/0/id", "a1", scope={"member_id": "m1", "kind": "x"})
     for seed in range(5):
         assert session.resolve_params(op, dag, random.Random(seed)) == {
-            ("path", "id"): "a1", ("path", "member_id"): "m1", ("path", "kind"): "x"}
-    first = {("path", "id"): frozenset(s for t in session.targets(op, dag) for s in t.sources
-                                       if s.producer == "listAll")}
+            ("path", "id"): "a1",
+            ("path", "member_id"): "m1",
+            ("path", "kind"): "x",
+        }
+    first = {
+        ("path", "id"): frozenset(
+            s
+            for t in session.targets(op, dag)
+            for s in t.sources
+            if s.producer == "listAll"
+        )
+    }
     assert session.resolve_params(op, dag, prefer=first)[("path", "id")] == "a9"

@@ -10,7 +10,9 @@ from conftest import GENERATED, ROOT, import_package  # tests/conftest.py
 
 PROJECT = GENERATED / "swagger_petstore_v3_env"
 AUTH = {"Authorization": "Bearer envc-sandbox-token"}
-sys.path.insert(0, str(ROOT / "bench"))  # the load and fault tests drive bench/'s clients
+sys.path.insert(
+    0, str(ROOT / "bench")
+)  # the load and fault tests drive bench/'s clients
 
 
 @pytest.fixture(scope="session")
@@ -31,7 +33,10 @@ def client(package):
 
 
 def add_pet(client, task: str, name: str, **headers: str) -> dict:
-    reply = client.post("/api/v3/pet", json={"name": name, "photoUrls": []},
-                        headers={**AUTH, "X-Envc-Task": task, **headers})
+    reply = client.post(
+        "/api/v3/pet",
+        json={"name": name, "photoUrls": []},
+        headers={**AUTH, "X-Envc-Task": task, **headers},
+    )
     assert reply.status_code == 200, reply.text
     return reply.json()

@@ -11,18 +11,32 @@ def test_projects_and_tasks_round_trip(client) -> None:
     project = client.post("/_sandbox/projects")
     assert project.status_code == 201
     project_id = project.json()["project_id"]
-    task_ids = [client.post(f"/_sandbox/projects/{project_id}/tasks").json()["task_id"] for _ in range(2)]
-    assert client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"] == task_ids
+    task_ids = [
+        client.post(f"/_sandbox/projects/{project_id}/tasks").json()["task_id"]
+        for _ in range(2)
+    ]
+    assert (
+        client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"] == task_ids
+    )
     assert project_id in client.get("/_sandbox/projects").json()["projects"]
     task = client.get(f"/_sandbox/tasks/{task_ids[0]}").json()
-    assert task["project_id"] == project_id and task["state"]["objects"]["pet"]  # seeded
+    assert (
+        task["project_id"] == project_id and task["state"]["objects"]["pet"]
+    )  # seeded
     assert client.delete(f"/_sandbox/tasks/{task_ids[0]}").status_code == 204
-    assert client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"] == task_ids[1:]
+    assert (
+        client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"]
+        == task_ids[1:]
+    )
 
 
 def test_unknown_ids_are_404_problems_naming_them(client) -> None:
-    for path in ("/_sandbox/tasks/no-such-task/state", "/_sandbox/tasks/no-such-task/trace",
-                 "/_sandbox/projects/no-such-project/tasks", "/_sandbox/session/no-such-worker"):
+    for path in (
+        "/_sandbox/tasks/no-such-task/state",
+        "/_sandbox/tasks/no-such-task/trace",
+        "/_sandbox/projects/no-such-project/tasks",
+        "/_sandbox/session/no-such-worker",
+    ):
         reply = client.get(path)
         assert reply.status_code == 404, path
         assert reply.headers["content-type"] == "application/problem+json"
@@ -34,8 +48,12 @@ def test_unknown_ids_are_404_problems_naming_them(client) -> None:
 def test_malformed_snapshot_is_400_and_changes_nothing(client) -> None:
     add_pet(client, "t", "Rex")
     before = client.get("/_sandbox/tasks/t/state").content
-    for bad in (b"not json", b"[]", b'{"seed": 0, "counter": 1, "objects": {"pet": [{"key": [1], "value": {}}]}}',
-                b'{"seed": "x", "counter": 0, "objects": {}}'):
+    for bad in (
+        b"not json",
+        b"[]",
+        b'{"seed": 0, "counter": 1, "objects": {"pet": [{"key": [1], "value": {}}]}}',
+        b'{"seed": "x", "counter": 0, "objects": {}}',
+    ):
         reply = client.post("/_sandbox/tasks/t/restore", content=bad)
         assert reply.status_code == 400 and reply.json()["title"] == "Bad Request", bad
     assert client.get("/_sandbox/tasks/t/state").content == before
@@ -47,14 +65,20 @@ def test_snapshot_mutate_restore_is_byte_identical(client) -> None:
     add_pet(client, "t", "Tmp")
     client.delete("/api/v3/pet/1", headers={**AUTH, "X-Envc-Task": "t"})
     assert client.get("/_sandbox/tasks/t/state").content != snapshot
-    assert client.post("/_sandbox/tasks/t/restore", content=snapshot).content == snapshot
+    assert (
+        client.post("/_sandbox/tasks/t/restore", content=snapshot).content == snapshot
+    )
     assert client.get("/_sandbox/tasks/t/state").content == snapshot
 
 
 def test_reset_returns_to_the_seeded_population(client) -> None:
-    seeded = client.get("/_sandbox/tasks/" + client.post(
-        f"/_sandbox/projects/{client.post('/_sandbox/projects').json()['project_id']}/tasks").json()["task_id"]
-        + "/state").json()
+    seeded = client.get(
+        "/_sandbox/tasks/"
+        + client.post(
+            f"/_sandbox/projects/{client.post('/_sandbox/projects').json()['project_id']}/tasks"
+        ).json()["task_id"]
+        + "/state"
+    ).json()
     add_pet(client, "t", "Rex")
     assert client.post("/_sandbox/tasks/t/reset").status_code == 204
     assert client.get("/_sandbox/tasks/t/state").json() == seeded
@@ -63,10 +87,13 @@ def test_reset_returns_to_the_seeded_population(client) -> None:
 def test_trace_records_calls_without_credentials_and_replays(client, package) -> None:
     pet = add_pet(client, "t", "Rex")
     client.get(f"/api/v3/pet/{pet['id']}", headers={**AUTH, "X-Envc-Task": "t"})
-    client.post("/api/v3/pet", json={"photoUrls": 3}, headers={**AUTH, "X-Envc-Task": "t"})  # rejected
+    client.post(
+        "/api/v3/pet", json={"photoUrls": 3}, headers={**AUTH, "X-Envc-Task": "t"}
+    )  # rejected
     entries = client.get("/_sandbox/tasks/t/trace").json()["entries"]
-    assert [(e["operation"], e["status"], bool(e.get("rejected"))) for e in entries] == [
-        ("addPet", 200, False), ("getPetById", 200, False), ("addPet", 400, True)]
+    assert [
+        (e["operation"], e["status"], bool(e.get("rejected"))) for e in entries
+    ] == [("addPet", 200, False), ("getPetById", 200, False), ("addPet", 400, True)]
     assert entries[1]["response"] == pet
     assert "envc-sandbox-token" not in json.dumps(entries)
     replayer = package.load_sandbox(fixtures=2, any_credential=True)
@@ -75,11 +102,14 @@ def test_trace_records_calls_without_credentials_and_replays(client, package) ->
     assert state.snapshot() == client.get("/_sandbox/tasks/t/state").json()
 
 
-
-def test_answers_of_the_direct_path_are_still_validated(client, package, monkeypatch) -> None:
+def test_answers_of_the_direct_path_are_still_validated(
+    client, package, monkeypatch
+) -> None:
     """GET-by-id skips Connexion's argument binding, not its response validation."""
     pet = add_pet(client, "t", "Rex")
-    invalid = package.Outcome(200, {"id": "not-an-integer", "name": 5}, "application/json")
+    invalid = package.Outcome(
+        200, {"id": "not-an-integer", "name": 5}, "application/json"
+    )
     monkeypatch.setattr(client.sandbox.engine, "execute", lambda task, call: invalid)
     reply = client.get(f"/api/v3/pet/{pet['id']}", headers={**AUTH, "X-Envc-Task": "t"})
     assert reply.status_code == 500

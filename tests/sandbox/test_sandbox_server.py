@@ -14,9 +14,14 @@ def test_server_python_and_http_see_the_same_tasks(package) -> None:
         project_id = server.create_project()
         task_id = server.create_task(project_id)
         client = httpx.Client(base_url=server.base_url, timeout=10)
-        assert client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"] == [task_id]
-        pet = client.post("/api/v3/pet", json={"name": "Rex", "photoUrls": []},
-                          headers={**AUTH, "X-Envc-Task": task_id}).json()
+        assert client.get(f"/_sandbox/projects/{project_id}/tasks").json()["tasks"] == [
+            task_id
+        ]
+        pet = client.post(
+            "/api/v3/pet",
+            json={"name": "Rex", "photoUrls": []},
+            headers={**AUTH, "X-Envc-Task": task_id},
+        ).json()
         assert server.get_task(task_id)["state"]["objects"]["pet"][-1]["value"] == pet
         assert [e["operation"] for e in server.trace(task_id)] == ["addPet"]
         other = client.post(f"/_sandbox/projects/{project_id}/tasks").json()["task_id"]

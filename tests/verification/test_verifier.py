@@ -13,14 +13,22 @@ from envfactory_compiler.environment_verifier import EnvironmentVerifier, Verifi
 
 
 def _binding(name: str, source: str = "/id") -> dict:
-    return {"source": source, "in": "path", "name": name, "evidence": ["test"], "confidence": 0.9}
+    return {
+        "source": source,
+        "in": "path",
+        "name": name,
+        "evidence": ["test"],
+        "confidence": 0.9,
+    }
 
 
 def _graph(spec, edges) -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_nodes_from(e.name for e in spec.endpoints)
     for producer, consumer, binding in edges:
-        graph.add_edge(producer, consumer, bindings=[binding], evidence=["test"], confidence=0.9)
+        graph.add_edge(
+            producer, consumer, bindings=[binding], evidence=["test"], confidence=0.9
+        )
     return graph
 
 
@@ -29,44 +37,80 @@ def petstore():
     return SchemaLoader().load(str(SPECS / "swagger-petstore-v3.yaml"))
 
 
-PET_ID_IN_BODY = {"source": "/id", "in": "body", "name": "petId", "field": "/petId", "evidence": ["test"], "confidence": 0.9}
+PET_ID_IN_BODY = {
+    "source": "/id",
+    "in": "body",
+    "name": "petId",
+    "field": "/petId",
+    "evidence": ["test"],
+    "confidence": 0.9,
+}
 PETSTORE_EDGES = [
     ("addPet", "placeOrder", PET_ID_IN_BODY),  # an order needs a pet that exists
     ("addPet", "getPetById", _binding("petId")),
     ("addPet", "deletePet", _binding("petId")),
     ("createUser", "getUserByName", _binding("username", "/username")),
     ("placeOrder", "getOrderById", _binding("orderId")),
-    ("placeOrder", "getPetById", _binding("petId")),  # false: an order's id is no pet's id
+    (
+        "placeOrder",
+        "getPetById",
+        _binding("petId"),
+    ),  # false: an order's id is no pet's id
     ("addPet", "getOrderById", _binding("orderId")),  # false
 ]
 
 
 def test_petstore_edges_are_confirmed_and_unrelated_ones_are_not(petstore) -> None:
-    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    verifier = EnvironmentVerifier.in_process(
+        GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env"
+    )
     dag = verifier.verify(petstore, _graph(petstore, PETSTORE_EDGES))
     assert sorted(dag.confirmed_edges()) == [
-        ("addPet", "deletePet"), ("addPet", "getPetById"), ("addPet", "placeOrder"), ("createUser", "getUserByName"),
-        ("placeOrder", "getOrderById")]
-    assert sorted(dag.unconfirmed_edges()) == [("addPet", "getOrderById"), ("placeOrder", "getPetById")]
+        ("addPet", "deletePet"),
+        ("addPet", "getPetById"),
+        ("addPet", "placeOrder"),
+        ("createUser", "getUserByName"),
+        ("placeOrder", "getOrderById"),
+    ]
+    assert sorted(dag.unconfirmed_edges()) == [
+        ("addPet", "getOrderById"),
+        ("placeOrder", "getPetById"),
+    ]
     assert "404" in dag.reasons()[("placeOrder", "getPetById")]
 
 
 def test_body_reference_edges_are_confirmed_and_wrong_kinds_are_not(petstore) -> None:
     edges = [
         ("addPet", "placeOrder", PET_ID_IN_BODY),
-        ("createUser", "placeOrder", PET_ID_IN_BODY),  # false: a user's id is no pet's id
-        ("placeOrder", "deletePet", _binding("petId", "/petId")),  # an order names its pet
+        (
+            "createUser",
+            "placeOrder",
+            PET_ID_IN_BODY,
+        ),  # false: a user's id is no pet's id
+        (
+            "placeOrder",
+            "deletePet",
+            _binding("petId", "/petId"),
+        ),  # an order names its pet
     ]
-    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    verifier = EnvironmentVerifier.in_process(
+        GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env"
+    )
     dag = verifier.verify(petstore, _graph(petstore, edges))
-    assert sorted(dag.confirmed_edges()) == [("addPet", "placeOrder"), ("placeOrder", "deletePet")], dag.reasons()
+    assert sorted(dag.confirmed_edges()) == [
+        ("addPet", "placeOrder"),
+        ("placeOrder", "deletePet"),
+    ], dag.reasons()
 
 
 def test_seeded_items_stand_in_where_nothing_produces_an_id() -> None:
     spec = SchemaLoader().load(str(SPECS / "swagger-petstore-v2.yaml"))
-    edges = [("getUserByName", "updateUser", _binding("username", "/username"))]  # no operation answers a username first
-    dag = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v2_env" / "swagger_petstore_v2_env").verify(
-        spec, _graph(spec, edges))
+    edges = [
+        ("getUserByName", "updateUser", _binding("username", "/username"))
+    ]  # no operation answers a username first
+    dag = EnvironmentVerifier.in_process(
+        GENERATED / "swagger_petstore_v2_env" / "swagger_petstore_v2_env"
+    ).verify(spec, _graph(spec, edges))
     assert dag.confirmed_edges() == [("getUserByName", "updateUser")], dag.reasons()
 
 
@@ -78,13 +122,17 @@ def test_nested_prerequisites_are_produced_first() -> None:
         ("create_author", "get_author_book", _binding("authorId")),
         ("checkout_book", "get_loan", _binding("loanId")),
     ]
-    dag = EnvironmentVerifier.in_process(GENERATED / "bookstore_env" / "bookstore_env").verify(spec, _graph(spec, edges))
+    dag = EnvironmentVerifier.in_process(
+        GENERATED / "bookstore_env" / "bookstore_env"
+    ).verify(spec, _graph(spec, edges))
     assert len(dag.confirmed_edges()) == 4, dag.reasons()
     assert dag.depth() == 2
 
 
 def test_dag_json_round_trips_and_is_sorted(petstore) -> None:
-    verifier = EnvironmentVerifier.in_process(GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env")
+    verifier = EnvironmentVerifier.in_process(
+        GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env"
+    )
     dag = verifier.verify(petstore, _graph(petstore, list(reversed(PETSTORE_EDGES))))
     text = dag.to_json()
     assert VerifiedDAG.from_json(text).to_json() == text
@@ -110,9 +158,15 @@ def test_bindings_that_fail_together_are_tried_alone() -> None:
     spec = SchemaLoader().load(str(SPECS / "bookstore.yaml"))
     edges = [("create_author_book", "get_author_book", _binding("bookId"))]
     graph = _graph(spec, edges)
-    graph.edges["create_author_book", "get_author_book"]["bindings"].append(_binding("authorId"))  # false: a book id
-    dag = EnvironmentVerifier.in_process(GENERATED / "bookstore_env" / "bookstore_env").verify(spec, graph)
+    graph.edges["create_author_book", "get_author_book"]["bindings"].append(
+        _binding("authorId")
+    )  # false: a book id
+    dag = EnvironmentVerifier.in_process(
+        GENERATED / "bookstore_env" / "bookstore_env"
+    ).verify(spec, graph)
     (verdict,) = dag.verdicts
     assert verdict.confirmed and [b["name"] for b in verdict.bindings] == ["bookId"]
-    assert [b["name"] for b in verdict.rejected] == ["authorId"] and "404" in verdict.rejected[0]["reason"]
+    assert [b["name"] for b in verdict.rejected] == [
+        "authorId"
+    ] and "404" in verdict.rejected[0]["reason"]
     assert VerifiedDAG.from_json(dag.to_json()).verdicts == dag.verdicts
