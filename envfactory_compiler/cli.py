@@ -64,6 +64,11 @@ def main() -> None:
     help="Folder a file $ref may reach into (default: the spec's own folder).",
 )
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse a spec the OpenAPI schema does not accept (default: leave out what it objects to, warn).",
+)
+@click.option(
     "--fail-on-warning", is_flag=True, help="Exit 1 when the build has warnings."
 )
 @click.option(
@@ -77,6 +82,7 @@ def build(
     allow_remote: bool,
     max_bytes: int | None,
     ref_root: str | None,
+    strict: bool,
     fail_on_warning: bool,
     verbose: bool,
     debug: bool,
@@ -94,6 +100,7 @@ def build(
             allow_remote=allow_remote,
             max_bytes=max_bytes,
             ref_root=ref_root,
+            strict=strict,
         )
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
@@ -123,8 +130,11 @@ def build(
             err=True,
         )
     report, dag = result.report, result.dag
+    left_out = (
+        f" ({len(result.spec.left_out)} left out)" if result.spec.left_out else ""
+    )
     click.echo(
-        f"{report.package}: {report.operations} operations, {report.resources} resources, "
+        f"{report.package}: {report.operations} operations{left_out}, {report.resources} resources, "
         f"{report.models} models, dependencies {len(dag.confirmed_edges())} confirmed / "
         f"{len(dag.unconfirmed_edges())} unconfirmed (depth {dag.depth()}), {len(warnings)} warnings -> {report.path}"
     )
@@ -398,9 +408,29 @@ def _package_module(package: Path, module: str):
     type=int,
     default=100,
     show_default=True,
-    help="Trajectories sampled per spec.",
+    help="Trajectories sampled per spec, at the least (and 3 per operation, so each is a tree's focus once).",
 )
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the sample, of Schemathesis and of the sampled trajectories.",
+)
+@click.option(
+    "--sample",
+    "sample_size",
+    type=int,
+    default=None,
+    help="Take a seeded random sample of N specs from DIR instead of all of them.",
+)
+@click.option(
+    "--build-timeout",
+    type=float,
+    default=600,
+    show_default=True,
+    help="Seconds one build may take.",
+)
 @click.option(
     "--stages",
     default=",".join(corpus_runner.STAGES),
@@ -416,6 +446,8 @@ def corpus(
     max_examples: int,
     samples: int,
     seed: int,
+    sample_size: int | None,
+    build_timeout: float,
     stages: str,
 ) -> None:
     """Build, serve (Schemathesis --checks all) and sample every spec in DIR; write one table.
@@ -429,14 +461,19 @@ def corpus(
         max_examples=max_examples,
         samples=samples,
         seed=seed,
+        build_timeout=build_timeout,
         stages=tuple(dict.fromkeys(wanted)),
     )
     specs = corpus_runner.spec_files(spec_dir)
+    if sample_size is not None:
+        specs = corpus_runner.sample_specs(specs, sample_size, seed=seed)
     with tempfile.TemporaryDirectory(prefix="envc-corpus-") as scratch:
         rows = corpus_runner.run_corpus(
             specs, work_dir or Path(scratch), settings, jobs=jobs
         )
-    command = f"envc corpus {spec_dir}"
+    command = f"envc corpus {spec_dir}" + (
+        f" --sample {sample_size} --seed {seed}" if sample_size else ""
+    )
     for path, text in (
         (markdown_path, corpus_runner.to_markdown(rows, settings.describe(), command)),
         (json_path, corpus_runner.to_json(rows, settings.describe())),

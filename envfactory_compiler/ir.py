@@ -139,6 +139,9 @@ class NormalizedSpec:
     resources: tuple[Resource, ...]
     security_schemes: tuple[SecurityScheme, ...]
     warnings: tuple[Diagnostic, ...] = field(default=())
+    left_out: tuple[str, ...] = field(
+        default=()
+    )  # operations not compiled ("GET /path"), each with a warning
 
     def endpoint(self, name: str) -> EndpointDef:
         return next(e for e in self.endpoints if e.name == name)

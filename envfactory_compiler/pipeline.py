@@ -6,7 +6,9 @@ nothing else waits on, so on a multi-core machine it runs in a forked
 process while the spec is normalised and the package rendered in memory.
 The package is written only once validation has passed, so a bad spec
 still writes nothing; a spec that fails validation reports the
-validator's diagnostics even if normalising it also failed.
+validator's diagnostics even if normalising it also failed. Validation is
+lenient unless `strict`: when it left parts out, the settled spec is
+normalised and rendered again.
 """
 
 from __future__ import annotations
@@ -21,13 +23,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__
+from . import __version__, deep_stack
 from .diagnostics import Diagnostic, SpecError
 from .dependency_inference import DependencyInferencer
 from .emission import EmitReport, RenderedPackage, render_package
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .ir import NormalizedSpec
-from .schema_ingestion import ParsedSpec, SchemaLoader, validate_parsed
+from .schema_ingestion import ParsedSpec, SchemaLoader, check_parsed
 
 DAG_FILE = "dag.json"
 
@@ -52,6 +54,7 @@ def build(
     allow_remote: bool = False,
     max_bytes: int | None = None,
     ref_root: str | None = None,
+    strict: bool = False,
 ) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
     result, rendered = compile_spec(
@@ -61,11 +64,19 @@ def build(
         allow_remote=allow_remote,
         max_bytes=max_bytes,
         ref_root=ref_root,
+        strict=strict,
     )
     return dataclasses.replace(result, report=rendered.write())
 
 
 def compile_spec(
+    spec_path: str, out_dir: Path, **options: object
+) -> tuple[BuildResult, RenderedPackage]:
+    """Everything `build` does except writing: the result and the package in memory."""
+    return deep_stack.call(_compile, spec_path, out_dir, **options)
+
+
+def _compile(
     spec_path: str,
     out_dir: Path,
     *,
@@ -73,25 +84,31 @@ def compile_spec(
     allow_remote: bool = False,
     max_bytes: int | None = None,
     ref_root: str | None = None,
+    strict: bool = False,
 ) -> tuple[BuildResult, RenderedPackage]:
-    """Everything `build` does except writing: the result and the package in memory."""
     loader = SchemaLoader(
         allow_remote=allow_remote,
         ref_root=ref_root,
         **({"max_bytes": max_bytes} if max_bytes else {}),
     )
     parsed = loader.read(spec_path)
-    with _Validation(parsed) as validation:
+
+    def compiled(
+        spec_in: ParsedSpec,
+    ) -> tuple[NormalizedSpec, RenderedPackage, VerifiedDAG, tuple[Diagnostic, ...]]:
+        spec = loader.normalize(spec_in)
+        rendered = render_package(spec, Path(out_dir), name=name, version=__version__)
+        return spec, rendered, *verify_dependencies(spec, rendered)
+
+    with _Validation(parsed, strict) as validation:
         try:
-            spec = loader.normalize(parsed)
-            rendered = render_package(
-                spec, Path(out_dir), name=name, version=__version__
-            )
-            dag, notes = verify_dependencies(spec, rendered)
+            spec, rendered, dag, notes = compiled(parsed)
         except Exception:
-            validation.raise_problems()
-            raise
-        validation.raise_problems()
+            if validation.settled() is None:
+                raise
+        settled = validation.settled()
+    if settled is not None:  # lenient validation left parts out: compile what is left
+        spec, rendered, dag, notes = compiled(settled)
     rendered = rendered.with_module_file(DAG_FILE, dag.to_json(rendered.stamp))
     return BuildResult(spec, rendered.report, dag, notes), rendered
 
@@ -131,10 +148,12 @@ _PR_SET_PDEATHSIG = 1
 class _Validation:
     """Validate a parsed spec, in a forked process where that is possible."""
 
-    def __init__(self, parsed: ParsedSpec) -> None:
+    def __init__(self, parsed: ParsedSpec, strict: bool) -> None:
         self.parsed = parsed
+        self.strict = strict
         self.pool: ProcessPoolExecutor | None = None
         self.pending: Future | None = None
+        self.outcome: tuple[ParsedSpec | None, list[Diagnostic]] | None = None
 
     def __enter__(self) -> "_Validation":
         if (
@@ -146,16 +165,33 @@ class _Validation:
                 initializer=_die_with_parent,
                 initargs=(os.getpid(),),
             )
-            self.pending = self.pool.submit(validate_parsed, self.parsed)
+            self.pending = self.pool.submit(_checked, self.parsed, self.strict)
         return self
 
-    def raise_problems(self) -> None:
-        problems = (
-            self.pending.result() if self.pending else validate_parsed(self.parsed)
-        )
+    def settled(self) -> ParsedSpec | None:
+        """The spec lenient validation settled, None when it needed no change; SpecError when invalid."""
+        if self.outcome is None:
+            self.outcome = (
+                self.pending.result()
+                if self.pending
+                else _checked(self.parsed, self.strict)
+            )
+        settled, problems = self.outcome
         if problems:
             raise SpecError(problems)
+        return settled
 
     def __exit__(self, *exc: object) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _checked(
+    parsed: ParsedSpec, strict: bool
+) -> tuple[ParsedSpec | None, list[Diagnostic]]:
+    """`check_parsed` in a form that crosses a process boundary: (the changed spec or None, errors)."""
+    try:
+        checked = check_parsed(parsed, strict=strict)
+    except SpecError as exc:
+        return None, list(exc.diagnostics)
+    return (None if checked is parsed else checked), []

@@ -4,6 +4,7 @@ and an existing output package left exactly as it was."""
 from __future__ import annotations
 
 import csv
+import json
 import subprocess
 import sys
 import time
@@ -39,21 +40,46 @@ def existing(tmp_path_factory) -> Path:
 def test_bad_spec_is_rejected_without_writing(
     case: dict[str, str], existing: Path
 ) -> None:
-    before = tree_digest(existing)
-    started = time.monotonic()
-    result = run_envc(
-        "build", str(BAD / case["file"]), "-o", str(existing), "--name", "keep"
-    )
-    assert time.monotonic() - started < 30
-    assert result.exit_code == 1, result.output
-    assert "Traceback" not in result.output
-    assert case["file"] in result.output
-    pointer = case["pointer"]
-    if pointer != "/":
-        assert f"#{pointer}" in result.output, result.output
-    assert case["message_substring"].lower() in result.output.lower(), result.output
-    assert "nothing was written" in result.output
-    assert tree_digest(existing) == before
+    """Every bad spec fails --strict; those marked 'fails' fail the default lenient build too."""
+    for mode in ("--strict",) + (("",) if case["lenient"] == "fails" else ()):
+        before = tree_digest(existing)
+        started = time.monotonic()
+        result = run_envc(
+            "build",
+            str(BAD / case["file"]),
+            "-o",
+            str(existing),
+            "--name",
+            "keep",
+            *([mode] if mode else []),
+        )
+        assert time.monotonic() - started < 30
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert case["file"] in result.output
+        pointer = case["pointer"]
+        if pointer != "/":
+            assert f"#{pointer}" in result.output, result.output
+        assert case["message_substring"].lower() in result.output.lower(), result.output
+        assert "nothing was written" in result.output
+        assert tree_digest(existing) == before
+
+
+@pytest.mark.parametrize(
+    "case",
+    [c for c in CASES if c["lenient"] == "builds"],
+    ids=[c["file"] for c in CASES if c["lenient"] == "builds"],
+)
+def test_lenient_build_leaves_out_what_is_invalid(
+    case: dict[str, str], tmp_path: Path
+) -> None:
+    """What --strict refuses but compilation does not need builds, with a warning at the same pointer."""
+    result = run_envc("build", str(BAD / case["file"]), "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert (
+        f"#{case['pointer']}" in result.output and ": warning: " in result.output
+    ), result.output
+    assert "1 operations" in result.output
 
 
 def test_oversized_spec_is_refused_quickly(tmp_path: Path) -> None:
@@ -123,3 +149,66 @@ def test_cli_process_prints_no_traceback(tmp_path: Path) -> None:
     assert "Traceback" not in proc.stderr
     assert "truncated.yaml" in proc.stderr and "yaml" in proc.stderr.lower()
     assert list(tmp_path.iterdir()) == []
+
+
+def _nested_spec(path: Path, levels: int) -> Path:
+    """A response schema `levels` objects deep (real specs nest past Python's default recursion limit)."""
+    schema: dict = {"type": "string"}
+    for level in range(levels):
+        schema = {"type": "object", "properties": {f"level{level}": schema}}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "Deep", "version": "1"},
+        "paths": {
+            "/a": {
+                "get": {
+                    "operationId": "getA",
+                    "responses": {
+                        "200": {
+                            "description": "ok",
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Deep"}
+                                }
+                            },
+                        }
+                    },
+                }
+            }
+        },
+        "components": {"schemas": {"Deep": schema}},
+    }
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, levels * 10))
+    try:
+        path.write_text(json.dumps(document), encoding="utf-8")
+    finally:
+        sys.setrecursionlimit(limit)
+    return path
+
+
+def test_deeply_nested_schemas_build(tmp_path: Path) -> None:
+    """600 schema levels (1,200 JSON levels) recurse past 1,000 frames: a tool limit, not a bad spec."""
+    result = run_envc(
+        "build",
+        str(_nested_spec(tmp_path / "deep.json", 600)),
+        "-o",
+        str(tmp_path / "out"),
+    )
+    assert result.exit_code == 0, result.output
+    assert "deep_env: 1 operations" in result.output
+
+
+def test_nesting_past_the_limit_is_a_diagnostic(tmp_path: Path) -> None:
+    result = run_envc(
+        "build",
+        str(_nested_spec(tmp_path / "deeper.json", 3000)),
+        "-o",
+        str(tmp_path / "out"),
+    )
+    assert result.exit_code == 1
+    assert (
+        "deeper.json#/components/schemas/Deep/properties: error: the document nests more than 5,000 levels"
+        in result.output
+    )
+    assert not (tmp_path / "out").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 from envfactory_compiler.schema_ingestion.normalization import _safe
 from envfactory_compiler.schema_ingestion.repairs import drop_broken_links, repair
 from envfactory_compiler.schema_ingestion.resources import (
@@ -187,3 +188,47 @@ def test_format_suffixes_name_the_same_resource() -> None:
     assert normalise_path("/v2/accounts/{id}.json") == "/v2/accounts/{}"
     assert path_params("/v2/accounts/{id}.json") == ["id"]
     assert param_name("{id}.json") == "id" and param_name("accounts") is None
+
+
+# data2crm's `X-API2CRM-DATA-ACTUAL-AT`, reduced: its pattern writes offsets as `+0100`.
+DATED_HEADER = {
+    "name": "X-Actual-At",
+    "in": "header",
+    "schema": {
+        "type": "string",
+        "format": "date-time",
+        "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}(:\d{2}){2}[+-]\d{4}$",
+    },
+}
+
+
+def _dated(schema: dict) -> dict:
+    return _doc(
+        {
+            "/reports": {
+                "get": {
+                    "operationId": "listReports",
+                    "parameters": [{**DATED_HEADER, "schema": schema}],
+                    "responses": {
+                        "200": {"description": "the reports"},
+                        "400": {"description": "bad request"},
+                    },
+                }
+            }
+        }
+    )
+
+
+def test_a_date_format_its_pattern_contradicts_is_dropped() -> None:
+    """No value meets both `date-time` and a `+0100`-offset pattern: the pattern
+    (the wire form the author wrote) stays; a pattern that agrees keeps its format."""
+    contradicted = _dated(dict(DATED_HEADER["schema"]))
+    agreeing = _dated(
+        {**DATED_HEADER["schema"], "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$"}
+    )
+    assert _pointers(contradicted) == [
+        "/paths/~1reports/get/parameters/0/schema/format"
+    ]
+    assert _pointers(agreeing) == []
+    schema = contradicted["paths"]["/reports"]["get"]["parameters"][0]["schema"]
+    assert "format" not in schema and schema["pattern"].endswith(r"[+-]\d{4}$")

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from conftest import ROOT, run_envc
-from envfactory_compiler.corpus import Row, to_markdown
+from envfactory_compiler.corpus import CorpusSettings, Row, to_markdown
 
 CORPUS = ROOT / "specs" / "corpus"
 SMALL = [
@@ -126,3 +126,65 @@ def test_the_table_names_what_fails_and_what_is_not_covered() -> None:
     assert "  - `deleteNote`: answered 404 x3 in 3 calls" in uncovered
     assert "`b.yaml`" not in findings  # a spec with nothing to say is not listed
     assert "## " not in to_markdown(rows[1:], {}, "envc corpus specs")
+
+
+def test_a_seeded_sample_is_the_same_for_a_seed_and_changes_with_it(
+    tmp_path: Path,
+) -> None:
+    from envfactory_compiler.corpus import sample_specs
+
+    specs = [tmp_path / f"s{i:03}.json" for i in range(200)]
+    first = sample_specs(specs, 20, seed=1)
+    assert first == sample_specs(list(reversed(specs)), 20, seed=1) == sorted(first)
+    assert len(set(first)) == 20 and first != sample_specs(specs, 20, seed=2)
+    assert sample_specs(specs[:5], 20, seed=1) == specs[:5]
+
+
+def test_the_sampled_run_and_lenient_builds_are_in_the_table(tmp_path: Path) -> None:
+    """`--sample N --seed S` builds N of the folder's specs; operations left out are counted."""
+    specs = tmp_path / "specs"
+    specs.mkdir()
+    for name in ("lenient.yaml", "untidy.yaml", "regex_dialects.yaml"):
+        shutil.copy(ROOT / "tests" / "tolerated_specs" / name, specs / name)
+    markdown, table = tmp_path / "corpus.md", tmp_path / "corpus.json"
+    result = run_envc(
+        "corpus",
+        str(specs),
+        "--sample",
+        "2",
+        "--seed",
+        "3",
+        "--stages",
+        "build",
+        "--markdown",
+        str(markdown),
+        "--json",
+        str(table),
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(table.read_text(encoding="utf-8"))["specs"]
+    assert len(rows) == 2 and all(row["build_ok"] for row in rows)
+    assert "--sample 2 --seed 3" in markdown.read_text(encoding="utf-8")
+    everything = tmp_path / "all.json"
+    run_envc(
+        "corpus",
+        str(specs),
+        "--stages",
+        "build",
+        "--markdown",
+        str(tmp_path / "all.md"),
+        "--json",
+        str(everything),
+    )
+    left_out = {
+        row["spec"]: row["left_out"]
+        for row in json.loads(everything.read_text(encoding="utf-8"))["specs"]
+    }
+    assert left_out == {"lenient.yaml": 1, "regex_dialects.yaml": 0, "untidy.yaml": 0}
+
+
+def test_large_specs_get_a_tree_per_operation() -> None:
+    """A fixed budget stretches thinner over a large API: each operation gets its trees."""
+    settings = CorpusSettings(samples=100)
+    assert settings.trajectories(None) == settings.trajectories(10) == 100
+    assert settings.trajectories(336) == 1008

@@ -10,7 +10,8 @@ from pathlib import Path
 from . import processes
 
 _SUMMARY = re.compile(
-    r"^(?P<package>\w+): (?P<operations>\d+) operations, .* (?P<warnings>\d+) warnings -> ",
+    r"^(?P<package>\w+): (?P<operations>\d+) operations(?: \((?P<left_out>\d+) left out\))?, "
+    r".* (?P<warnings>\d+) warnings -> ",
     re.M,
 )
 
@@ -23,6 +24,7 @@ class BuildOutcome:
     project: Path | None  # the package's project directory when the build succeeded
     operations: int = 0  # operations in the package
     warnings: int = 0
+    left_out: int = 0  # operations lenient validation left out
     confirmed_edges: int = 0
     diagnostic: str = ""  # the first lines of envc's output when the build failed
 
@@ -62,6 +64,7 @@ def build(spec: Path, out_dir: Path, *, name: str, timeout: float) -> BuildOutco
         project,
         int(summary["operations"]),
         int(summary["warnings"]),
+        int(summary["left_out"] or 0),
         _confirmed_edges(project / summary["package"] / "dag.json"),
     )
 

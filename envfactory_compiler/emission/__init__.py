@@ -64,6 +64,7 @@ RUNTIME_MODULES = (
     "records_quality.py",
     "requests.py",
     "rollouts.py",
+    "routes.py",
     "runs.py",
     "sampler.py",
     "server.py",
@@ -193,11 +194,14 @@ def _models(
     try:
         code = generate_models(spec.document, header)
     except ModelsError as exc:
+        first = (
+            str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        )
         notes.append(
             warning(
                 spec.source.path,
                 "/components/schemas",
-                f"no pydantic models: {exc}",
+                f"no pydantic models: {first[:300]}",
                 "simplify the schemas datamodel-code-generator rejects",
             )
         )

@@ -49,7 +49,7 @@ class InProcessExecutor:
         return outcome.status, outcome.body
 
     def fork(self, task: str, new_task: str) -> bool:
-        self.sandbox.store.restore(new_task, self.sandbox.store.snapshot(task))
+        self.sandbox.store.fork(task, new_task)
         return True
 
     def discard(self, task: str) -> None:

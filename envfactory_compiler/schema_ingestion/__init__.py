@@ -2,6 +2,7 @@
 
 read -> parse -> bundle external $refs -> check local $refs -> repair what is
 invalid but unambiguous (with warnings) -> validate ->
+(lenient: leave out what the validator objects to, with warnings) ->
 convert to OpenAPI 3.0.3 -> add the sandbox's error responses -> freeze ->
 endpoints -> resources and roles. Every failure is a `SpecError` carrying
 diagnostics; nothing here prints or exits.
@@ -10,11 +11,12 @@ diagnostics; nothing here prints or exits.
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from ..diagnostics import Diagnostic, SpecError, warning
+from ..diagnostics import Diagnostic, Level, SpecError, error, warning
 from ..frozen import freeze
 from ..ir import NormalizedSpec, SecurityScheme, SpecSource
 from . import openapi31, swagger2
@@ -30,9 +32,10 @@ from .reading import MAX_BYTES, parse, read_source
 from .references import bundle, check_local_refs
 from .repairs import repair
 from .resources import infer_resources
+from .leniency import settle
 from .validation import detect_version, validate
 
-__all__ = ["ParsedSpec", "SchemaLoader", "validate_parsed"]
+__all__ = ["ParsedSpec", "SchemaLoader", "check_parsed", "validate_parsed"]
 
 _CONVERTERS = {"2.0": swagger2.to_openapi30, "3.1": openapi31.to_openapi30}
 
@@ -82,11 +85,9 @@ class SchemaLoader:
             ref_root  # the folder file $refs may reach (default: the spec's)
         )
 
-    def load(self, path_or_url: str) -> NormalizedSpec:
+    def load(self, path_or_url: str, *, strict: bool = False) -> NormalizedSpec:
         """Read, validate and normalise one spec."""
-        parsed = self.read(path_or_url)
-        _raise_if(validate_parsed(parsed))
-        return self.normalize(parsed)
+        return self.normalize(check_parsed(self.read(path_or_url), strict=strict))
 
     def read(self, path_or_url: str) -> "ParsedSpec":
         """Read, parse, bundle and repair a spec; its `$ref`s are checked, not yet its structure."""
@@ -113,7 +114,9 @@ class SchemaLoader:
         document, notes = self._to_openapi30(
             parsed.document, parsed.family, parsed.source.path
         )
-        return self._build(document, parsed.source, [*parsed.repairs, *notes])
+        return self._build(
+            document, parsed.source, [*parsed.repairs, *notes], parsed.left_out
+        )
 
     def _to_openapi30(
         self, raw: dict, family: str, location: str
@@ -125,7 +128,11 @@ class SchemaLoader:
         return document, [warning(location, n.pointer, n.message) for n in notes]
 
     def _build(
-        self, document: dict, source: SpecSource, notes: list[Diagnostic]
+        self,
+        document: dict,
+        source: SpecSource,
+        notes: list[Diagnostic],
+        left_out: tuple[str, ...],
     ) -> NormalizedSpec:
         document["openapi"] = "3.0.3"
         notes = _name_operations(document, source.path) + notes
@@ -171,6 +178,7 @@ class SchemaLoader:
             resources=tuple(resources),
             security_schemes=_security_schemes(frozen),
             warnings=tuple(notes),
+            left_out=left_out,
         )
 
 
@@ -182,11 +190,58 @@ class ParsedSpec:
     family: str
     source: SpecSource
     repairs: tuple[Diagnostic, ...] = ()  # what `repairs.repair` fixed, as warnings
+    left_out: tuple[
+        str, ...
+    ] = ()  # operations lenient validation left out ("GET /path")
 
 
 def validate_parsed(parsed: ParsedSpec) -> list[Diagnostic]:
     """Structural errors (openapi-spec-validator) of a parsed spec."""
     return validate(parsed.document, parsed.family, parsed.source.path)
+
+
+def check_parsed(parsed: ParsedSpec, *, strict: bool = False) -> ParsedSpec:
+    """The spec as it will be compiled, or a SpecError.
+
+    Strict: any validator finding is an error. Lenient (the default): what the
+    validator objects to is left out with warnings (`leniency.settle`); the
+    same `parsed` comes back when it objected to nothing.
+    """
+    if strict:
+        _raise_if(validate_parsed(parsed))
+        return parsed
+    document = copy.deepcopy(parsed.document)
+    settled = settle(document, parsed.family, parsed.source.path)
+    _raise_if(settled.errors)
+    if not settled.changed and not settled.warnings:
+        return parsed
+    if (
+        not any(
+            isinstance(item, dict) and any(m in item for m in METHODS)
+            for item in (document.get("paths") or {}).values()
+        )
+        and settled.left_out
+    ):
+        why = [dataclasses.replace(w, level=Level.ERROR) for w in settled.warnings]
+        raise SpecError(
+            why
+            + [
+                error(
+                    parsed.source.path,
+                    "/paths",
+                    f"no operation is left: all {len(settled.left_out)} "
+                    "were left out for the errors above",
+                    "fix the operations they name",
+                )
+            ]
+        )
+    return ParsedSpec(
+        document,
+        parsed.family,
+        parsed.source,
+        parsed.repairs + tuple(settled.warnings),
+        tuple(settled.left_out),
+    )
 
 
 def _raise_if(problems: list[Diagnostic]) -> None:

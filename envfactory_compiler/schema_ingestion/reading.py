@@ -16,11 +16,14 @@ from typing import Any
 
 import yaml
 
-from ..diagnostics import SpecError, error
+from ..diagnostics import SpecError, error, pointer_join
 
 MAX_BYTES = (
     32 * 1024 * 1024
 )  # the largest public specs (GitHub, Stripe) are under 16 MiB
+MAX_NESTING = (
+    5_000  # levels of objects and lists; builds run on a deep stack (deep_stack)
+)
 MAX_NODES = 2_000_000
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -83,7 +86,45 @@ def _decode(raw: bytes, location: str) -> str:
 
 
 def parse(text: str, location: str) -> Any:
-    """Parse JSON or YAML text into plain dicts, lists and scalars."""
+    """Parse JSON or YAML text into plain dicts, lists and scalars, no deeper than MAX_NESTING."""
+    try:
+        document = _parse(text, location)
+    except RecursionError:
+        document = None
+    deepest = _deepest_pointer(document) if document is not None else ""
+    if document is None or deepest:
+        raise SpecError(
+            [
+                error(
+                    location,
+                    deepest,
+                    f"the document nests more than {MAX_NESTING:,} levels deep below here",
+                    "flatten the nesting (name inner schemas in components and $ref them)",
+                )
+            ]
+        )
+    return document
+
+
+def _deepest_pointer(document: Any) -> str:
+    """Where the first value nested deeper than MAX_NESTING starts (its top 4 levels: the full
+    pointer would be thousands of parts long), '' when there is none. Iterative: no recursion.
+    """
+    stack: list[tuple[Any, tuple]] = [(document, ())]
+    while stack:
+        node, parts = stack.pop()
+        if len(parts) > MAX_NESTING:
+            return pointer_join(*parts[:4])
+        children = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node) if isinstance(node, list) else ()
+        )
+        stack.extend((value, parts + (key,)) for key, value in children)
+    return ""
+
+
+def _parse(text: str, location: str) -> Any:
     stripped = text.lstrip()
     if stripped.startswith(("{", "[")):
         try:

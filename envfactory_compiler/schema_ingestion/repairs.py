@@ -27,6 +27,9 @@ each fix is a warning naming the JSON pointer of what was changed:
   the text between the slashes (flags other than none dropping the pattern),
   because the literal form anchors after a `/` and so matches no string at
   all - a schema that no value, hence no request or response, can satisfy;
+- a `date-time`/`date`/`time` format that no value of the schema's own
+  `pattern` meets (offsets as `+0100`, dates as `YYYYMMDD`): the format is
+  dropped and the pattern kept, since both together admit no value;
 - `additionalProperties: false` on a schema that forbids a property it (or
   its `allOf` siblings, or every branch of its `oneOf`/`anyOf`) requires -
   `allOf: [{additionalProperties: false, ...}, {properties: ...}]` is the
@@ -154,6 +157,8 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
         notes += _repair_default(node, parts)
     if isinstance(node.get("pattern"), str):
         notes += _repair_pattern(node, parts)
+    if isinstance(node.get("pattern"), str) and node.get("format") in _DATE_FORMATS:
+        notes += _repair_format_against_pattern(node, parts)
     if (
         len(parts) >= 2
         and parts[-2] == "responses"
@@ -393,16 +398,49 @@ def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
 def _meets_lengths(pattern: str, node: dict) -> bool:
     """Whether some of a few strings drawn from `pattern` has a length the schema allows."""
     low, high = node.get("minLength", 0), node.get("maxLength")
-    try:
-        drawer = rstr.Rstr(random.Random(0))
-        draws = [drawer.xeger(pattern) for _ in range(50)]
-    except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
+    draws = _draws(pattern)
+    if draws is None:
         return True
     return any(
         len(d) >= (low if isinstance(low, int) else 0)
         and (not isinstance(high, int) or len(d) <= high)
         for d in draws
     )
+
+
+def _draws(pattern: str) -> list[str] | None:
+    """A few seeded strings of `pattern`, or None when rstr cannot draw from it."""
+    try:
+        drawer = rstr.Rstr(random.Random(0))
+        return [drawer.xeger(pattern) for _ in range(50)]
+    except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
+        return None
+
+
+# RFC 3339 as the sandbox checks it: what `format` promises every value matches.
+_DATE_FORMATS = {
+    "date-time": re.compile(
+        r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
+    ),
+    "date": re.compile(r"^\d{4}-\d{2}-\d{2}$"),
+    "time": re.compile(r"^\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?$"),
+}
+
+
+def _repair_format_against_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
+    """A date `format` that no value of the `pattern` meets (`+0100` offsets, `YYYYMMDD`
+    dates): the pattern is the author's concrete wire form, so the format goes."""
+    form, draws = _DATE_FORMATS[node["format"]], _draws(node["pattern"])
+    if draws is None or any(form.match(d) for d in draws):
+        return []
+    dropped = node.pop("format")
+    return [
+        (
+            pointer_join(*parts, "format"),
+            f"format {dropped!r} contradicts pattern {_short(node['pattern'])} "
+            "(no value can meet both); the format was dropped and the pattern kept",
+        )
+    ]
 
 
 def _repair_default(node: dict, parts: tuple) -> list[tuple[str, str]]:

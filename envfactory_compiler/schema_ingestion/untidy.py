@@ -14,7 +14,12 @@ spec builds and the served document stays valid:
 - `$recursiveAnchor` (a 2019-09 keyword 3.1's dialect dropped): removed;
 - a query, header or cookie parameter whose name is empty: dropped;
 - two path templates that differ only in parameter names: one route, the
-  second's operations moved to the first (one whose method clashes left out).
+  second's operations moved to the first (one whose method clashes left out);
+- operations on one URL told apart in the path key (`/#Action=X`,
+  `/x#Qualifier`, `/rest?method=X`; the sandbox routes them by what the key
+  names): one whose conditions include all of a sibling's is left out, since
+  a request that misses its extra condition is the sibling's valid request,
+  so no server can refuse it as the spec says.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import re
 from typing import Any, Iterator
 
 from ..diagnostics import pointer_join
+from .normalization import METHODS
 from .references import resolve_local as _local
 
 _ROOT = {
@@ -49,6 +55,7 @@ def tidy(
         list(_unknown_keys(document, family))
         + _nameless_parameters(document)
         + _same_routes(document)
+        + _indistinct_keys(document)
     )
     for parts, node in nodes:
         notes += _schema_keywords(node, parts, family)
@@ -168,6 +175,51 @@ def _same_routes(document: dict) -> list[tuple[str, str]]:
                     f"{path!r} and {kept!r} match the same URLs; {method.upper()} joins {kept!r}",
                 )
             )
+    return notes
+
+
+def _conditions(key: str) -> frozenset[tuple[str, str | None]] | None:
+    """What a path key's `#...`/`?...` suffix asks of a request (None: no suffix)."""
+    found = re.search(r"[#?]", key)
+    if found is None:
+        return None
+    pairs = (part.partition("=") for part in key[found.end() :].split("&") if part)
+    return frozenset(
+        (k, v if eq and not v.startswith("{") else None) for k, eq, v in pairs
+    )
+
+
+def _indistinct_keys(document: dict) -> list[tuple[str, str]]:
+    """See the module docstring: keys whose conditions a sibling's are a strict part of."""
+    paths = document.get("paths")
+    if not isinstance(paths, dict):
+        return []
+    groups: dict[tuple[str, str], list[str]] = {}
+    for key, item in paths.items():
+        if isinstance(item, dict):
+            route = re.sub(r"\{[^}]*\}", "{}", re.split(r"[#?]", key)[0])
+            for method in item.keys() & METHODS:
+                groups.setdefault((route, method), []).append(key)
+    notes = []
+    for (_, method), keys in groups.items():
+        wants = {key: _conditions(key) or frozenset() for key in keys}
+        for key in keys:
+            sibling = next(
+                (other for other in keys if other != key and wants[other] < wants[key]),
+                None,
+            )
+            if _conditions(key) is None or sibling is None:
+                continue
+            del paths[key][method]
+            notes.append(
+                (
+                    pointer_join("paths", key, method),
+                    f"{method.upper()} {key!r} cannot be told apart from {method.upper()} "
+                    f"{sibling!r}: a request without what {key!r} adds is the other's; left out",
+                )
+            )
+    for key in [k for k, item in paths.items() if item == {}]:
+        del paths[key]
     return notes
 
 

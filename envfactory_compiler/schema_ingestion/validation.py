@@ -6,10 +6,11 @@ is malformed enough; whatever it found before that is what we report.
 
 from __future__ import annotations
 
+import functools
 import re
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
-from ..diagnostics import Diagnostic, error, pointer_join
+from ..diagnostics import Diagnostic, error, pointer_join, pointer_split
 
 MAX_REPORTED = 20
 
@@ -73,38 +74,76 @@ def detect_version(document: Any, file: str) -> tuple[str | None, list[Diagnosti
 
 def validate(document: dict, family: str, file: str) -> list[Diagnostic]:
     """Every structural error the validator finds (up to MAX_REPORTED)."""
-    import openapi_spec_validator  # imported here: slow to import, and the pipeline validates in a child process
-
-    validator = getattr(openapi_spec_validator, _VALIDATORS[family])
-    problems: list[Diagnostic] = []
     hint = _HINT.format(version=family)
+    problems = [
+        error(file, pointer_join(*parts), _message(exc), hint)
+        for exc, parts in findings(document, family, most=MAX_REPORTED)
+    ]
+    return problems or _duplicate_templates(document, file)
+
+
+def findings(
+    document: dict, family: str, *, most: int
+) -> Iterator[tuple[Exception, list]]:
+    """The validator's errors with the path of what each is about (empty: unknown).
+
+    A validator crash (it has them on some malformed input, and a RecursionError
+    on deeply recursive schemas) ends the list with the crash itself when it
+    found nothing before.
+    """
+    validator = _validator_class(family)
+    found = 0
+    located: set[str] = set()  # errors that come without a path name different nodes
     try:
         for exc in validator(document).iter_errors():
             if type(exc).__name__ == "DuplicateOperationIDError":
                 continue  # repaired later: every operation gets a unique name
-            problems.append(
-                error(
-                    file,
-                    _pointer(exc, document) or _locate(document, exc),
-                    _message(exc),
-                    hint,
-                )
-            )
-            if len(problems) >= MAX_REPORTED:
-                break
+            pointer = _pointer(exc, document) or _locate(document, exc, located)
+            located.add(pointer)
+            yield exc, pointer_split(pointer)
+            found += 1
+            if found >= most:
+                return
     except (
         Exception
     ) as exc:  # noqa: BLE001 - the validator crashes on some malformed input
-        if not problems:
-            problems.append(
-                error(
-                    file,
-                    "",
-                    f"the document is malformed: {type(exc).__name__}: {exc}",
-                    hint,
-                )
-            )
-    return problems or _duplicate_templates(document, file)
+        if not found:
+            yield ValidatorCrash(
+                f"the document is malformed: {type(exc).__name__}: {exc}"
+            ), []
+
+
+@functools.cache
+def _validator_class(family: str) -> type:
+    """openapi-spec-validator's validator on the Python jsonschema backend, whatever else is installed.
+
+    With jsonschema-rs present (Schemathesis brings it) the library switches to
+    it, whose errors carry no sub-errors (lenient validation needs them) and
+    whose regex dialect differs: the same spec must build the same everywhere.
+    """
+    import openapi_spec_validator  # imported here: slow to import, and the pipeline validates in a child process
+    from jsonschema.validators import validator_for
+    from openapi_spec_validator import schemas
+
+    base = getattr(openapi_spec_validator, _VALIDATORS[family])
+    schema = dict(
+        {
+            "2.0": schemas.schema_v2,
+            "3.0": schemas.schema_v30,
+            "3.1": schemas.schema_v31,
+        }[family]
+    )
+    return type(
+        base.__name__, (base,), {"schema_validator": validator_for(schema)(schema)}
+    )
+
+
+class ValidatorCrash(Exception):
+    """The validator could not finish; what it raised, as a finding."""
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 def _duplicate_templates(document: dict, file: str) -> list[Diagnostic]:
@@ -132,12 +171,12 @@ _OPERATION_IN_MESSAGE = re.compile(r"for '(\w+)' operation in '([^']+)'")
 def _pointer(exc: Exception, document: dict) -> str:
     path = list(getattr(exc, "absolute_path", None) or [])
     if path:
-        if not hasattr(exc, "instance") or _at(document, path) == exc.instance:
+        if not hasattr(exc, "instance") or value_at(document, path) == exc.instance:
             return pointer_join(*path)
         # a schema's own meta-check: the path is relative to that schema, wherever it is
         return _find(
             document,
-            lambda v: isinstance(v, dict) and _at(v, path) == exc.instance,
+            lambda v: isinstance(v, dict) and value_at(v, path) == exc.instance,
             *path,
         ) or pointer_join(*path)
     named = _OPERATION_IN_MESSAGE.search(
@@ -152,7 +191,7 @@ _UNDEFINED_REQUIRED = re.compile(
 )
 
 
-def _locate(document: dict, exc: Exception) -> str:
+def _locate(document: dict, exc: Exception, located: set[str] = frozenset()) -> str:
     """Where a semantic check's error is: these come without a path, so find what they name."""
     message = str(getattr(exc, "message", None) or exc)
     not_schema = _NOT_A_SCHEMA.match(message)
@@ -179,29 +218,35 @@ def _locate(document: dict, exc: Exception) -> str:
             and "default" in v
             and v["default"] == instance,
             "default",
+            skip=located,
         )
     return ""
 
 
-def _at(node: Any, path: list) -> Any:
-    """The value at `path` below `node`, or a sentinel when there is none."""
+def value_at(node: Any, path: list | tuple) -> Any:
+    """The value at `path` below `node` (list items named by int or digits), or MISSING when there is none."""
     for part in path:
         try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return _MISSING
+            node = node[int(part)] if isinstance(node, list) else node[part]
+        except (KeyError, IndexError, TypeError, ValueError):
+            return MISSING
     return node
 
 
-_MISSING = object()
+MISSING = object()
 
 
-def _find(document: Any, matches: Callable[[Any], bool], *suffix: object) -> str:
-    """The pointer of the first value (depth-first, document order) that `matches`."""
+def _find(
+    document: Any,
+    matches: Callable[[Any], bool],
+    *suffix: object,
+    skip: set[str] = frozenset(),
+) -> str:
+    """The pointer of the first value (depth-first, document order) that `matches`, other than those in `skip`."""
     stack: list[tuple[tuple, Any]] = [((), document)]
     while stack:
         parts, node = stack.pop()
-        if parts and matches(node):
+        if parts and matches(node) and pointer_join(*parts, *suffix) not in skip:
             return pointer_join(*parts, *suffix)
         children = (
             node.items()

@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import quote
 
 from .engine import Engine
-from .executors import HttpExecutor, InProcessExecutor, fork
+from .executors import HttpExecutor, InProcessExecutor
 from .requests import Request, RequestBuilder
 from .store import TaskState
 
@@ -64,7 +64,7 @@ class TaskWorld:
         self, engine: Engine, state: TaskState, *, base_url: str | None = None
     ) -> None:
         self.engine = engine
-        self.initial = fork(state)
+        self.initial = state.fork()
         self.state = state
         self.builder = RequestBuilder(engine)
         self.executor = (

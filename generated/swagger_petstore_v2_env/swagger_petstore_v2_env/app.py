@@ -38,6 +38,7 @@ from .admin import Admin
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .fixtures import populator
 from .operations import CREDENTIALS, OPERATIONS, RESOURCES
+from .routes import Dispatch, Routes
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, answer, body_text
@@ -67,7 +68,7 @@ class Sandbox:
         self.store = store
         self.sessions = WorkerSessions(store)
         self.redactor = Redactor(engine.credentials)
-        self.routes = _Routes(engine)
+        self.routes = Routes(engine.operations.values(), base_path(engine.document))
         self._mutating = frozenset(
             op.name
             for op in engine.operations.values()
@@ -205,8 +206,11 @@ class Sandbox:
                         }
                 await send(message)
 
-            await api(scope, receive, send_with_allow)
+            await routed(scope, receive, send_with_allow)
 
+        routed = Dispatch(
+            api, self.engine.operations.values(), base_path(self.engine.document)
+        )
         return outer
 
 
@@ -240,38 +244,6 @@ class _Direct:
         content = text if outcome.content_type else b""
         response = Response(content, outcome.status, media_type=outcome.content_type)
         await response(scope, receive, send)
-
-
-class _Routes:
-    """The spec's path templates as regexes, to reason about unrouted requests."""
-
-    def __init__(self, engine: Engine) -> None:
-        base = re.escape(base_path(engine.document))
-        self.templates: list[tuple[re.Pattern[str], dict[str, Any]]] = []
-        by_path: dict[str, dict[str, Any]] = {}
-        for op in engine.operations.values():
-            by_path.setdefault(op.path, {})[op.method.upper()] = op
-        self.loose: list[tuple[re.Pattern[str], dict[str, Any]]] = []
-        for path, ops in by_path.items():
-            pattern = re.sub(r"\\\{[^/]*?\\\}", "[^/]+", re.escape(path))
-            self.templates.append((re.compile(f"^{base}{pattern}/?$", re.DOTALL), ops))
-            # An empty path parameter collapses "//" in some clients' URLs.
-            loose = re.sub(r"/\\\{[^/]*?\\\}", "(?:/[^/]*)?", re.escape(path))
-            self.loose.append((re.compile(f"^{base}{loose}/?$", re.DOTALL), ops))
-
-    def _ops(self, path: str, patterns: list | None = None) -> dict[str, Any]:
-        return next(
-            (ops for pattern, ops in patterns or self.templates if pattern.match(path)),
-            {},
-        )
-
-    def methods(self, path: str) -> list[str]:
-        return sorted(self._ops(path))
-
-    def operation(self, path: str, method: str) -> Any:
-        """The operation a request meant, even with a malformed or empty path parameter."""
-        method = method.upper()
-        return self._ops(path).get(method) or self._ops(path, self.loose).get(method)
 
 
 def _for_connexion(document: dict) -> dict:

@@ -38,14 +38,6 @@ class Executed:
     change: dict[str, list[str]]
 
 
-def fork(state: TaskState) -> TaskState:
-    return TaskState(
-        seed=state.seed,
-        counter=state.counter,
-        objects={name: dict(items) for name, items in state.objects.items()},
-    )
-
-
 class InProcessExecutor:
     """Runs calls through the engine: no HTTP, no server."""
 
@@ -53,7 +45,7 @@ class InProcessExecutor:
         self.engine = engine
 
     def run(self, state: TaskState, request: Request) -> Executed:
-        after = fork(state)
+        after = state.fork()
         call = Call(
             request.operation,
             path=request.params.get("path", {}),

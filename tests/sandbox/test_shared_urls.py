@@ -1,0 +1,66 @@
+"""Operations that share a URL, told apart in the path key (tests/real_shapes/shared_urls.yaml):
+the sandbox routes each request to the operation it meets, and Schemathesis finds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build, import_package
+from envfactory_compiler.corpus.conformance import check
+
+SPEC = ROOT / "tests" / "real_shapes" / "shared_urls.yaml"
+AUTH = {"Authorization": "Bearer envc-sandbox-token"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return build(SPEC, tmp_path_factory.mktemp("shared") / "out", "shared_urls")
+
+
+@pytest.fixture(scope="module")
+def client(project):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        from starlette.testclient import TestClient
+    with TestClient(import_package(project).load_sandbox(fixtures=1).asgi()) as client:
+        yield client
+
+
+def test_each_request_reaches_the_operation_its_key_names(client) -> None:
+    def answer(method: str, url: str, **kwargs) -> tuple[int, set]:
+        reply = client.request(
+            method, url, headers={**AUTH, **kwargs.pop("headers", {})}, **kwargs
+        )
+        return reply.status_code, set(reply.json()) if reply.content else set()
+
+    assert answer("GET", "/queues/?Action=ListQueues") == (200, {"queues"})
+    assert answer("GET", "/queues/?Action=GetQueueUrl&QueueName=q") == (200, {"url"})
+    assert answer("GET", "/queues/?Action=Nope")[0] == 400
+    target = {"X-Amz-Target": "Logs.DescribeGroups"}
+    assert answer("POST", "/", json={}, headers=target) == (200, {"groups"})
+    assert answer("GET", "/rest?method=photos.getInfo&photo_id=1") == (200, {"title"})
+    assert answer("GET", "/rest?method=photos.search") == (200, {"photos"})
+    assert answer("POST", "/v1/abc:getIamPolicy") == (200, {"etag"})
+    assert answer("GET", "/v1/abc")[0] == 404  # getResource's: no such resource
+    reply = client.request("OPTIONS", "/v1/abc:getIamPolicy", headers=AUTH)
+    assert (reply.status_code, reply.headers["allow"]) == (405, "POST")
+
+
+def test_a_key_no_request_can_tell_apart_is_left_out(project) -> None:
+    tables = json.loads((project / project.name / "operations.json").read_text())
+    operations = tables["operations"]
+    assert "GetConcurrency" in operations
+    assert (
+        "GetProvisionedConcurrency" not in operations
+    )  # a request without Qualifier is the other's
+
+
+def test_schemathesis_finds_nothing(project, tmp_path) -> None:
+    outcome = check(project, tmp_path, max_examples=10, seed=0, timeout=300)
+    assert outcome.ran, outcome.note
+    assert outcome.findings == ()
