@@ -42,7 +42,12 @@ _PROBLEM = {
     },
     "required": ["title", "status"],
 }
-_REASONS = {"400": "Invalid request", "401": "Missing credentials", "404": "Not found"}
+_REASONS = {
+    "400": "Invalid request",
+    "401": "Missing credentials",
+    "404": "Not found",
+    "405": "Method not allowed on the bare URL, which a request without what the path key names reaches",
+}
 
 
 def needed_statuses(
@@ -87,7 +92,10 @@ def add_sandbox_responses(
                     "paths", endpoint.path, endpoint.method, "responses", "200"
                 )
             )
-        for status in needed_statuses(operation, item, endpoint.path, security):
+        statuses = needed_statuses(operation, item, endpoint.path, security)
+        if _reaches_bare_url(document, endpoint):
+            statuses.append("405")
+        for status in statuses:
             if _documented(responses, status):
                 continue
             responses[status] = {
@@ -110,6 +118,18 @@ def add_sandbox_responses(
             PROBLEM_SCHEMA, _PROBLEM
         )
     return added
+
+
+def _reaches_bare_url(document: dict, endpoint: EndpointDef) -> bool:
+    """Whether a request that misses the path key's `#...`/`?...` conditions reaches
+    a bare path key without this method (the sandbox's routes.py answers it 405)."""
+    route = re.split(r"[#?]", endpoint.path)[0]
+    bare = document["paths"].get(route)
+    return (
+        route != endpoint.path
+        and isinstance(bare, dict)
+        and endpoint.method not in bare
+    )
 
 
 def _success(endpoint: EndpointDef, resource: Resource | None) -> dict:

@@ -47,8 +47,14 @@ def test_each_request_reaches_the_operation_its_key_names(client) -> None:
     assert answer("GET", "/rest?method=photos.search") == (200, {"photos"})
     assert answer("POST", "/v1/abc:getIamPolicy") == (200, {"etag"})
     assert answer("GET", "/v1/abc")[0] == 404  # getResource's: no such resource
-    reply = client.request("OPTIONS", "/v1/abc:getIamPolicy", headers=AUTH)
-    assert (reply.status_code, reply.headers["allow"]) == (405, "POST")
+    for url, allow in (
+        ("/v1/abc:getIamPolicy", "POST"),
+        ("/tags/arn1", "GET"),  # the bare key's methods
+        ("/tags/arn1?tagKeys=a", "DELETE"),  # the methods of the key it meets
+    ):
+        reply = client.request("OPTIONS", url, headers=AUTH)
+        assert (reply.status_code, reply.headers["allow"]) == (405, allow), url
+    assert answer("DELETE", "/tags/arn1")[0] == 405  # not the bare key's method
 
 
 def test_a_key_no_request_can_tell_apart_is_left_out(project) -> None:

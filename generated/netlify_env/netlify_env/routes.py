@@ -128,41 +128,66 @@ class Dispatch:
 
     def __init__(self, app: Callable, operations: Iterable[Any], base: str) -> None:
         self.app = app
-        self.groups: list[tuple[re.Pattern[str], str, list[_Keyed], bool]] = []
-        shared: dict[tuple[str, str], list[str]] = {}
+        methods: dict[str, dict[str, list[str]]] = {}  # route -> key -> its methods
         for op in operations:
-            shared.setdefault((bare(op.path), op.method.upper()), []).append(op.path)
-        for (route, method), keys in shared.items():
-            keyed = [_Keyed(k, base) for k in keys if k != route]
-            if keyed:
-                self.groups.append(
-                    (template_regex(route, base), method, keyed, route in keys)
-                )
+            keys = methods.setdefault(bare(op.path), {})
+            keys.setdefault(op.path, []).append(op.method.upper())
+        # Each URL several keys share: its regex, its keys, and whether the bare route is one.
+        self.urls = [
+            (template_regex(route, base), keys, route in keys)
+            for route, keys in methods.items()
+            if set(keys) != {route}
+        ]
+        self.keyed = {
+            key: _Keyed(key, base) for _, keys, _ in self.urls for key in keys
+        }
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and self.groups:
+        if scope["type"] == "http" and self.urls:
             routed = self.route(scope)
             if routed is not None:
                 scope = {**scope, "path": routed, "raw_path": routed.encode()}
         await self.app(scope, receive, send)
 
-    def route(self, scope: dict) -> str | None:
-        path, method = scope["path"], scope["method"].upper()
-        matching = [group for group in self.groups if group[0].match(path)]
-        for _, group_method, keyed, has_bare in matching:
-            if group_method != method:
+    def _best(self, scope: dict, method: str | None) -> tuple[str, str | None] | None:
+        """The request's path, and the key (with `method`, if given) it meets best."""
+        path = scope["path"]
+        for regex, keys, has_bare in self.urls:
+            if not regex.match(path):
                 continue
-            query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1")))
+            query = dict(
+                parse_qsl(scope.get("query_string", b"").decode("latin-1"), True)
+            )
             headers = {
                 k.decode("latin-1").lower(): v.decode("latin-1")
                 for k, v in scope.get("headers", [])
             }
-            scored = [(entry.met(query, headers), entry) for entry in keyed]
-            best = max(scored, key=lambda pair: pair[0])
-            if best[0] >= 0:
-                return best[1].key_form(path, query)
-            return None if has_bare else keyed[0].key_form(path, query)
-        # A method no key of this URL has: any key's route, for Connexion's 405.
-        if matching and not any(has_bare for *_, has_bare in matching):
-            return matching[0][2][0].key_form(path, {})
+            candidates = [k for k, m in keys.items() if method is None or method in m]
+            scored = [(self.keyed[k].met(query, headers), k) for k in candidates]
+            met = [pair for pair in scored if pair[0] >= 0]
+            if met:
+                return path, max(met, key=lambda pair: pair[0])[1]
+            if candidates and not has_bare:
+                return path, candidates[0]  # Connexion answers what it misses
+            if not candidates and not has_bare:
+                return path, next(iter(keys))  # an undeclared method: Connexion's 405
+            return path, None
+        return None
+
+    def route(self, scope: dict) -> str | None:
+        """The path key's form of the request's path, or None to leave it as it is."""
+        found = self._best(scope, scope["method"].upper())
+        if found is None or found[1] is None or not self.keyed[found[1]].suffix:
+            return None
+        query = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), True))
+        return self.keyed[found[1]].key_form(found[0], query)
+
+    def allowed(self, scope: dict) -> list[str] | None:
+        """The methods of the key a request meets best (a 405's `Allow`), None if no shared URL."""
+        found = self._best(scope, None)
+        if found is None or found[1] is None:
+            return None
+        for _, keys, _ in self.urls:
+            if found[1] in keys:
+                return sorted(keys[found[1]])
         return None

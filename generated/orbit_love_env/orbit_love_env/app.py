@@ -193,7 +193,8 @@ class Sandbox:
                     message["type"] == "http.response.start"
                     and message["status"] == 405
                 ):
-                    methods = ", ".join(self.routes.methods(scope["path"]))
+                    allowed = routed.allowed(scope)
+                    methods = ", ".join(allowed or self.routes.methods(scope["path"]))
                     if methods:
                         headers = [
                             (k, v)
