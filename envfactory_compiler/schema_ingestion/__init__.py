@@ -103,11 +103,12 @@ class SchemaLoader:
             raw, location, allow_remote=self.allow_remote, ref_root=self.ref_root
         )
         _raise_if(check_local_refs(raw, location))
+        before = _operations(raw)
         repairs = tuple(repair(raw, family, location))
         source = SpecSource(
             location, sha256, str(raw.get("openapi") or raw.get("swagger"))
         )
-        return ParsedSpec(raw, family, source, repairs)
+        return ParsedSpec(raw, family, source, repairs, _gone(before, raw))
 
     def normalize(self, parsed: "ParsedSpec") -> NormalizedSpec:
         """The IR of a parsed spec (which `validate_parsed` should have passed)."""
@@ -240,7 +241,31 @@ def check_parsed(parsed: ParsedSpec, *, strict: bool = False) -> ParsedSpec:
         parsed.family,
         parsed.source,
         parsed.repairs + tuple(settled.warnings),
-        tuple(settled.left_out),
+        parsed.left_out + tuple(settled.left_out),
+    )
+
+
+def _operations(document: dict) -> dict[str, object]:
+    """Each operation as "GET /path", with its operationId (None without one)."""
+    paths = document.get("paths")
+    return {
+        f"{method.upper()} {path}": operation.get("operationId")
+        for path, item in (paths.items() if isinstance(paths, dict) else ())
+        if isinstance(item, dict)
+        for method, operation in item.items()
+        if method in METHODS and isinstance(operation, dict)
+    }
+
+
+def _gone(before: dict[str, object], document: dict) -> tuple[str, ...]:
+    """The operations repairs left out: neither their path and method nor their
+    operationId is left (one that joined another route keeps its operationId)."""
+    after = _operations(document)
+    ids = {name for name in after.values() if name is not None}
+    return tuple(
+        key
+        for key, name in before.items()
+        if key not in after and (name is None or name not in ids)
     )
 
 

@@ -62,10 +62,12 @@ class Routes:
     def methods(self, path: str) -> list[str]:
         return sorted(self._ops(path))
 
-    def operation(self, path: str, method: str) -> Any:
-        """The operation a request meant, even with a malformed or empty path parameter."""
+    def operation(self, path: str, method: str, *, loose: bool = True) -> Any:
+        """The operation a request meant, even with a malformed (or, `loose`, an empty)
+        path parameter."""
         method = method.upper()
-        return self._ops(path).get(method) or self._ops(path, self.loose).get(method)
+        found = self._ops(path).get(method)
+        return found or (self._ops(path, self.loose).get(method) if loose else None)
 
 
 def _loose_regex(path: str, base: str) -> re.Pattern[str]:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, import_package
+from conftest import ROOT, build, import_package, run_envc
 from envfactory_compiler.corpus.conformance import check
 
 SPEC = ROOT / "tests" / "real_shapes" / "shared_urls.yaml"
@@ -61,9 +61,18 @@ def test_a_key_no_request_can_tell_apart_is_left_out(project) -> None:
     tables = json.loads((project / project.name / "operations.json").read_text())
     operations = tables["operations"]
     assert "GetConcurrency" in operations
-    assert (
-        "GetProvisionedConcurrency" not in operations
-    )  # a request without Qualifier is the other's
+    # a request without Qualifier is the other's
+    assert "GetProvisionedConcurrency" not in operations
+
+
+def test_the_build_summary_counts_what_repairs_left_out(tmp_path) -> None:
+    """Left out by a repair, not by the validator: still counted; a GET that joined
+    another route keeps its operationId and is not."""
+    shared = run_envc("build", str(SPEC), "-o", str(tmp_path), "--name", "s")
+    assert "11 operations (1 left out)" in shared.output, shared.output
+    joined = ROOT / "tests" / "tolerated_specs" / "duplicate_path_templates.yaml"
+    routes = run_envc("build", str(joined), "-o", str(tmp_path), "--name", "d")
+    assert "2 operations (1 left out)" in routes.output, routes.output
 
 
 def test_schemathesis_finds_nothing(project, tmp_path) -> None:

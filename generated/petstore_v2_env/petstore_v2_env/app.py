@@ -38,7 +38,7 @@ from .admin import Admin
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .fixtures import populator
 from .operations import CREDENTIALS, OPERATIONS, RESOURCES
-from .routes import Dispatch, Routes
+from .routes import Dispatch, Routes, bare
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, answer, body_text
@@ -136,12 +136,17 @@ class Sandbox:
         detail = str(getattr(exc, "detail", "") or getattr(exc, "title", "") or exc)
         routing = (request.scope.get("extensions") or {}).get("connexion_routing") or {}
         op = self.engine.operations.get(routing.get("operation_id") or "")
-        if (
-            op is None and status == 404
-        ):  # a path param Connexion's router could not convert
-            op = self.routes.operation(request.scope["path"], request.scope["method"])
-            if op is not None:
-                return self.engine.error(op, "not_found", "no item with that id"), op
+        if op is None and status in (404, 405):
+            # A path param Connexion's router could not convert (`/orgunits/null` for an
+            # integer id): a 404, or a 405 when another method's route took the URL.
+            meant = self.routes.operation(
+                request.scope["path"], request.scope["method"], loose=status == 404
+            )
+            if meant is not None and bare(meant.path) == meant.path:
+                return (
+                    self.engine.error(meant, "not_found", "no item with that id"),
+                    meant,
+                )
         if op is None or status >= 500:
             body = {
                 "title": getattr(exc, "title", "Error"),
@@ -175,6 +180,7 @@ class Sandbox:
         api.add_error_handler(ProblemException, self.problem)
         api.add_error_handler(UnicodeDecodeError, self.problem)
         api.add_error_handler(404, self.problem)
+        api.add_error_handler(405, self.problem)
         admin = Admin(self.store, self.sessions).app()
 
         async def outer(scope: dict, receive: Any, send: Any) -> None:
