@@ -24,8 +24,10 @@ spec builds and the served document stays valid:
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any, Iterator
+from urllib.parse import unquote
 
 from ..diagnostics import pointer_join
 from .normalization import METHODS
@@ -200,7 +202,7 @@ def _indistinct_keys(document: dict) -> list[tuple[str, str]]:
             route = re.sub(r"\{[^}]*\}", "{}", re.split(r"[#?]", key)[0])
             for method in item.keys() & METHODS:
                 groups.setdefault((route, method), []).append(key)
-    notes = []
+    notes, referenced = [], None
     for (_, method), keys in groups.items():
         wants = {key: _conditions(key) or frozenset() for key in keys}
         for key in keys:
@@ -210,6 +212,13 @@ def _indistinct_keys(document: dict) -> list[tuple[str, str]]:
             )
             if _conditions(key) is None or sibling is None:
                 continue
+            if (
+                referenced is None
+            ):  # `$ref`s into path items (bundlers reuse parameters)
+                found = re.findall(r'"#/paths/([^/"]*)', json.dumps(document))
+                referenced = {unquote(token) for token in found}
+            if pointer_join(key)[1:] in referenced:
+                continue  # kept: removing it would break a reference
             del paths[key][method]
             notes.append(
                 (

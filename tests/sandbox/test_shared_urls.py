@@ -79,3 +79,35 @@ def test_schemathesis_finds_nothing(project, tmp_path) -> None:
     outcome = check(project, tmp_path, max_examples=10, seed=0, timeout=300)
     assert outcome.ran, outcome.note
     assert outcome.findings == ()
+
+
+def test_a_key_another_operation_refers_into_is_kept(tmp_path) -> None:
+    """Bundlers reuse parameters by `$ref` into path items (`#/paths/~1request%3Fview...`):
+    leaving that key out would break the reference, so it stays (opensuse's obs API)."""
+    keyed = "/request?view=collection"
+    view = {"name": "view", "in": "query", "schema": {"type": "string"}}
+    ok = {"200": {"description": "ok"}}
+    spec = {
+        "openapi": "3.0.3",
+        "info": {"title": "Referenced key", "version": "1"},
+        "paths": {
+            "/request": {"get": {"operationId": "listRequests", "responses": ok}},
+            keyed: {
+                "get": {"operationId": "collect", "parameters": [view], "responses": ok}
+            },
+            "/other": {
+                "get": {
+                    "operationId": "other",
+                    "parameters": [
+                        {"$ref": "#/paths/~1request%3Fview=collection/get/parameters/0"}
+                    ],
+                    "responses": ok,
+                }
+            },
+        },
+    }
+    path = tmp_path / "spec.json"
+    path.write_text(json.dumps(spec))
+    result = run_envc("build", str(path), "-o", str(tmp_path / "out"), "--name", "r")
+    assert result.exit_code == 0, result.output
+    assert "3 operations," in result.output, result.output
