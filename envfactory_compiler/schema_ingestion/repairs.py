@@ -53,6 +53,7 @@ test tool - can follow it.
 from __future__ import annotations
 
 import copy
+import json
 import random
 import re
 from typing import Any, Iterator
@@ -443,6 +444,20 @@ def _repair_format_against_pattern(node: dict, parts: tuple) -> list[tuple[str, 
     ]
 
 
+def _as_array(value: str | int | float | bool) -> list:
+    """An array's default given as a scalar: JSON text of an array (`"[[-730, -30]]"`)
+    as that array, a comma-separated string split, anything else wrapped."""
+    if not isinstance(value, str):
+        return [value]
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, list):
+        return parsed
+    return [v.strip() for v in value.split(",")]
+
+
 def _repair_default(node: dict, parts: tuple) -> list[tuple[str, str]]:
     value, kind = node["default"], node["type"]
     if value is None and node.get("nullable") is True:
@@ -454,9 +469,7 @@ def _repair_default(node: dict, parts: tuple) -> list[tuple[str, str]]:
         return []
     pointer = pointer_join(*parts, "default")
     if kind == "array" and isinstance(value, (str, int, float, bool)):
-        node["default"] = (
-            [v.strip() for v in value.split(",")] if isinstance(value, str) else [value]
-        )
+        node["default"] = _as_array(value)
         return [
             (pointer, f"default {value!r} is not an array; read as {node['default']!r}")
         ]

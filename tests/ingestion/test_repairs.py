@@ -64,7 +64,8 @@ def test_component_path_items_in_30_are_inlined() -> None:
 
 def test_wrong_type_defaults_are_split_or_dropped() -> None:
     spec, warnings = _load("wrong_type_defaults.yaml")
-    access, limit = spec.document["paths"]["/tracks"]["get"]["parameters"][:2]
+    access, limit, ranges = spec.document["paths"]["/tracks"]["get"]["parameters"][:3]
+    assert ranges["schema"]["default"] == ((-730, -30), (-30, -1))  # JSON text, read
     assert list(access["schema"]["default"]) == ["playable", "preview"]
     assert "default" not in limit["schema"]
     assert "not an array" in warnings["/paths/~1tracks/get/parameters/0/schema/default"]
