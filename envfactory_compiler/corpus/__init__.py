@@ -132,8 +132,9 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
         )
         row = replace(
             row,
-            covered=sampled.covered if sampled.ran else None,
-            sampled_operations=sampled.operations if sampled.ran else None,
+            # a spec that samples nothing counts as covering none of its operations
+            covered=sampled.covered if sampled.ran else 0,
+            sampled_operations=sampled.operations if sampled.ran else operations,
             trajectories=sampled.trajectories if sampled.ran else None,
             uncovered=sampled.uncovered,
             notes=row.notes + ((f"sampling: {sampled.note}",) if sampled.note else ()),

@@ -19,6 +19,7 @@ from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
 from ..schema_ingestion.resources import (
+    VERSION_ROOT,
     normalise_name,
     normalise_path,
     param_name,
@@ -422,11 +423,15 @@ def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
         if resource.item_path is None:
             continue
         prefix = resource.item_path.split("/")
-        if segments[: len(prefix)] == prefix:
-            params = tuple(
-                param_name(raw[i]) for i, s in enumerate(prefix) if s == "{}"
-            )
-            scopes.append((resource.name, params))
+        if segments[: len(prefix)] != prefix:
+            continue
+        if (
+            VERSION_ROOT.fullmatch(resource.collection_path)
+            and param_name(raw[len(prefix) - 1]) != resource.id_param
+        ):
+            continue  # `/v1/{parent}/connections` names no item of `/v1/{name}`
+        params = tuple(param_name(raw[i]) for i, s in enumerate(prefix) if s == "{}")
+        scopes.append((resource.name, params))
     scoped = {param for _, params in scopes for param in params}
     for param in path_params(endpoint.path):
         owners = [r for r in resources.values() if r.item_path and r.id_param == param]

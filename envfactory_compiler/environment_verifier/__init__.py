@@ -26,7 +26,7 @@ from ..diagnostics import pointer_split
 from ..ir import EndpointDef, NormalizedSpec, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.resources import properties
-from .calls import Request, RequestFactory, security_headers
+from .calls import Request, RequestFactory, security_credentials
 from .dag import EdgeVerdict, VerifiedDAG
 from .executors import Executor, HttpExecutor, InProcessExecutor
 from .sandbox_runtime import load_engine, load_package_engine
@@ -89,7 +89,7 @@ class _Run:
         self.seed = seed
         self.endpoints = {e.name: e for e in spec.endpoints}
         self.document = spec.document
-        self.requests = RequestFactory(spec.document, security_headers(spec))
+        self.requests = RequestFactory(spec.document, security_credentials(spec))
         self._producer_runs: dict[
             tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]
         ] = {}  # -> world, answer

@@ -7,6 +7,7 @@ the verifier fills requests exactly as a generated package would.
 
 from __future__ import annotations
 
+import base64
 import importlib.util
 import random
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any
 
 from ..diagnostics import pointer_split
 from ..emission.rendering import template_root
+from ..emission.tables import credentials
 from ..frozen import thaw
 from ..ir import EndpointDef
 from ..schema_ingestion.normalization import deref
@@ -40,18 +42,19 @@ class Request:
     path: dict[str, Any] = field(default_factory=dict)
     query: dict[str, Any] = field(default_factory=dict)
     headers: dict[str, Any] = field(default_factory=dict)
+    cookies: dict[str, Any] = field(default_factory=dict)
     body: Any = None
 
 
 class RequestFactory:
     """Builds requests for one spec: fixed values first, then the schemas."""
 
-    def __init__(self, document: Any, security_headers: dict[str, str]) -> None:
+    def __init__(self, document: Any, security: dict[str, dict[str, str]]) -> None:
         self.document = thaw(
             document
         )  # the runtime generator expects plain JSON (lists, not tuples)
         self.data = runtime_fake().SchemaData(self.document)
-        self.security_headers = security_headers
+        self.security = security
 
     def build(
         self,
@@ -60,11 +63,17 @@ class RequestFactory:
         rng: random.Random,
     ) -> Request:
         """`fixed` maps (location, name) -> value; body fields use ("body", "/pointer")."""
-        request = Request(endpoint.name, headers=dict(self.security_headers))
+        request = Request(
+            endpoint.name,
+            query=dict(self.security.get("query", {})),
+            headers=dict(self.security.get("header", {})),
+            cookies=dict(self.security.get("cookie", {})),
+        )
         slots = {
             "path": request.path,
             "query": request.query,
             "header": request.headers,
+            "cookie": request.cookies,
         }
         for param in endpoint.parameters:
             if param.location not in slots:
@@ -96,18 +105,18 @@ def _set(body: dict, pointer: str, value: Any) -> None:
         node[parts[-1]] = value
 
 
-def security_headers(spec: Any) -> dict[str, str]:
-    """Credentials the sandbox accepts, for every header scheme of the spec."""
-    headers: dict[str, str] = {}
-    for scheme in spec.security_schemes:
-        if scheme.kind == "apiKey" and scheme.location == "header":
-            headers[scheme.key] = SANDBOX_TOKEN
-        elif scheme.kind == "http" and scheme.key == "basic":
-            import base64
-
-            headers["Authorization"] = (
-                "Basic " + base64.b64encode(f"envc:{SANDBOX_TOKEN}".encode()).decode()
-            )
-        elif scheme.location == "header":
-            headers.setdefault("Authorization", f"Bearer {SANDBOX_TOKEN}")
-    return headers
+def security_credentials(spec: Any) -> dict[str, dict[str, str]]:
+    """Credentials the sandbox accepts for every scheme of the spec (OAuth2 and
+    OpenID Connect as bearer tokens, API keys where they are sent), by location;
+    from the same table the sandbox checks them against."""
+    found: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
+    rows = credentials(spec).values()
+    # Square's `Authorization` is an OAuth2 bearer and an API key: the bearer
+    # value, sent first, meets both
+    for row in sorted(rows, key=lambda row: not row.get("prefix")):
+        prefix = row.get("prefix", "")
+        secret = SANDBOX_TOKEN
+        if prefix.strip().lower() == "basic":
+            secret = base64.b64encode(f"envc:{SANDBOX_TOKEN}".encode()).decode()
+        found[row["location"]].setdefault(row["name"], prefix + secret)
+    return found

@@ -43,6 +43,7 @@ class InProcessExecutor:
             path=request.path,
             query=request.query,
             headers=request.headers,
+            cookies=request.cookies,
             body=request.body,
         )
         outcome = self.sandbox.engine.execute(self.sandbox.store.task(task), call)
@@ -108,6 +109,10 @@ class HttpExecutor:
         if request.body is not None:
             content = json.dumps(request.body)
             headers["Content-Type"] = "application/json"
+        if request.cookies:  # per request, not kept in the client's jar
+            headers["Cookie"] = "; ".join(
+                f"{k}={v}" for k, v in request.cookies.items()
+            )
         response = self.client.request(
             method.upper(), path, params=request.query, headers=headers, content=content
         )

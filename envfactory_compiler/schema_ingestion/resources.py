@@ -60,13 +60,39 @@ def infer_resources(
         c: next((path_params(e.path)[-1] for e in by_path.get(c + "/{}", [])), None)
         for c in collections
     }
-    resources = [_resource(document, c, names, by_path, id_params) for c in collections]
+    resources = _borrowed_ids(
+        [_resource(document, c, names, by_path, id_params) for c in collections]
+    )
     index = {r.collection_path: r for r in resources}
     typed = [_with_role(document, e, index) for e in endpoints]
     typed = [
         _as_list(document, e, resources) if e.role is Role.ACTION else e for e in typed
     ]
     return resources, typed
+
+
+def _borrowed_ids(resources: list[Resource]) -> list[Resource]:
+    """A collection with no item path of its own (Google's `/v1/{parent}/connections`)
+    whose items are read elsewhere in the same representation (`/v1/{name}`, a
+    `Connection`) is keyed by that resource's id field: what it creates is what
+    the other path reads."""
+    keyed = {
+        r.schema_pointer: r
+        for r in reversed(resources)
+        if r.item_path and r.id_field and r.schema_pointer
+    }
+    return [
+        (
+            dataclasses.replace(
+                r,
+                id_field=keyed[r.schema_pointer].id_field,
+                id_schema=keyed[r.schema_pointer].id_schema,
+            )
+            if r.item_path is None and r.id_field is None and r.schema_pointer in keyed
+            else r
+        )
+        for r in resources
+    ]
 
 
 def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
@@ -262,6 +288,10 @@ def _parent(
     scope = collection if collection.endswith("/{}") else collection.rsplit("/", 1)[0]
     if not scope.endswith("/{}"):
         return None
+    if VERSION_ROOT.fullmatch(scope.rsplit("/", 1)[0]):
+        return (
+            None  # `/v1/{parent}/connections`: `/v1/{name}` reads any resource by name
+        )
     if scope.rsplit("/", 1)[0] in names:
         return names[scope.rsplit("/", 1)[0]]
     param = path_params(sample.path)[scope.count("{}") - 1]
@@ -276,6 +306,9 @@ def _parent(
         owners = [c for c in owners if collection.startswith(c + "/")]
     return names[owners[0]] if len(owners) == 1 else None
 
+
+# a path of one version segment (`/v1`, `/v1beta2`): Google's resource-name routes
+VERSION_ROOT = re.compile(r"/v\d+(?:(?:alpha|beta|p)\d*)*")
 
 _ITEM_ENVELOPES = ("data", "item", "result", "resource")
 

@@ -74,6 +74,7 @@ class RequestBuilder:
         self.engine = engine
         self.token = token
         self._plans: dict[str, _Plan] = {}
+        self.version = str((engine.document.get("info") or {}).get("version") or "")
 
     def build(
         self,
@@ -97,6 +98,8 @@ class RequestBuilder:
             key = (param.location, param.name)
             if key in resolved:
                 value = resolved[key]
+            elif param.required and self.version and _api_version(param, schema):
+                value = self.version
             elif param.required:
                 value = self.engine.data.generate(
                     schema, rng, hint=param.name, direction="request", minimal=True
@@ -324,6 +327,18 @@ def _with_examples(engine: Engine, schema: Any, param: dict) -> Any:
         **schema,
         "examples": [*(listed if isinstance(listed, list) else ()), *found],
     }
+
+
+def _api_version(param: Param, schema: Any) -> bool:
+    """Whether `param` is the API version a request names (ARM's `api-version`)
+    with no choice in its schema: the version the spec documents is the one."""
+    return (
+        re.sub(r"[^a-z]", "", param.name.lower()) == "apiversion"
+        and param.location in ("query", "header")
+        and isinstance(schema, dict)
+        and schema.get("type", "string") == "string"
+        and not {"enum", "const", "pattern"} & set(schema)
+    )
 
 
 def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:

@@ -16,6 +16,14 @@ from envfactory_compiler.cli import main as envc
 from sampling_helpers import records
 
 SHAPES = Path(__file__).resolve().parents[1] / "real_shapes"
+SHAPE_NAMES = (
+    "arm_resource",
+    "computed_answers",
+    "unconnected_reads",
+    "singleton_resource",
+    "arm_upsert_context",
+    "google_resource_names",
+)
 
 
 def run(*args: str) -> str:
@@ -29,12 +37,7 @@ def made(tmp_path_factory):
     """Each shape built once, sampled (40 records) and given 8 blueprints."""
     work = tmp_path_factory.mktemp("shapes")
     found = {}
-    for name in (
-        "arm_resource",
-        "computed_answers",
-        "unconnected_reads",
-        "singleton_resource",
-    ):
+    for name in SHAPE_NAMES:
         package = build(SHAPES / f"{name}.yaml", work / "out", name)
         sample, tasks = work / f"{name}.jsonl", work / f"{name}.tasks.jsonl"
         common = ("--seed", "0", "--fixtures", "1")
@@ -48,10 +51,7 @@ def figures(package: Path, path: Path) -> dict:
     return json.loads(run("quality", str(path), "--package", str(package), "--json"))
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["arm_resource", "computed_answers", "unconnected_reads", "singleton_resource"],
-)
+@pytest.mark.parametrize("name", SHAPE_NAMES)
 def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> None:
     package, sampled, tasks = made[name]
     assert len(sampled) == 40 and len(tasks) == 8
@@ -166,3 +166,81 @@ def test_a_parameter_its_schema_fixes_needs_no_producer(made) -> None:
     assert all(
         "default" not in t["instruction"] for t in tasks
     )  # protocol, not the user's words
+
+
+def calls(sampled: list[dict]) -> list[tuple[str, dict]]:
+    """(tool, arguments) of every call the records make."""
+    return [
+        (call["function"]["name"], json.loads(call["function"]["arguments"]))
+        for record in sampled
+        for message in record["messages"]
+        for call in message.get("tool_calls") or ()
+    ]
+
+
+def user_words(sampled: list[dict]) -> list[str]:
+    return [m["content"] for r in sampled for m in r["messages"] if m["role"] == "user"]
+
+
+@pytest.mark.parametrize("name", ["arm_upsert_context", "google_resource_names"])
+def test_context_and_named_items_do_not_block_an_operation(made, name) -> None:
+    """Every operation is in some record: an upsert names the item it makes
+    (nothing has to produce `{supportTicketName}`), a parent no call returns
+    (`{subscriptionId}`, Google's `{parent}`) is given from the task's own
+    items, and a read-only resource is read under the subscription it is in
+    (before: no record at all of the ARM shape, 1 of 6 Google operations)."""
+    package, sampled, _ = made[name]
+    tools = {t["function"]["name"] for t in sampled[0]["tools"]}
+    assert {tool for tool, _ in calls(sampled)} == tools
+
+
+def test_an_upsert_that_makes_its_item_is_asked_for_as_a_create(made) -> None:
+    _, sampled, _ = made["arm_upsert_context"]
+    words = user_words(sampled)
+    assert any("new support ticket" in w for w in words)
+    assert not any("setting its support ticket name" in w for w in words)
+
+
+def test_one_subscription_a_task_and_the_spec_s_api_version(made) -> None:
+    """The parents a task names agree from call to call; `api-version`, with
+    nothing in its schema to say which, is the version the spec documents."""
+    _, sampled, _ = made["arm_upsert_context"]
+    assert {args["api-version"] for _, args in calls(sampled)} == {"2020-04-01"}
+    for record in sampled:
+        subscriptions = {args["subscriptionId"] for _, args in calls([record])}
+        assert len(subscriptions) == 1, record["messages"][1]["content"]
+
+
+def test_a_list_envelope_answers_only_its_documented_fields(made) -> None:
+    """ARM's `{value, nextLink}` gains no undocumented counts, and a task asks
+    about an item of the list, never for the page link."""
+    package, sampled, tasks = made["arm_upsert_context"]
+    answers = [
+        json.loads(m["content"])["body"]
+        for r in sampled
+        for m in r["messages"]
+        if m["role"] == "tool"
+    ]
+    lists = [a for a in answers if isinstance(a, dict) and "value" in a]
+    assert lists and all(set(a) <= {"value", "nextLink"} for a in lists)
+    pointers = {o["pointer"] for t in tasks for o in t["outputs"]}
+    assert not any(p.endswith("nextLink") for p in pointers), pointers
+
+
+def test_google_resource_names_read_what_the_collection_made(made) -> None:
+    """`/v1/{name}` reads, updates and deletes what `/v1/{parent}/connections`
+    makes, confirmed by execution under OAuth2-only security (no edge was
+    confirmed before: every verifying call was refused with 401), and the
+    user speaks of connections, not of "v1" items."""
+    package, sampled, _ = made["google_resource_names"]
+    dag = json.loads((package / package.name / "dag.json").read_text())
+    confirmed = {
+        (e["producer"].rsplit(".", 1)[-1], e["consumer"].rsplit(".", 1)[-1])
+        for e in dag["edges"]
+        if e["confirmed"]
+    }
+    assert {("create", "get"), ("create", "delete"), ("list", "patch")} <= {
+        (p.rsplit("_", 1)[-1], c.rsplit("_", 1)[-1]) for p, c in confirmed
+    }, confirmed
+    words = " ".join(user_words(sampled))
+    assert "connection" in words and " item" not in words

@@ -55,6 +55,10 @@ def test_each_request_reaches_the_operation_its_key_names(client) -> None:
         reply = client.request("OPTIONS", url, headers=AUTH)
         assert (reply.status_code, reply.headers["allow"]) == (405, allow), url
     assert answer("DELETE", "/tags/arn1")[0] == 405  # not the bare key's method
+    # a request meeting a key's conditions is for that key, even with a method
+    # only the bare URL has (Schemathesis: "Wrong response to undeclared method")
+    reply = client.get("/tags/arn1?tagKeys=a", headers=AUTH)
+    assert (reply.status_code, reply.headers["allow"]) == (405, "DELETE")
 
 
 def test_a_key_no_request_can_tell_apart_is_left_out(project) -> None:
@@ -111,3 +115,40 @@ def test_a_key_another_operation_refers_into_is_kept(tmp_path) -> None:
     result = run_envc("build", str(path), "-o", str(tmp_path / "out"), "--name", "r")
     assert result.exit_code == 0, result.output
     assert "3 operations," in result.output, result.output
+
+
+def test_a_method_the_bare_url_has_is_refused_only_off_its_own_query(project) -> None:
+    """networkmanager: the bare URL has GET (which takes `deviceId` and
+    `linkId` itself) and POST (which does not); the `#deviceId&linkId` key has
+    DELETE. A POST that names both is for the key, and refused; a GET that
+    names both is the bare GET's own query."""
+    from types import SimpleNamespace as Op
+
+    def params(*names: str) -> list:
+        return [Op(name=n) for n in names]
+
+    url = "/global-networks/{globalNetworkId}/link-associations"
+    ops = [
+        Op(
+            path=url,
+            method="get",
+            params=params("globalNetworkId", "deviceId", "linkId"),
+        ),
+        Op(path=url, method="post", params=params("globalNetworkId")),
+        Op(path=url + "#deviceId&linkId", method="delete", params=params("deviceId")),
+    ]
+    dispatch = import_package(project).routes.Dispatch(None, ops, "")
+
+    def refused(method: str) -> list[str]:
+        return dispatch.refused(
+            {
+                "type": "http",
+                "method": method,
+                "path": "/global-networks/g1/link-associations",
+                "query_string": b"deviceId=d1&linkId=l1",
+                "headers": [],
+            }
+        )
+
+    assert refused("POST") == ["DELETE"]
+    assert refused("GET") == [] and refused("DELETE") == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 
 import networkx as nx
@@ -170,3 +171,68 @@ def test_bindings_that_fail_together_are_tried_alone() -> None:
         "authorId"
     ] and "404" in verdict.rejected[0]["reason"]
     assert VerifiedDAG.from_json(dag.to_json()).verdicts == dag.verdicts
+
+
+SHARED_AUTH_HEADER = """
+openapi: 3.0.0
+info: {title: Shops, version: '1'}
+paths:
+  /shops:
+    post:
+      operationId: createShop
+      security: [{oauth2: [SHOPS_WRITE]}]
+      requestBody:
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/Shop'}
+      responses:
+        '200':
+          description: made
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Shop'}
+  /shops/{shopId}:
+    get:
+      operationId: getShop
+      security: [{session: []}]
+      parameters:
+        - {name: shopId, in: path, required: true, schema: {type: string}}
+      responses:
+        '200':
+          description: the shop
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Shop'}
+components:
+  securitySchemes:
+    clientSecret: {type: apiKey, in: header, name: Authorization}
+    oauth2:
+      type: oauth2
+      flows:
+        authorizationCode:
+          authorizationUrl: https://example.com/authorize
+          tokenUrl: https://example.com/token
+          scopes: {SHOPS_WRITE: write shops}
+    session: {type: apiKey, in: cookie, name: sid}
+  schemas:
+    Shop:
+      type: object
+      properties:
+        id: {type: string, readOnly: true}
+        name: {type: string}
+"""
+
+
+def test_every_kind_of_credential_reaches_the_verified_calls(tmp_path) -> None:
+    """An OAuth2 bearer that shares `Authorization` with an API key declared
+    before it (Square's spec: every producer answered 401, 0 of 4,612 edges
+    confirmed), and an API key in a cookie: the verifier sends what the
+    sandbox accepts, so the edge is confirmed."""
+    from conftest import build
+
+    spec = tmp_path / "shops.yaml"
+    spec.write_text(SHARED_AUTH_HEADER, encoding="utf-8")
+    project = build(spec, tmp_path / "out", "shops")
+    dag = json.loads((project / project.name / "dag.json").read_text())
+    confirmed = [(e["producer"], e["consumer"]) for e in dag["edges"] if e["confirmed"]]
+    assert confirmed == [("createShop", "getShop")], dag["edges"]

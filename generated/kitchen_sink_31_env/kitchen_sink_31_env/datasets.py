@@ -18,6 +18,7 @@ same trajectories always give the same bytes.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
@@ -65,7 +66,9 @@ class DatasetContext:
                 "compiler_version": stamp.get("compiler"),
                 "seed": seed,
             },
-            operations=operation_words(table["operations"], document),
+            operations=operation_words(
+                table["operations"], document, table.get("resources", {})
+            ),
         )
 
     @cached_property
@@ -210,22 +213,34 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def operation_words(table: dict[str, dict], document: dict) -> dict[str, dict]:
+def operation_words(
+    table: dict[str, dict], document: dict, collections: dict[str, dict] | None = None
+) -> dict[str, dict]:
     """Per operation, what phrasing needs: its role, the resource it works on
-    (or whose item it answers with, or in whose path it is) and its summary."""
+    (or whose item it answers with, or in whose path it is) and its summary.
+    A resource named for a version segment (Google's `/v1/{name}`) is spoken
+    of as the collection whose items it reads (`connections`)."""
     words = {}
     for name, row in table.items():
         spec = document.get("paths", {}).get(row["path"], {}).get(row["method"], {})
         scopes = row.get("scopes") or ()
+        resource = row.get("resource")
+        aliases = ((collections or {}).get(resource) or {}).get("aliases") or ()
+        if resource and _VERSION.fullmatch(resource) and aliases:
+            resource = aliases[0]
         words[name] = {
             "role": row.get("role"),
-            "resource": row.get("resource"),
+            "resource": resource,
             "produces": row.get("produces"),
             "owner": scopes[-1][0] if scopes else None,
+            "upsert": bool(row.get("upsert")),
             "path": row["path"],
             "summary": spec.get("summary") or spec.get("description") or "",
         }
     return words
+
+
+_VERSION = re.compile(r"v\d+(?:(?:alpha|beta|p)\d*)*")
 
 
 def _named(arguments: Any, bound: Iterable[str], answers: list[Any]) -> tuple:

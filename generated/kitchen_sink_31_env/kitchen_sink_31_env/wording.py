@@ -144,11 +144,20 @@ def real_summary(summary: str) -> str:
     return text
 
 
+# "This lists all the available operations", "This API returns ...": the
+# summary's subject, which an imperative leaves out
+_SUBJECT = re.compile(
+    r"^(?:this|it)(?: (?:api|operation|endpoint|method|call|request|resource))?\s+"
+    r"(?!(?:is|was|has|does)\b)(?=[a-z]+s\b)",
+    re.IGNORECASE,
+)
+
+
 def verb_phrase(summary: str, operation: str, path: str) -> str:
     """What an action does, as a lower-case imperative clause: from its summary
     ("Returns pet inventories by status" -> "get pet inventories by status"),
     else its operationId in words, else its method's verb and its path."""
-    text = real_summary(summary)
+    text = _SUBJECT.sub("", real_summary(summary))
     if text:
         first, _, rest = text.partition(" ")
         verb = _imperative(first.lower())
@@ -296,8 +305,13 @@ def join(items: list[str], last: str = " and ") -> str:
 
 
 def pointer_field(pointer: str) -> str:
-    """The words for an output's JSON pointer ("/0/id" -> "ID")."""
-    named = [p for p in parts(pointer) if not p.isdigit()]
+    """The words for an output's JSON pointer ("/0/id", "/value/0/id" -> "ID"):
+    what holds a list is no part of its item's field's name."""
+    found = parts(pointer)
+    index = max((i for i, p in enumerate(found) if p.isdigit()), default=-1)
+    named = [p for p in found[index + 1 :] if not p.isdigit()] or [
+        p for p in found if not p.isdigit()
+    ]
     while len(named) > 1 and named[0] in _ENVELOPES:  # JSON:API's `data`: the item
         named = named[1:]
     if len(named) > 1 and named[0] == "attributes":  # ... and its fields

@@ -122,6 +122,10 @@ class TrajectorySampler(Guidance):
                         and not self._addresses(name, t.name)
                     )
                     or self.requests.fixed(name, t.location, t.name)
+                    or (
+                        t.location == "path"
+                        and (self._names_new_item(name, t.name) or self._free(name, t))
+                    )
                 ]
                 for name in self.order
             },
@@ -170,6 +174,26 @@ class TrajectorySampler(Guidance):
             and {resource, *engine.resources[resource].aliases} & self._seedable
             and not (op.upsert and resource == op.resource)
             for resource, params in op.scopes
+        )
+
+    def _names_new_item(self, name: str, param: str) -> bool:
+        """Whether path parameter `param` is the key of the item an upsert
+        makes (ARM's `PUT .../supportTickets/{supportTicketName}`): the call
+        names it, so it waits for no producer; one fills it when it has answered."""
+        op = self.operations[name]
+        return op.upsert and any(
+            resource == op.resource and params and params[-1] == param
+            for resource, params in op.scopes
+        )
+
+    def _free(self, name: str, target: Any) -> bool:
+        """Whether the verifier found that the operation takes any value for
+        this path parameter (every edge binding it `not_selective`: Google's
+        `{parent}`, a context the user names): it waits for no producer."""
+        return bool(target.sources) and all(
+            not s.confirmed
+            and self.dag.edges[s.producer, name].get("outcome") == "not_selective"
+            for s in target.sources
         )
 
     def _addresses(self, name: str, pointer: str) -> bool:
@@ -256,27 +280,30 @@ class TrajectorySampler(Guidance):
             return {}
         engine = self.sandbox.engine
         given: dict[tuple[str, str], Any] = {}
-        for resource, params in sorted(op.scopes, key=lambda s: -len(s[1])):
+        sent = {
+            name: v for (where, name), v in self._context.items() if where == "path"
+        }
+        scopes = [(r, p, False) for r, p in op.scopes]
+        if (op.role in ("list", "create") or op.upsert) and op.parent_params:
+            # ARM's `{subscriptionId}` that no call produces: the one a seeded item is under
+            scopes.append((op.resource, op.parent_params, True))
+        for resource, params, prefix in sorted(scopes, key=lambda s: -len(s[1])):
             if not set(params) - set(known) or resource not in engine.resources:
                 continue
-            if op.upsert and resource == op.resource:
+            if op.upsert and resource == op.resource and not prefix:
                 continue  # the call names the item it makes
             names = (resource,) + engine.resources[resource].aliases
             keys = sorted(
-                key[-len(params) :]
+                key[: len(params)] if prefix else key[-len(params) :]
                 for name in names
                 for key in self._seeded.get(name, ())
-                if len(key) >= len(params) and key in state.objects.get(name, {})
+                if len(key) >= len(params) + prefix
+                and key in state.objects.get(name, {})
             )
-            keys = [
-                key
-                for key in keys
-                if all(
-                    str(known[p]) == part for p, part in zip(params, key) if p in known
-                )
-            ]
+            keys = _agreeing(keys, params, known)
             if not keys:
                 continue
+            keys = _agreeing(keys, params, sent) or keys  # the parents named before
             for param, part in zip(params, rng.choice(keys)):
                 if param not in known and param in paths:
                     known[param] = given[("path", param)] = as_type(
@@ -475,6 +502,15 @@ class TrajectorySampler(Guidance):
         if given:
             self._given[id(step)] = {name: value for (_, name), value in given.items()}
         return step, executed.state, after
+
+
+def _agreeing(keys: list, params: tuple, values: dict) -> list:
+    """The keys whose parts agree with `values` wherever they name a parameter."""
+    return [
+        key
+        for key in keys
+        if all(str(values[p]) == part for p, part in zip(params, key) if p in values)
+    ]
 
 
 def _path_context(path: list[Node]) -> dict[tuple[str, str], Any]:

@@ -136,7 +136,8 @@ class Sandbox:
         detail = str(getattr(exc, "detail", "") or getattr(exc, "title", "") or exc)
         routing = (request.scope.get("extensions") or {}).get("connexion_routing") or {}
         op = self.engine.operations.get(routing.get("operation_id") or "")
-        if op is None and status in (404, 405):
+        keyed = bare(request.scope["path"]) != request.scope["path"]  # `Dispatch` chose
+        if op is None and status in (404, 405) and not keyed:
             # A path param Connexion's router could not convert (`/orgunits/null` for an
             # integer id): a 404, or a 405 when another method's route took the URL.
             meant = self.routes.operation(
@@ -147,6 +148,10 @@ class Sandbox:
                     self.engine.error(meant, "not_found", "no item with that id"),
                     meant,
                 )
+        if op is not None and status == 400 and not self._credentialed(op, request):
+            # credentials are checked before the request is (a real API does
+            # not validate what an anonymous caller sent)
+            return self.engine.error(op, "unauthorized", "missing credentials"), op
         if op is None or status >= 500:
             body = {
                 "title": getattr(exc, "title", "Error"),
@@ -155,6 +160,15 @@ class Sandbox:
             }
             return Outcome(status, body, "application/problem+json"), op
         return self.engine.error(op, "invalid", detail), op
+
+    def _credentialed(self, op: Any, request: ConnexionRequest) -> bool:
+        call = Call(
+            op.name,
+            query=dict(request.query_params),
+            headers=dict(request.headers),
+            cookies=dict(request.cookies),
+        )
+        return self.engine.authorized(op, call)
 
     def asgi(self) -> Any:
         """The whole app: admin routes, then the API."""

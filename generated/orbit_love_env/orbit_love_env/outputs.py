@@ -10,6 +10,7 @@ the work was done.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from .pointers import pointer
@@ -27,15 +28,13 @@ def choose_outputs(
     last answer that has any, none of them a value in `said`."""
     said = set(said)
     for number in range(len(answers) - 1, -1, -1):
-        body = answers[number]
-        item = _item(body, said | set(scalars(answers[:number])))
+        prefix, item = _item(answers[number], said | set(scalars(answers[:number])))
         if not isinstance(item, dict):
             continue
-        prefix = f"/{body.index(item)}" if item is not body else ""
         chosen = [
             {"step": number, "pointer": prefix + where, "value": value}
             for where, value in _fields(item)
-            if _reportable(value) and text(value) not in said
+            if _reportable(value) and text(value) not in said and not _paging(where)
         ][:limit]
         if chosen:
             return chosen
@@ -56,12 +55,36 @@ def _fields(item: dict, depth: int = 0) -> list[tuple[str, Any]]:
     return found
 
 
-def _item(body: Any, known: set[str]) -> Any:
-    """The answer itself, or for a list the item the task is about: the one
-    holding most values the task already knows (else the first)."""
+def _item(body: Any, known: set[str]) -> tuple[str, Any]:
+    """(pointer, value) of the answer itself, or for a list the item the task
+    is about: the one holding most values the task already knows (else the
+    first). A list in an envelope (ARM's `{value: [...], nextLink}`) is a list."""
+    prefix = ""
+    if isinstance(body, dict):
+        lists = [k for k, v in body.items() if isinstance(v, (list, dict))]
+        inner = body.get(lists[0]) if len(lists) == 1 else None
+        if (
+            isinstance(inner, list)
+            and inner
+            and all(isinstance(i, dict) for i in inner)
+        ):
+            prefix, body = pointer(lists[0]), inner
     if not isinstance(body, list) or not body:
-        return body
-    return max(body, key=lambda item: len(known.intersection(scalars(item))))
+        return prefix, body
+    item = max(body, key=lambda item: len(known.intersection(scalars(item))))
+    return f"{prefix}/{body.index(item)}", item
+
+
+# a page's link or cursor: how to read on, not what the user asked about
+_PAGING = re.compile(
+    r"(next|prev|previous)(link|page|pagetoken|cursor|url|href)?"
+    r"|cursor|pagetoken|continuationtoken|odatanextlink|nextpagetoken"
+)
+
+
+def _paging(where: str) -> bool:
+    last = where.rsplit("/", 1)[-1]
+    return bool(_PAGING.fullmatch(re.sub(r"[^a-z]", "", last.lower())))
 
 
 def _reportable(value: Any) -> bool:

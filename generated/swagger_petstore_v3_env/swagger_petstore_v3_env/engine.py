@@ -97,7 +97,7 @@ class Engine:
 
     def execute(self, task: TaskState, call: Call) -> Outcome:
         op = self.operations[call.operation]
-        if not self._authorized(op, call):
+        if not self.authorized(op, call):
             return self.error(
                 op, "unauthorized", "credentials are missing for this operation"
             )
@@ -119,11 +119,12 @@ class Engine:
         webinars`) belong to one owner, the task's account."""
         ordered = sorted(self.resources.values(), key=lambda r: (r.depth, r.name))
         owner: list[str] = []  # the task's one account, for owner-scoped paths
+        context: dict[str, str] = {}  # its value of each such parameter, by name
         for resource in ordered:
             if resource.parent is None and resource.depth and not owner:
                 owner.append(str(task.next_number()))  # digits: fit int or str keys
             parents = (
-                [tuple(owner) * resource.depth]
+                [self._context_key(task, resource, "".join(owner), context)]
                 if resource.parent is None
                 else list(task.collection(resource.parent))[:count]
             )
@@ -154,6 +155,52 @@ class Engine:
                     ] = item
         for resource in ordered:
             self._link_references(task, resource)
+
+    def _context_key(
+        self, task: TaskState, resource: Resource, owner: str, context: dict
+    ) -> tuple[str, ...]:
+        """The parent key of a top-level resource under path parameters no
+        resource describes (ARM's `{subscriptionId}/{resourceGroupName}`):
+        one value per parameter name and task, shaped by the parameter's
+        schema and name (a subscription id looks like one); digits where the
+        schema says nothing or the value would not fit a path segment."""
+        if not resource.depth:
+            return ()
+        names = self._parent_names(resource)
+        if len(names) != resource.depth:
+            return (owner,) * resource.depth
+        for name, schema in names:
+            if name not in context:
+                rng = random.Random(f"{task.seed}:context:{name}")
+                value = self.data.generate(schema, rng, hint=name, direction="request")
+                fits = isinstance(value, (str, int)) and not isinstance(value, bool)
+                context[name] = (
+                    str(value)
+                    if fits and str(value) and "/" not in str(value)
+                    else owner
+                )
+        return tuple(context[name] for name, _ in names)
+
+    def _parent_names(self, resource: Resource) -> list[tuple[str, dict]]:
+        """The parent parameters of a resource's collection path and their
+        schemas, from the first operation on it that names them."""
+        for op in self.operations.values():
+            if op.resource == resource.name and len(op.parent_params) == resource.depth:
+                item = self.data.resolve(self.document["paths"].get(op.path) or {})
+                declared = {}
+                for raw in [
+                    *item.get("parameters", ()),
+                    *(item.get(op.method) or {}).get("parameters", ()),
+                ]:
+                    param = self.data.resolve(raw)
+                    if param.get("in") == "path":
+                        declared[param.get("name")] = self.data.resolve(
+                            param.get("schema") or {"type": "string"}
+                        )
+                return [
+                    (n, declared.get(n, {"type": "string"})) for n in op.parent_params
+                ]
+        return []
 
     def _link_references(self, task: TaskState, resource: Resource) -> None:
         """Point seeded items' reference fields at seeded items of the referenced resource."""
@@ -302,8 +349,23 @@ class Engine:
             group = _wrapped(envelope, outer[star + 1 :])
             envelope = {outer[star - 1]: [group] if items else []}
             outer = outer[: star - 1]
-        envelope.update({name: total for name in _TOTAL_FIELDS})
+        counted = self._envelope_fields(op, outer)
+        envelope.update({name: total for name in _TOTAL_FIELDS if name in counted})
         return self._ok(task, op, _wrapped(envelope, outer))
+
+    def _envelope_fields(self, op: Operation, outer: list[str]) -> frozenset[str]:
+        """The fields the documented answer has beside a list's items: a total
+        goes only into a field the schema names, so that ARM's `{value, nextLink}`
+        does not gain six undocumented counts."""
+        reply = op.replies.get(op.outcomes.get("ok", "default"))
+        if reply is None or reply.schema is None:
+            return frozenset()
+        node: Any = self.schema(reply.schema)
+        for name in outer:
+            node = _property_schema(self.data, node, name)
+            if node is None:
+                return frozenset()
+        return frozenset(_property_names(self.data, node))
 
     def _action(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         request = json.dumps([args, body], sort_keys=True, default=str)
@@ -421,7 +483,8 @@ class Engine:
                 return dict(stored[min(stored)])
         return None
 
-    def _authorized(self, op: Operation, call: Call) -> bool:
+    def authorized(self, op: Operation, call: Call) -> bool:
+        """Whether the call carries a credential one of the op's requirements accepts."""
         if not op.security:
             return True
         return any(
@@ -708,6 +771,21 @@ def _error_value(data: SchemaData, schema: dict, code: int, detail: str) -> Any:
         elif lowered in ("title", "reason", "type"):
             value[name] = title
     return value
+
+
+def _property_schema(
+    data: SchemaData, schema: dict, name: str, depth: int = 0
+) -> dict | None:
+    """The resolved schema of property `name` of an object schema, through `allOf`."""
+    found = (schema.get("properties") or {}).get(name)
+    if found is not None:
+        return data.resolve(found)
+    for part in schema.get("allOf") or ():
+        if depth < 8:
+            found = _property_schema(data, data.resolve(part), name, depth + 1)
+            if found is not None:
+                return found
+    return None
 
 
 def _property_names(data: SchemaData, schema: dict, depth: int = 0) -> list[str]:

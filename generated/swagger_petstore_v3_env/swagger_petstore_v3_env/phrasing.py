@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from .llm import LLM, LLMError
-from .policies import one_value, scalars
+from .policies import one_value, own_key, scalars
 from .wording import (
     capital,
     fields_phrase,
@@ -100,6 +100,8 @@ class Words:
     nouns: str  # plural ("pets")
     doing: str  # for actions: what it does ("upload an image")
     owner: str = ""  # the item whose path it is under ("site" for a site's hooks)
+    upsert: bool = False  # a PUT that makes the item it names when it is missing
+    key: str = ""  # the path parameter that is the item's own id
 
 
 @dataclass(frozen=True)
@@ -166,8 +168,16 @@ class Phraser:
                 nouns=nouns(thing, fallback),
                 doing=verb_phrase(row.get("summary", ""), name, row.get("path", "")),
                 owner=noun(row.get("owner")) if row.get("owner") else "",
+                upsert=bool(row.get("upsert")),
+                key=own_key(row.get("path", "")) or "",
             )
         return found
+
+    def role(self, move: Move) -> str:
+        """The step's role as the user sees it: an upsert on an item no earlier
+        answer gave its key makes it (ARM's `PUT .../supportTickets/{name}`)."""
+        words = self.words(move.name)
+        return "create" if words.upsert and words.key in move.values else words.role
 
     def action(self, name: str) -> str:
         """What an operation achieves, without values ("add a new pet")."""
@@ -197,18 +207,24 @@ class Phraser:
             move = _unsaid(move, said)
         pairs = spoken_values(move.values, skip=move.given) if values else []
         target = self._target(move, words, last, values)
-        if words.role == "create":
+        role = self.role(move)
+        if role == "create":
             detail = with_phrase(pairs)
             text = f"{rng.choice(_VERBS['create'])} a new {words.noun}"
             if move.given and values:  # the parents it goes under, which the user has
-                text += f" ({_ids(move, own=False)})"
+                named = move.own and words.role != "create"  # an upsert names it
+                text += (
+                    f" called {_ids(move)}" if named else f" ({_ids(move, own=False)})"
+                )
             elif move.refers and words.owner and words.owner != words.noun:
                 text += " for it" if last == words.owner else f" for that {words.owner}"
         elif words.role == "list":
             detail = with_phrase(pairs)
             text = f"{rng.choice(_VERBS['list'])} the {words.nouns}"
             if move.given:
-                text += f" of {_ids(move)}" if values else " of the one I mean"
+                text += (
+                    f" of {_ids(move, own=False)}" if values else " of the one I mean"
+                )
             elif move.refers and words.owner and words.owner != words.noun:
                 text += " of it" if last == words.owner else f" of that {words.owner}"
         elif words.role == "update" and pairs:
@@ -312,7 +328,7 @@ class Phraser:
 
     def _owner(self, move: Move) -> str:
         words = self.words(move.name)
-        if words.role == "create":
+        if self.role(move) == "create":
             return f"new {words.noun}"
         return words.noun
 
@@ -353,7 +369,7 @@ class Phraser:
         parts = []
         if move.given or move.named:
             parts.append(f"I mean {self._target(move, words, '', True)}.")
-        if pairs and words.role == "update":
+        if pairs and self.role(move) == "update":
             parts.append(f"Set {set_phrase(pairs)}.")
         elif pairs:
             parts.append(f"Use {join([f'{f} {v}' for f, v in pairs])}.")
@@ -387,9 +403,9 @@ class Phraser:
             ]
             return f"{opener} {capital(join(facts))}."
         done = [
-            f"{_PAST[self.words(m.name).role]} the {self.words(m.name).noun}"
+            f"{_PAST[self.role(m)]} the {self.words(m.name).noun}"
             for m in moves
-            if self.words(m.name).role in _PAST
+            if self.role(m) in _PAST
         ]
         return f"{opener} I {join(done)}." if done else opener
 
