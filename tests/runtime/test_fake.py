@@ -1108,3 +1108,19 @@ def test_many_generations_are_fast_enough_to_run() -> None:
     rng = random.Random(0)
     values = [data.generate(PET, rng) for _ in range(3000)]
     assert len({v["id"] for v in values}) > 500
+
+
+def test_durations_are_generated_as_rfc3339_has_them() -> None:
+    """ARM's `format: duration` (`windowSize`): generated values pass the
+    check the sandbox and JSON Schema validators apply."""
+    import jsonschema_rs
+
+    data = fake.SchemaData({})
+    check = jsonschema_rs.validator_for(
+        {"type": "string", "format": "duration"}, validate_formats=True
+    )
+    values = [
+        data.generate({"type": "string", "format": "duration"}, random.Random(seed))
+        for seed in range(40)
+    ]
+    assert all(check.is_valid(v) and fake.DURATION_RE.fullmatch(v) for v in values)

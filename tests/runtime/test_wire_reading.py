@@ -1,22 +1,21 @@
-"""How the sandbox template reads values off the wire (templates/runtime/validation.py)."""
+"""How the sandbox template reads values off the wire (templates/runtime/validation.py),
+through the committed petstore package, which `make regen` keeps equal to the templates.
+"""
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
+import importlib
 
 import pytest
 
-_SOURCE = (
-    Path(__file__).resolve().parents[2] / "templates" / "runtime" / "validation.py"
-)
+from conftest import GENERATED, import_package
 
 
 @pytest.fixture(scope="module")
 def validation():
-    spec = importlib.util.spec_from_file_location("envc_template_validation", _SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    project = GENERATED / "swagger_petstore_v3_env"
+    import_package(project)
+    module = importlib.import_module(f"{project.name}.validation")
     module.register_formats()
     return module
 
@@ -38,6 +37,11 @@ def validation():
             "email",
             ["a.b@example.com", "a@[1.2.3.4]"],
             ["", "a", "@b", "a@", "a..b@c", "a@b_c"],
+        ),
+        (  # ARM's `windowSize`, `nodeIdleTimeBeforeScaleDown`
+            "duration",
+            ["PT5M", "P1D", "P2W", "P1Y2M3DT4H5M6S", "PT1H30M"],
+            ["", "P", "PT", "P1DT", "PT1.5S", "P1M1Y", "PT5M10H", "00:05:00"],
         ),
     ],
 )

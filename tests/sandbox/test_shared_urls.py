@@ -55,6 +55,11 @@ def test_each_request_reaches_the_operation_its_key_names(client) -> None:
         reply = client.request("OPTIONS", url, headers=AUTH)
         assert (reply.status_code, reply.headers["allow"]) == (405, allow), url
     assert answer("DELETE", "/tags/arn1")[0] == 405  # not the bare key's method
+    # a keyed operation is told apart by its query: one it does not declare is
+    # refused there, and ignored as ever by an operation of its own URL
+    assert answer("GET", "/tags/arn1?other=1")[0] == answer("GET", "/tags/arn1")[0]
+    assert answer("GET", "/queues/?Action=ListQueues&other=1")[0] == 400
+    assert answer("GET", "/rest?method=photos.search&other=1")[0] == 400
     # a request meeting a key's conditions is for that key, even with a method
     # only the bare URL has (Schemathesis: "Wrong response to undeclared method")
     reply = client.get("/tags/arn1?tagKeys=a", headers=AUTH)

@@ -490,6 +490,13 @@ _EMAIL_RE = re.compile(
     rf'^(?:{_ATOM}(?:\.{_ATOM})*|"(?:[^"\\\r\n]|\\.)*")@'
     rf"(?:{_HOST}|\[\d{{1,3}}(?:\.\d{{1,3}}){{3}}\]|\[IPv6:[0-9A-Fa-f:.]+\])$"
 )
+# RFC 3339's duration (Appendix A), as JSON Schema validators check it:
+# `P1D`, `PT5M`, `P1Y2M3DT4H`, `P2W`; not `PT1.5S` nor `P1M1Y`
+_DURATION_TIME = r"T(?:\d+H(?:\d+M(?:\d+S)?)?|\d+M(?:\d+S)?|\d+S)"
+DURATION_RE = re.compile(
+    rf"P(?:(?:\d+D|\d+M(?:\d+D)?|\d+Y(?:\d+M(?:\d+D)?)?)(?:{_DURATION_TIME})?"
+    rf"|{_DURATION_TIME}|\d+W)"
+)
 _BASE64_RE = re.compile(
     r"^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
 )
@@ -525,6 +532,7 @@ _FORMAT_CHECKS: dict[str, Callable[[str], bool]] = {
     "ipv4": _parses(ipaddress.IPv4Address),
     "ipv6": _parses(ipaddress.IPv6Address),
     "byte": lambda s: bool(_BASE64_RE.match(s)),
+    "duration": lambda s: bool(DURATION_RE.fullmatch(s)),
 }
 
 _FORMAT_GENERATORS: dict[str, Callable[[Random], str]] = {
@@ -544,6 +552,9 @@ _FORMAT_GENERATORS: dict[str, Callable[[Random], str]] = {
     "ipv6": _ipv6,
     "byte": _byte,
     "password": _password,
+    "duration": lambda rng: rng.choice(("PT{}M", "PT{}H", "P{}D")).format(
+        rng.randint(1, 59)
+    ),
 }
 
 _INT_FORMATS = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}

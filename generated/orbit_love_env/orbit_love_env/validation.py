@@ -24,7 +24,12 @@ from functools import cached_property
 from typing import Any, Iterator
 
 from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem, TypeValidationError
+from connexion.exceptions import (
+    BadRequestProblem,
+    ExtraParameterProblem,
+    TypeValidationError,
+)
+from connexion.lifecycle import ConnexionRequest
 from connexion.uri_parsing import OpenAPIURIParser
 from connexion.utils import coerce_type, is_null, is_nullable
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
@@ -39,6 +44,9 @@ from connexion.validators import (
 )
 from jsonschema import Draft4Validator, ValidationError, validators
 from starlette.datastructures import Headers, UploadFile
+
+from .fake import DURATION_RE
+from .routes import Keyed
 
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -156,6 +164,7 @@ def register_formats() -> None:
     checker.checks("uri")(_strings(_URI.match))
     checker.checks("hostname")(_strings(_HOSTNAME.match))
     checker.checks("email")(_strings(_email))
+    checker.checks("duration")(_strings(DURATION_RE.fullmatch))
 
 
 def _required_unless(flag: str):
@@ -326,7 +335,26 @@ class JSONResponse(JSONResponseBodyValidator):
 
 
 class Parameters(ParameterValidator):
-    """Connexion's parameter checks with validators built once, not per request."""
+    """Connexion's parameter checks with validators built once, not per request.
+
+    An operation on a shared URL (`Dispatch` gave the request its path key)
+    is told apart by its query, so it takes no query parameter it does not
+    declare: one it does not means the request was not for it."""
+
+    def validate(self, scope: dict) -> None:
+        request = ConnexionRequest(scope, uri_parser=self.uri_parser)
+        conditions = Keyed(scope["path"], "").conditions
+        if conditions and not self.strict_validation:
+            extra = set(
+                self.validate_query_parameter_list(
+                    request, security_params=self.security_query_params
+                )
+            ) - {name for name, _ in conditions}
+            if extra:
+                raise ExtraParameterProblem(
+                    param_type="query", extra_params=sorted(extra)
+                )
+        self.validate_request(request)
 
     @staticmethod
     def validate_parameter(

@@ -78,7 +78,7 @@ def _loose_regex(path: str, base: str) -> re.Pattern[str]:
     return re.compile(f"^{re.escape(base)}{loose}/?$", re.DOTALL)
 
 
-class _Keyed:
+class Keyed:
     """One operation whose path key carries a suffix, and the conditions it names."""
 
     def __init__(self, path: str, base: str) -> None:
@@ -143,9 +143,7 @@ class Dispatch:
             for route, keys in methods.items()
             if set(keys) != {route}
         ]
-        self.keyed = {
-            key: _Keyed(key, base) for _, keys, _ in self.urls for key in keys
-        }
+        self.keyed = {key: Keyed(key, base) for _, keys, _ in self.urls for key in keys}
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and self.urls:

@@ -136,8 +136,7 @@ class Sandbox:
         detail = str(getattr(exc, "detail", "") or getattr(exc, "title", "") or exc)
         routing = (request.scope.get("extensions") or {}).get("connexion_routing") or {}
         op = self.engine.operations.get(routing.get("operation_id") or "")
-        keyed = bare(request.scope["path"]) != request.scope["path"]  # `Dispatch` chose
-        if op is None and status in (404, 405) and not keyed:
+        if op is None and status in (404, 405):
             # A path param Connexion's router could not convert (`/orgunits/null` for an
             # integer id): a 404, or a 405 when another method's route took the URL.
             meant = self.routes.operation(
