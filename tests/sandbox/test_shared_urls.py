@@ -157,3 +157,16 @@ def test_a_method_the_bare_url_has_is_refused_only_off_its_own_query(project) ->
 
     assert refused("POST") == ["DELETE"]
     assert refused("GET") == [] and refused("DELETE") == []
+
+
+def test_a_decoded_hash_inside_a_segment_is_part_of_the_path(project) -> None:
+    """learnifier: `DELETE /orgunits/1.5e-278/usergroups/%23x/members/u` is
+    the members operation with a malformed id (its own 404), not a URL cut at
+    the `#` that a path key's suffix would start with."""
+    from types import SimpleNamespace as Op
+
+    url = "/orgunits/{orgid}/usergroups/{groupid}/members/{uuid}"
+    delete = Op(path=url, method="delete", params=[])
+    routes = import_package(project).routes.Routes([delete], "")
+    assert routes.operation("/orgunits/1.5/usergroups/#x/members/u", "DELETE") is delete
+    assert routes.operation("/orgunits/1/usergroups/2/members/u#k", "DELETE") is delete

@@ -56,11 +56,20 @@ class Routes:
         self.loose = [(_loose_regex(p, base), by_path[p]) for p in ordered]
 
     def _ops(self, path: str, patterns: list | None = None) -> dict[str, Any]:
-        path = bare(path)  # a request `Dispatch` gave its path key's form
-        return next(
-            (ops for pattern, ops in patterns or self.templates if pattern.match(path)),
-            {},
-        )
+        # the path as sent (a decoded `%23` is a `#` in a segment), else as the
+        # request's path key (`Dispatch` appends the suffix)
+        for candidate in dict.fromkeys((path, bare(path))):
+            found = next(
+                (
+                    ops
+                    for pattern, ops in patterns or self.templates
+                    if pattern.match(candidate)
+                ),
+                None,
+            )
+            if found is not None:
+                return found
+        return {}
 
     def methods(self, path: str) -> list[str]:
         return sorted(self._ops(path))
