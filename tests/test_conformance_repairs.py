@@ -76,9 +76,41 @@ def test_javascript_regex_literals() -> None:
     schemas = document["components"]["schemas"]
     assert schemas["Name"]["pattern"] == "^[a-z]+$"
     assert "pattern" not in schemas["Id"]  # its text cannot meet minLength either
-    assert (
-        schemas["Magnet"]["pattern"] == "/magnet:[a-z]+/i"
-    )  # satisfiable as written: left alone
+    # flags say it is a literal, anchored or not (peertube's `magnetUri`, also
+    # `format: uri`, which a value starting with "/" could never be)
+    # `i` as both cases of each letter: ECMA-262 has no inline flags, and
+    # Schemathesis cannot generate from `(?i)`
+    assert schemas["Magnet"]["pattern"] == "[mM][aA][gG][nN][eE][tT]:[a-zA-Z]+"
+
+
+def test_a_type_every_branch_contradicts_gives_way() -> None:
+    """soundcloud's `subscriptions` items: `type: array` and any of one object
+    schema; no value is both (the sandbox answered 500 for its own data)."""
+    document = _doc(
+        {},
+        {
+            "User": {
+                "type": "object",
+                "properties": {
+                    "subscriptions": {
+                        "type": "array",
+                        "items": {
+                            "anyOf": [{"type": "object", "properties": {}}],
+                            "items": {},
+                            "type": "array",
+                        },
+                    }
+                },
+            },
+            "Amount": {"type": "number", "oneOf": [{"type": "integer"}]},
+        },
+    )
+    pointers = _pointers(document)
+    schemas = document["components"]["schemas"]
+    items = schemas["User"]["properties"]["subscriptions"]["items"]
+    assert items == {"anyOf": [{"type": "object", "properties": {}}]}
+    assert "/components/schemas/User/properties/subscriptions/items/type" in pointers
+    assert schemas["Amount"]["type"] == "number"  # an integer is a number
 
 
 def test_contradictory_schemas() -> None:

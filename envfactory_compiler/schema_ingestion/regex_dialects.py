@@ -134,3 +134,51 @@ def _ranges(category: str, negated: bool) -> str:
 
 def _escape(cp: int) -> str:
     return f"\\u{cp:04x}"
+
+
+def case_folded(pattern: str) -> str:
+    """`pattern` matching both cases of each ASCII letter without a flag
+    (`magnet` -> `[mM][aA]...`, `[a-z]` -> `[a-zA-Z]`): JavaScript's `/.../i`
+    in a form ECMA-262 patterns, Python and Schemathesis all read."""
+    out, index, in_class = [], 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            if char == "]":
+                in_class = False
+                out.append(char)
+            elif (
+                char.isascii()
+                and char.isalpha()
+                and pattern[index + 1 : index + 2] == "-"
+                and pattern[index + 2 : index + 3].isalpha()
+            ):
+                low, high = char, pattern[index + 2]
+                out.append(f"{low}-{high}{low.swapcase()}-{high.swapcase()}")
+                index += 3
+                continue
+            else:
+                out.append(
+                    char + char.swapcase()
+                    if char.isascii() and char.isalpha()
+                    else char
+                )
+        elif char == "[":
+            in_class = True
+            out.append(char)
+        elif char == "{":  # a quantifier's digits, as they are
+            end = pattern.find("}", index)
+            end = len(pattern) - 1 if end < 0 else end
+            out.append(pattern[index : end + 1])
+            index = end + 1
+            continue
+        elif char.isascii() and char.isalpha():
+            out.append(f"[{char}{char.swapcase()}]")
+        else:
+            out.append(char)
+        index += 1
+    return "".join(out)

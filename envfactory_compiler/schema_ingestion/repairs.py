@@ -23,10 +23,12 @@ each fix is a warning naming the JSON pointer of what was changed:
   and no server can send what the spec documents;
 - a `pattern` in another regex dialect (`\\p{L}`, a mid-pattern `(?i)`):
   rewritten for Python's `re` (`regex_dialects`), or dropped if it cannot be;
-- a `pattern` written as a JavaScript regex literal, `/^...$/flags`: read as
-  the text between the slashes (flags other than none dropping the pattern),
-  because the literal form anchors after a `/` and so matches no string at
-  all - a schema that no value, hence no request or response, can satisfy;
+- a `pattern` written as a JavaScript regex literal, `/^...$/` or
+  `/.../flags`: read as the text between the slashes, `i` as both cases of
+  each letter (`[mM]`; ECMA-262 has no inline flags), because an anchored literal matches no string at all and
+  an unanchored one with flags is what its author's language wrote (a
+  schema no value, hence no request or response, could satisfy, or one
+  whose `format: uri` no value starting with `/` meets);
 - a `date-time`/`date`/`time` format that no value of the schema's own
   `pattern` meets (offsets as `+0100`, dates as `YYYYMMDD`): the format is
   dropped and the pattern kept, since both together admit no value;
@@ -63,7 +65,7 @@ import rstr
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
 from .references import resolve_local as _local
-from .regex_dialects import translate
+from .regex_dialects import case_folded, translate
 from .untidy import tidy
 
 _SKIPPED_KEYS = frozenset(
@@ -158,6 +160,8 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
         notes += _repair_default(node, parts)
     if isinstance(node.get("pattern"), str):
         notes += _repair_pattern(node, parts)
+    if isinstance(node.get("type"), str):
+        notes += _repair_type_against_branches(node, parts)
     if isinstance(node.get("pattern"), str) and node.get("format") in _DATE_FORMATS:
         notes += _repair_format_against_pattern(node, parts)
     if (
@@ -176,6 +180,37 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
                     )
                 )
     return notes
+
+
+_TYPE_KEYWORDS = {
+    "array": ("items", "minItems", "maxItems", "uniqueItems"),
+    "object": ("properties", "required", "additionalProperties"),
+}
+
+
+def _repair_type_against_branches(node: dict, parts: tuple) -> list[tuple[str, str]]:
+    """A `type` that every `anyOf`/`oneOf` branch contradicts (soundcloud's
+    subscriptions: each item `type: array, items: {}` and any of one object
+    schema): no value is both, so the branches, which say what is meant, win."""
+    for keyword in ("anyOf", "oneOf"):
+        branches = node.get(keyword)
+        if not isinstance(branches, list) or not branches:
+            continue
+        types = [b.get("type") if isinstance(b, dict) else None for b in branches]
+        if all(isinstance(t, str) and t != node["type"] for t in types) and not (
+            node["type"] == "number" and "integer" in types
+        ):
+            dropped = node.pop("type")
+            for key in _TYPE_KEYWORDS.get(dropped, ()):
+                node.pop(key, None)
+            return [
+                (
+                    pointer_join(*parts, "type"),
+                    f"type {dropped!r} contradicts every {keyword} branch "
+                    f"({', '.join(sorted(set(types)))}); dropped, the branches kept",
+                )
+            ]
+    return []
 
 
 def _closed_but_required(document: dict) -> list[tuple[str, str]]:
@@ -333,7 +368,11 @@ def _extends_sibling(document: dict, branches: list) -> bool:
     return False
 
 
-_REGEX_LITERAL = re.compile(r"^/(\^.*|.*\$)/([a-z]*)$", re.DOTALL)
+# `/^...$/`, or any `/.../flags`: an anchored body or JavaScript's flags say
+# the slashes delimit a literal (peertube's `/magnet:\?xt=urn:.../i`)
+_REGEX_LITERAL = re.compile(
+    r"^/(\^.*|.*\$)/([gimsuy]*)$|^/(.+)/([gimsuy]+)$", re.DOTALL
+)
 
 
 def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
@@ -341,13 +380,17 @@ def _repair_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
     if literal is None:
         return _repair_dialect(node, parts)
     pointer, pattern = pointer_join(*parts, "pattern"), node["pattern"]
-    body, flags = literal.groups()
-    if flags:
+    body, flags = (
+        literal.group(1, 2) if literal.group(1) is not None else literal.group(3, 4)
+    )
+    if "i" in flags:  # `g`, `u`, `y`, `m`, `s` change no match of a one-line value much
+        body = case_folded(body)
+    if translate(body) is None:
         del node["pattern"]
         return [
             (
                 pointer,
-                f"pattern {pattern!r} is a JavaScript regex literal with flags, which matches no string; "
+                f"pattern {pattern!r} is a JavaScript regex literal whose body Python cannot read; "
                 "dropped",
             )
         ]
