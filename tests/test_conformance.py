@@ -80,7 +80,7 @@ def test_schemathesis_finds_no_failures(project: Path, tmp_path: Path) -> None:
                 "1",
                 "--request-timeout",
                 "10",
-                *credentials(document),
+                *credentials(project),
             ],
             capture_output=True,
             text=True,

@@ -9,7 +9,6 @@ the operation behind each of Schemathesis's own errors.
 
 from __future__ import annotations
 
-import base64
 import json
 import socket
 import time
@@ -20,9 +19,8 @@ from urllib.parse import urlparse
 
 import httpx
 
+from ..sandbox_credentials import by_location
 from . import processes
-
-TOKEN = "envc-sandbox-token"
 
 
 @dataclass(frozen=True)
@@ -79,7 +77,7 @@ def check(
                 str(report),
                 "--report-junit-path",
                 str(junit),
-                *credentials(document),
+                *credentials(project),
             ],
             log=work / "schemathesis.log",
             timeout=timeout,
@@ -150,23 +148,13 @@ def base_path(document: dict) -> str:
     return (urlparse(url).path if "//" in url else url).rstrip("/")
 
 
-def credentials(document: dict) -> list[str]:
-    """`-H` options carrying the sandbox's credential for every header security scheme."""
-    headers: dict[str, str] = {}
-    for scheme in (
-        (document.get("components") or {}).get("securitySchemes") or {}
-    ).values():
-        if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
-            headers[scheme["name"]] = TOKEN
-        elif (
-            scheme.get("type") == "http"
-            and str(scheme.get("scheme", "")).lower() == "basic"
-        ):
-            headers["Authorization"] = (
-                "Basic " + base64.b64encode(f"envc:{TOKEN}".encode()).decode()
-            )
-        elif scheme.get("type") in ("http", "oauth2", "openIdConnect"):
-            headers.setdefault("Authorization", f"Bearer {TOKEN}")
+def credentials(project: Path) -> list[str]:
+    """`-H` options carrying the sandbox's credential for every header scheme of
+    the package (its credentials table, the one the sandbox checks)."""
+    table = json.loads(
+        (project / project.name / "operations.json").read_text(encoding="utf-8")
+    )
+    headers = by_location(table.get("credentials", {}).values())["header"]
     return [
         arg
         for name, value in sorted(headers.items())

@@ -7,7 +7,6 @@ the verifier fills requests exactly as a generated package would.
 
 from __future__ import annotations
 
-import base64
 import importlib.util
 import random
 from dataclasses import dataclass, field
@@ -19,10 +18,9 @@ from ..diagnostics import pointer_split
 from ..emission.rendering import template_root
 from ..emission.tables import credentials
 from ..frozen import thaw
+from ..sandbox_credentials import by_location
 from ..ir import EndpointDef
 from ..schema_ingestion.normalization import deref
-
-SANDBOX_TOKEN = "envc-sandbox-token"
 
 
 @lru_cache(maxsize=1)
@@ -106,17 +104,5 @@ def _set(body: dict, pointer: str, value: Any) -> None:
 
 
 def security_credentials(spec: Any) -> dict[str, dict[str, str]]:
-    """Credentials the sandbox accepts for every scheme of the spec (OAuth2 and
-    OpenID Connect as bearer tokens, API keys where they are sent), by location;
-    from the same table the sandbox checks them against."""
-    found: dict[str, dict[str, str]] = {"header": {}, "query": {}, "cookie": {}}
-    rows = credentials(spec).values()
-    # Square's `Authorization` is an OAuth2 bearer and an API key: the bearer
-    # value, sent first, meets both
-    for row in sorted(rows, key=lambda row: not row.get("prefix")):
-        prefix = row.get("prefix", "")
-        secret = SANDBOX_TOKEN
-        if prefix.strip().lower() == "basic":
-            secret = base64.b64encode(f"envc:{SANDBOX_TOKEN}".encode()).decode()
-        found[row["location"]].setdefault(row["name"], prefix + secret)
-    return found
+    """Credentials the sandbox accepts for every scheme of the spec, by location."""
+    return by_location(credentials(spec).values())

@@ -44,7 +44,7 @@ from jsonschema import Draft4Validator, ValidationError, validators
 from starlette.datastructures import Headers, UploadFile
 
 from .fake import DURATION_RE
-from .routes import Keyed
+from .routes import conditions
 
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -341,13 +341,13 @@ class Parameters(ParameterValidator):
 
     def validate(self, scope: dict) -> None:
         request = ConnexionRequest(scope, uri_parser=self.uri_parser)
-        conditions = Keyed(scope["path"], "").conditions
-        if conditions and not self.strict_validation:
+        named = conditions(scope["path"])
+        if named and not self.strict_validation:
             extra = set(
                 self.validate_query_parameter_list(
                     request, security_params=self.security_query_params
                 )
-            ) - {name for name, _ in conditions}
+            ) - {name for name, _ in named}
             if extra:
                 raise ExtraParameterProblem(
                     param_type="query", extra_params=sorted(extra)

@@ -87,14 +87,7 @@ class Sandbox:
         """Run a routed, validated request in its task and trace it: the outcome
         and its body text."""
         headers = request.headers
-        call = Call(
-            operation=name,
-            path=request.path_params,
-            query=_multi(request.query_params),
-            headers=headers,
-            cookies=request.cookies if "cookie" in headers else {},
-            body=body,
-        )
+        call = _call(name, request, body)
         task_id = self.sessions.task_for(headers)
         if task_id is None:  # a temporary session: a world for this call only
             outcome = self.engine.execute(self.store.fresh(), call)
@@ -161,13 +154,7 @@ class Sandbox:
         return self.engine.error(op, "invalid", detail), op
 
     def _credentialed(self, op: Any, request: ConnexionRequest) -> bool:
-        call = Call(
-            op.name,
-            query=dict(request.query_params),
-            headers=dict(request.headers),
-            cookies=dict(request.cookies),
-        )
-        return self.engine.authorized(op, call)
+        return self.engine.authorized(op, _call(op.name, request))
 
     def asgi(self) -> Any:
         """The whole app: admin routes, then the API."""
@@ -232,6 +219,19 @@ class Sandbox:
             api, self.engine.operations.values(), base_path(self.engine.document)
         )
         return outer
+
+
+def _call(name: str, request: Any, body: Any = None) -> Call:
+    """The engine's view of a request: its inputs by location."""
+    headers = request.headers
+    return Call(
+        operation=name,
+        path=request.path_params,
+        query=_multi(request.query_params),
+        headers=headers,
+        cookies=request.cookies if "cookie" in headers else {},
+        body=body,
+    )
 
 
 class _Direct:

@@ -298,10 +298,8 @@ def _field_param(
 
 def _declared_params(engine: Engine, op: Operation) -> dict[tuple[str, str], dict]:
     """Parameter schemas from the document (path-level ones, then the operation's)."""
-    item = engine.data.resolve(engine.document["paths"][op.path])
     schemas: dict[tuple[str, str], dict] = {}
-    for raw in [*item.get("parameters", ()), *item[op.method].get("parameters", ())]:
-        param = engine.data.resolve(raw)
+    for param in engine.parameters(op):
         schema = param.get("schema")
         if schema is None:  # `content` instead of `schema`: its one media type
             media = next(iter((param.get("content") or {}).values()), {})

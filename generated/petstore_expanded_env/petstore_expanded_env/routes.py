@@ -87,6 +87,17 @@ def _loose_regex(path: str, base: str) -> re.Pattern[str]:
     return re.compile(f"^{re.escape(base)}{loose}/?$", re.DOTALL)
 
 
+def conditions(path: str) -> list[tuple[str, str | None]]:
+    """What a path key's suffix asks of a request: (name, value) for `k=v`,
+    (name, None) for `k` or `k={p}` (given, any value)."""
+    found = []
+    for part in path[len(bare(path)) + 1 :].split("&"):
+        if part:
+            key, equals, value = part.partition("=")
+            found.append((key, value if equals and not value.startswith("{") else None))
+    return found
+
+
 class Keyed:
     """One operation whose path key carries a suffix, and the conditions it names."""
 
@@ -94,17 +105,7 @@ class Keyed:
         self.path = path
         self.regex = template_regex(path, base)
         self.suffix = path[len(bare(path)) :]
-        self.conditions = [
-            (key, None if value is None or value.startswith("{") else value)
-            for key, value in (
-                (
-                    part.partition("=")[0],
-                    part.partition("=")[2] if "=" in part else None,
-                )
-                for part in self.suffix[1:].split("&")
-                if part
-            )
-        ]
+        self.conditions = conditions(path)
 
     def met(self, query: dict[str, str], headers: dict[str, str]) -> int:
         """How many conditions the request meets; -1 if it misses one."""

@@ -118,13 +118,13 @@ class Engine:
         under an owner no resource describes (`/organizers/{organizerKey}/
         webinars`) belong to one owner, the task's account."""
         ordered = sorted(self.resources.values(), key=lambda r: (r.depth, r.name))
-        owner: list[str] = []  # the task's one account, for owner-scoped paths
+        owner = ""  # the task's one account, for owner-scoped paths
         context: dict[str, str] = {}  # its value of each such parameter, by name
         for resource in ordered:
             if resource.parent is None and resource.depth and not owner:
-                owner.append(str(task.next_number()))  # digits: fit int or str keys
+                owner = str(task.next_number())  # digits: fit int or str keys
             parents = (
-                [self._context_key(task, resource, "".join(owner), context)]
+                [self._context_key(task, resource, owner, context)]
                 if resource.parent is None
                 else list(task.collection(resource.parent))[:count]
             )
@@ -186,21 +186,26 @@ class Engine:
         schemas, from the first operation on it that names them."""
         for op in self.operations.values():
             if op.resource == resource.name and len(op.parent_params) == resource.depth:
-                item = self.data.resolve(self.document["paths"].get(op.path) or {})
-                declared = {}
-                for raw in [
-                    *item.get("parameters", ()),
-                    *(item.get(op.method) or {}).get("parameters", ()),
-                ]:
-                    param = self.data.resolve(raw)
-                    if param.get("in") == "path":
-                        declared[param.get("name")] = self.data.resolve(
-                            param.get("schema") or {"type": "string"}
-                        )
+                declared = {
+                    p.get("name"): self.data.resolve(p.get("schema") or {})
+                    for p in self.parameters(op)
+                    if p.get("in") == "path"
+                }
                 return [
-                    (n, declared.get(n, {"type": "string"})) for n in op.parent_params
+                    (n, declared.get(n) or {"type": "string"}) for n in op.parent_params
                 ]
         return []
+
+    def parameters(self, op: Operation) -> list[dict]:
+        """The operation's parameter objects as documented, resolved: its path's, then its own."""
+        item = self.data.resolve(self.document["paths"].get(op.path) or {})
+        return [
+            self.data.resolve(raw)
+            for raw in [
+                *item.get("parameters", ()),
+                *(item.get(op.method) or {}).get("parameters", ()),
+            ]
+        ]
 
     def _link_references(self, task: TaskState, resource: Resource) -> None:
         """Point seeded items' reference fields at seeded items of the referenced resource."""
