@@ -10,6 +10,7 @@ from pathlib import Path
 
 from conftest import ROOT, run_envc
 from envfactory_compiler.corpus import CorpusSettings, Row, to_markdown
+from envfactory_compiler.corpus.conformance import check
 
 CORPUS = ROOT / "specs" / "corpus"
 SMALL = [
@@ -188,3 +189,13 @@ def test_large_specs_get_a_tree_per_operation() -> None:
     settings = CorpusSettings(samples=100)
     assert settings.trajectories(None) == settings.trajectories(10) == 100
     assert settings.trajectories(336) == 1008
+
+
+def test_a_schemathesis_run_stopped_by_the_timeout_is_a_note(tmp_path: Path) -> None:
+    """Schemathesis opens its JSON report before it runs: one stopped by the
+    stage timeout leaves it empty, and the runner says so for that spec
+    instead of ending the whole run with a traceback (squareup at 900 s)."""
+    project = ROOT / "generated" / "petstore_env"
+    outcome = check(project, tmp_path, max_examples=200, seed=0, timeout=4)
+    assert not outcome.ran
+    assert outcome.note == "schemathesis wrote no report: timed out after 4 s"

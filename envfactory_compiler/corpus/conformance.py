@@ -85,14 +85,26 @@ def check(
         )
     finally:
         processes.stop(server)
-    if not report.is_file():
+    written = _report(report)
+    if written is None:
         why = (
             f"timed out after {timeout:.0f} s"
             if finished.timed_out
             else _tail(work / "schemathesis.log")
         )
         return ConformanceOutcome(False, note="schemathesis wrote no report: " + why)
-    return _outcome(json.loads(report.read_text(encoding="utf-8")), _errors(junit))
+    return _outcome(written, _errors(junit))
+
+
+def _report(path: Path) -> dict | None:
+    """Schemathesis's JSON report, None when it wrote none or was stopped
+    while writing it (it opens the file before the run: a killed run leaves
+    it empty)."""
+    try:
+        report = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return report if isinstance(report, dict) else None
 
 
 def _outcome(report: dict, errors: tuple[str, ...] = ()) -> ConformanceOutcome:

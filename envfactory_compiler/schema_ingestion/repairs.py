@@ -15,9 +15,13 @@ each fix is a warning naming the JSON pointer of what was changed:
   `Transfer-Encoding`, `Host`, `Connection`, ...): dropped. Its value is
   fixed by the message framing, not chosen by the client, so no server can
   honour a schema for it (`Content-Length: 0.5` never reaches the app, and
-  a client cannot send one that disagrees with its body) - the same reason
-  OpenAPI tells tools to ignore `Accept`, `Content-Type` and `Authorization`
-  header parameters;
+  a client cannot send one that disagrees with its body);
+- an `Accept` or `Content-Type` header parameter: dropped, as OpenAPI says
+  tools shall ignore them (the media types say what they carry). Kept, they
+  became task arguments ("list the brands with content type
+  'application/json' and accept 'delta'") and Schemathesis mutated what the
+  HTTP layer sets anyway. (A required `Authorization` one becomes a security
+  scheme: `contract`);
 - a `204` or `304` response with a body (`content`, or a Swagger 2
   `schema`): the body is dropped, since HTTP forbids one on these statuses
   and no server can send what the spec documents;
@@ -557,6 +561,9 @@ _FRAMING_HEADERS = frozenset(
 )
 
 
+_IGNORED_HEADERS = frozenset({"accept", "content-type"})
+
+
 def _drop_framing_headers(document: dict) -> list[tuple[str, str]]:
     """Header parameters for headers the HTTP layer sets: see the module docstring."""
     notes = []
@@ -574,10 +581,15 @@ def _drop_framing_headers(document: dict) -> list[tuple[str, str]]:
                 if name is None:
                     kept.append(parameter)
                 else:
+                    why = (
+                        "OpenAPI says to ignore it (the media types say it)"
+                        if name.lower() in _IGNORED_HEADERS
+                        else "it is set by HTTP itself, not by the client"
+                    )
                     notes.append(
                         (
                             pointer_join("paths", *parts, "parameters", index),
-                            f"header parameter {name!r} is set by HTTP itself, not by the client; dropped",
+                            f"header parameter {name!r} dropped: {why}",
                         )
                     )
             if len(kept) != len(parameters):
@@ -594,7 +606,7 @@ def _framing_header(document: dict, parameter: Any) -> str | None:
     if (
         parameter.get("in") == "header"
         and isinstance(name, str)
-        and name.lower() in _FRAMING_HEADERS
+        and name.lower() in _FRAMING_HEADERS | _IGNORED_HEADERS
     ):
         return name
     return None

@@ -23,6 +23,7 @@ SHAPE_NAMES = (
     "singleton_resource",
     "arm_upsert_context",
     "google_resource_names",
+    "media_type_headers",
 )
 
 
@@ -244,3 +245,19 @@ def test_google_resource_names_read_what_the_collection_made(made) -> None:
     }, confirmed
     words = " ".join(user_words(sampled))
     assert "connection" in words and " item" not in words
+
+
+def test_accept_and_content_type_parameters_are_not_asked_for(made) -> None:
+    """OpenAPI says to ignore them: no tool takes them, no user says them
+    ("list the brands with content type 'application/json' and accept 'delta'")."""
+    package, sampled, tasks = made["media_type_headers"]
+    tools = json.loads((package / package.name / "tools.json").read_text())["tools"]
+    for tool in tools:
+        arguments = tool["function"]["parameters"].get("properties", {})
+        assert not {"Accept", "Content-Type"} & set(arguments), tool
+    words = [t["instruction"] for t in tasks] + [
+        m["content"] for r in sampled for m in r["messages"] if m["role"] == "user"
+    ]
+    assert words and not any(
+        re.search(r"content type|accept '", text, re.I) for text in words
+    )
