@@ -432,6 +432,13 @@ def _package_module(package: Path, module: str):
     help="Seconds one build may take.",
 )
 @click.option(
+    "--stage-timeout",
+    type=float,
+    default=900,
+    show_default=True,
+    help="Seconds Schemathesis, or the sampling, may take on one spec.",
+)
+@click.option(
     "--stages",
     default=",".join(corpus_runner.STAGES),
     show_default=True,
@@ -448,6 +455,7 @@ def corpus(
     seed: int,
     sample_size: int | None,
     build_timeout: float,
+    stage_timeout: float,
     stages: str,
 ) -> None:
     """Build, serve (Schemathesis --checks all) and sample every spec in DIR; write one table.
@@ -462,6 +470,7 @@ def corpus(
         samples=samples,
         seed=seed,
         build_timeout=build_timeout,
+        stage_timeout=stage_timeout,
         stages=tuple(dict.fromkeys(wanted)),
     )
     specs = corpus_runner.spec_files(spec_dir)

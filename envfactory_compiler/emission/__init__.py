@@ -80,6 +80,7 @@ RUNTIME_MODULES = (
     "validation.py",
     "wording.py",
     "worker_sessions.py",
+    "xml_bodies.py",
 )
 
 

@@ -186,7 +186,9 @@ def drop_unparsed_media(document: dict) -> list[str]:
 
     Forms count as unvalidatable when their fields are arrays or objects (a
     form cannot tell a one-item array from a string) or when the form as a
-    whole is meant to be an array or a scalar.
+    whole is meant to be an array or a scalar. XML, which the sandbox reads
+    (`xml_bodies`) but which cannot tell those apart either, is kept only
+    where it is all an operation takes (AWS's query protocol).
     """
     dropped = []
     for path, item in (document.get("paths") or {}).items():

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import warnings
+from pathlib import Path
+from typing import Iterator
+
 import pytest
 
 from conftest import GENERATED, ROOT, import_package  # tests/conftest.py
@@ -20,15 +24,25 @@ def package():
     return import_package(PROJECT)
 
 
-@pytest.fixture
-def client(package):
-    """An in-process HTTP client of a fresh sandbox (two seeded items per resource)."""
+@contextlib.contextmanager
+def in_process(package, **load) -> Iterator:
+    """An in-process HTTP client of a fresh sandbox of `package` (a module or a
+    built project's folder), which it carries as `.sandbox`."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
         from starlette.testclient import TestClient
-    sandbox = package.load_sandbox(fixtures=2)
+    if isinstance(package, Path):
+        package = import_package(package)
+    sandbox = package.load_sandbox(**load)
     with TestClient(sandbox.asgi()) as test_client:
         test_client.sandbox = sandbox
+        yield test_client
+
+
+@pytest.fixture
+def client(package):
+    """An in-process HTTP client of a fresh sandbox (two seeded items per resource)."""
+    with in_process(package, fixtures=2) as test_client:
         yield test_client
 
 

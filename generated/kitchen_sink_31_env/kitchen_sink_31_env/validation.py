@@ -45,6 +45,7 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError, validators
 from starlette.datastructures import Headers, UploadFile
 
+from . import xml_bodies
 from .fake import DURATION_RE
 from .routes import conditions
 
@@ -214,6 +215,20 @@ class JSONBody(_RequestBody, JSONRequestBodyValidator):
         if body is None and self._validator.is_valid(None):
             return None
         return super()._validate(body)
+
+
+class XMLBody(JSONBody):
+    """An XML body read as the value its schema describes (`xml_bodies`), then
+    checked as a JSON one is: AWS's query protocol posts `text/xml`."""
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        text = b"".join([message async for message in stream])
+        if not text.strip():
+            return None
+        try:
+            return xml_bodies.read(text, self._schema)
+        except xml_bodies.MalformedXML as exc:
+            raise BadRequestProblem(detail=str(exc)) from None
 
 
 class _FormBody(_RequestBody):
@@ -454,6 +469,33 @@ class URIParser(OpenAPIURIParser):
     text, for the schema check to refuse.
     """
 
+    def resolve_query(self, query_data: dict) -> dict:
+        return super().resolve_query(self._gathered(query_data))
+
+    def _gathered(self, query_data: dict) -> dict:
+        """The query with the properties of each form-style, exploded object
+        parameter gathered under its name: OpenAPI's default for an object
+        (`?Target=TCP:80&Interval=5` for `HealthCheck`), nested objects in
+        brackets as clients write them (`AccessLog[Enabled]=true`), which
+        OpenAPI leaves undefined. Connexion reads only `deepObject`."""
+        gathered = dict(query_data)
+        for name, defn in self.param_defns.items():
+            if name in gathered or not _exploded_object(defn):
+                continue
+            schema = defn.get("schema") or {}
+            properties = _properties(schema)
+            open_ended = schema.get("additionalProperties", True) is not False
+            found: dict = {}
+            for key in list(gathered):
+                path = [key.split("[", 1)[0], *_BRACKETS.findall(key)]
+                if key not in self.param_defns and (
+                    path[0] in properties or open_ended
+                ):  # an open object's other keys are its additional properties
+                    _put(found, path, gathered.pop(key))
+            if found:
+                gathered[name] = [found]
+        return gathered
+
     def resolve_params(self, params: dict, _in: str) -> dict:
         """Connexion's query and path resolution, with types looked up
         through `allOf` (Connexion raises KeyError for an array of items
@@ -474,6 +516,8 @@ class URIParser(OpenAPIURIParser):
                 items = self._split(joined, defn, _in)
                 item_schema = _first_dict(schema, "items")
                 resolved[name] = [_scalar(item_schema, item) for item in items]
+            elif kind == "object" and isinstance(values[-1], dict):
+                resolved[name] = _object(schema or {}, values[-1])
             elif kind == "object":
                 try:
                     resolved[name] = coerce_type(defn, values[-1], "parameter", name)
@@ -487,6 +531,49 @@ class URIParser(OpenAPIURIParser):
         return _resolve_form(
             form_data, self._body_schema or {}, self._body_encoding or {}
         )
+
+
+_BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _exploded_object(defn: dict) -> bool:
+    """Whether a query parameter is an object sent as its properties
+    (`style: form`, the default, with `explode`, also the default)."""
+    return (
+        defn.get("in") == "query"
+        and _type_of(defn.get("schema") or {}) == "object"
+        and defn.get("style", "form") == "form"
+        and defn.get("explode", True) is not False
+    )
+
+
+def _put(tree: dict, path: list[str], values: list) -> None:
+    """`values` at `path` in `tree` (`AccessLog[Enabled]`: tree["AccessLog"]["Enabled"])."""
+    for step in path[:-1]:
+        tree = tree.setdefault(step, {})
+        if not isinstance(tree, dict):
+            return  # `A=1&A[b]=2`: the text stays, for the schema check to refuse
+    tree[path[-1]] = values
+
+
+def _object(schema: dict, tree: dict) -> dict:
+    """Gathered query text (lists of the values sent) as the object its schema types."""
+    properties = _properties(schema)
+    others = schema.get("additionalProperties")
+    typed = {}
+    for key, value in tree.items():
+        field = properties.get(key) or (others if isinstance(others, dict) else {})
+        if isinstance(value, dict):
+            typed[key] = _object(field, value)
+        elif not isinstance(value, list):
+            typed[key] = _scalar(field, value)
+        elif _type_of(field) == "array":
+            typed[key] = [_scalar(_first_dict(field, "items"), item) for item in value]
+        elif _type_of(field) == "object" and value[-1] == "":
+            typed[key] = {}  # `Redrive=`: a nested object with nothing in it
+        else:
+            typed[key] = _scalar(field, value[-1])
+    return typed
 
 
 def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
@@ -578,6 +665,7 @@ VALIDATORS = {
     "body": MediaTypeDict(
         {
             "*/*json": JSONBody,
+            "*/*xml": XMLBody,
             "application/x-www-form-urlencoded": FormBody,
             "multipart/form-data": MultipartBody,
         }

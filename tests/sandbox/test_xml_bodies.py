@@ -1,0 +1,63 @@
+"""XML request bodies (tests/real_shapes/xml_bodies.yaml): read as the values
+their schemas describe, checked as JSON bodies are, and kept by the engine.
+What Schemathesis makes of them is in test_schemathesis_known_issues.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build
+from sandbox_fixtures import in_process
+
+SPEC = ROOT / "tests" / "real_shapes" / "xml_bodies.yaml"
+XML = {"Content-Type": "text/xml"}
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return build(SPEC, tmp_path_factory.mktemp("xml") / "out", "xml_bodies")
+
+
+@pytest.fixture(scope="module")
+def client(project):
+    with in_process(project) as client:
+        yield client
+
+
+def test_an_xml_body_is_read_by_its_schema_and_kept(client) -> None:
+    body = (
+        '<CreateQueueInput delay="5"><QueueName>orders</QueueName><Fifo>true</Fifo>'
+        "<Tags><Key>team</Key><Value>ops</Value></Tags><Tags><Key>tier</Key></Tags>"
+        "<Consumers><member>billing</member><member>audit</member></Consumers>"
+        "</CreateQueueInput>"
+    )
+    reply = client.post("/queues", content=body, headers=XML)
+    assert reply.status_code == 201, reply.text
+    queue = reply.json()
+    assert {k: queue[k] for k in ("QueueName", "Delay", "Fifo", "Consumers")} == {
+        "QueueName": "orders",
+        "Delay": 5,
+        "Fifo": True,
+        "Consumers": ["billing", "audit"],
+    }
+    assert queue["Tags"] == [{"Key": "team", "Value": "ops"}, {"Key": "tier"}]
+    assert queue in client.get("/queues").json()
+
+
+@pytest.mark.parametrize(
+    ("body", "why"),
+    [
+        ("<Q><QueueName>a</QueueName></Q>", "[] should be non-empty"),  # no Tags
+        ("<Q><Tags><Key>k</Key></Tags></Q>", "'QueueName' is a required property"),
+        (
+            '<Q delay="soon"><QueueName>a</QueueName><Tags><Key>k</Key></Tags></Q>',
+            "'soon' is not of type 'integer'",
+        ),
+        ("<Q><QueueName>a</Queue", "malformed XML body"),
+    ],
+)
+def test_an_xml_body_its_schema_refuses_is_a_bad_request(client, body, why) -> None:
+    reply = client.post("/queues", content=body, headers=XML)
+    assert reply.status_code == 400 and why in reply.json()["detail"], reply.text
