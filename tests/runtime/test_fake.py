@@ -1124,3 +1124,38 @@ def test_durations_are_generated_as_rfc3339_has_them() -> None:
         for seed in range(40)
     ]
     assert all(check.is_valid(v) and fake.DURATION_RE.fullmatch(v) for v in values)
+
+
+def test_a_bare_name_is_a_person_s_only_on_a_person() -> None:
+    """A brand or a queue is not called 'Jonas Tanaka'; a user, a customer
+    and a schema with an email beside its name are."""
+    named = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}},
+    }
+    with_email = {
+        "type": "object",
+        "required": ["name"],
+        "properties": {"name": {"type": "string"}, "email": {"type": "string"}},
+    }
+    document = doc_with(
+        Brand=copy.deepcopy(named),
+        CustomerInput=copy.deepcopy(named),
+        User=copy.deepcopy(named),
+        Signup=with_email,
+    )
+    data = fake.SchemaData(document)
+    people = set(fake._FIRST)
+
+    def names(schema: dict) -> set[str]:
+        return {
+            data.generate(schema, random.Random(seed))["name"] for seed in range(12)
+        }
+
+    schemas = document["components"]["schemas"]
+    assert not {n.split()[0] for n in names(schemas["Brand"])} & people
+    for person in ("CustomerInput", "User", "Signup"):
+        assert {n.split()[0] for n in names(schemas[person])} <= people, person
+    inline = dict(named)  # no component name: a thing, unless a person's fields say so
+    assert not {n.split()[0] for n in names(inline)} & people

@@ -446,6 +446,34 @@ def _match(
     return default
 
 
+_PERSONS = frozenset(
+    "user person people customer employee member contact owner author patient "
+    "student driver staff player passenger guest client subscriber recipient "
+    "sender applicant candidate teacher doctor agent admin administrator human "
+    "individual buyer seller traveler traveller attendee speaker participant "
+    "friend follower assignee reviewer approver collaborator account".split()
+)
+
+
+_PERSON_FIELDS = frozenset(
+    "email emailaddress phone phonenumber mobile firstname lastname surname "
+    "birthdate birthday dateofbirth dob gender".split()
+)
+
+
+def _thing_name(prop: str, node: "_Node") -> bool:
+    """Whether an object's bare `name` names a thing, not a person: a brand, a
+    product or a queue is not called 'Jonas Tanaka'. A person is a schema
+    named for one (`User`, `CustomerInput`) or one with a person's fields
+    beside the name (an email, a phone, a birth date)."""
+    if _hint_tokens(prop)[0] not in ("name", "displayname"):
+        return False
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", node.owner or "").lower()
+    if any(_singular(w) in _PERSONS for w in re.findall(r"[a-z]+", words)):
+        return False
+    return not any(_hint_tokens(p)[0] in _PERSON_FIELDS for p in node.props)
+
+
 @lru_cache(maxsize=4096)
 def _string_kind(hint: str) -> Callable[[Random], str]:
     """Realistic string maker for a property/parameter name."""
@@ -732,7 +760,9 @@ class _Node:
         # arrays and objects
         "items min_items max_items unique props additional min_props max_props views tag "
         # oneOf/anyOf, discriminator, not, leftover allOf parts
-        "choices exclusive base branch_nodes disc_prop disc_lookup disc_values not_ rest"
+        "choices exclusive base branch_nodes disc_prop disc_lookup disc_values not_ rest "
+        # the component schema it is, if any (whose `name` is a person's?)
+        "owner"
     ).split()
 
 
@@ -900,6 +930,7 @@ class SchemaData:
             )
         else:
             node = self._make_node(resolved, resolved)
+        node.owner = self._component_name(resolved)
         if len(self._nodes) >= _CACHE_LIMIT:  # callers passing throw-away schema dicts
             self._nodes.clear()
         self._nodes[id(schema)] = (schema, node)
@@ -1000,6 +1031,7 @@ class SchemaData:
 
     def _make_node(self, flat: dict, owner: dict) -> _Node:
         node = _Node()
+        node.owner = None
         kind = flat.get("type")
         node.nullable = flat.get("nullable") is True
         if isinstance(kind, list):  # tolerate 3.1-style type arrays
@@ -1467,7 +1499,8 @@ class SchemaData:
             if name not in out and (
                 required or source is None and self._want(depth, rng)
             ):
-                out[name] = self._conform(MISSING, schema, rng, name, req, depth + 1)
+                hint = "item_name" if _thing_name(name, node) else name
+                out[name] = self._conform(MISSING, schema, rng, hint, req, depth + 1)
         if source is None and not node.props and isinstance(node.additional, dict):
             self._add_entries(
                 out, node, rng, req, depth, self._map_size(node, rng, depth)
