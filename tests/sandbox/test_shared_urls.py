@@ -174,3 +174,50 @@ def test_a_decoded_hash_inside_a_segment_is_part_of_the_path(project) -> None:
     routes = import_package(project).routes.Routes([delete], "")
     assert routes.operation("/orgunits/1.5/usergroups/#x/members/u", "DELETE") is delete
     assert routes.operation("/orgunits/1/usergroups/2/members/u#k", "DELETE") is delete
+
+
+NEWLINE_SEGMENT = {
+    "openapi": "3.0.3",
+    "info": {"title": "Entitlements", "version": "1.0"},
+    "paths": {
+        "/flows/{flowArn}/entitlements/{entitlementArn}": {
+            "put": {
+                "operationId": "UpdateEntitlement",
+                "parameters": [
+                    {
+                        "name": n,
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                    for n in ("flowArn", "entitlementArn")
+                ],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {"description": {"type": "string"}},
+                            }
+                        }
+                    }
+                },
+                "responses": {"202": {"description": "updated"}},
+            }
+        }
+    },
+}
+
+
+def test_a_routed_request_refused_as_missing_is_a_404(tmp_path) -> None:
+    """A write whose last segment is only a newline (`.../entitlements/%0A`)
+    is routed to its operation, then refused as missing on the way to its body:
+    its 404, not a 400 whose detail says "Not Found" (mediaconnect,
+    docs/wide-corpus-served-seed7.md)."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(NEWLINE_SEGMENT), encoding="utf-8")
+    with in_process(build(spec, tmp_path / "out", "newline")) as client:
+        reply = client.put("/flows/a/entitlements/%0A", headers=AUTH, json={})
+        assert reply.status_code == 404, reply.text
+        ok = client.put("/flows/a/entitlements/b", headers=AUTH, json={})
+        assert ok.status_code == 202

@@ -153,6 +153,10 @@ class Sandbox:
             # credentials are checked before the request is (a real API does
             # not validate what an anonymous caller sent)
             return self.engine.error(op, "unauthorized", "missing credentials"), op
+        if op is not None and status == 404:
+            # routed, then refused as missing (a last segment that is only a
+            # newline, `.../entitlements/%0A`): its 404, not a 400 "Not Found"
+            return self.engine.error(op, "not_found", "no item with that id"), op
         if op is None or status >= 500:
             body = {
                 "title": getattr(exc, "title", "Error"),
