@@ -5,6 +5,7 @@ of a list. Imported from templates/runtime through a built package."""
 from __future__ import annotations
 
 import importlib
+import re
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -250,3 +251,15 @@ def test_outputs_reach_one_level_into_nested_answers(runtime) -> None:
         {"step": 0, "pointer": "/density/units", "value": "kg/m3"},
         {"step": 0, "pointer": "/density/value", "value": 1.2e-12},
     ]
+
+
+def test_a_first_person_ask_never_says_show_me(runtime) -> None:
+    """ "I need to show me the pets" is no sentence: after "I need to" or
+    "Could you help me" the user sees or gets them."""
+    phraser, Move = _phraser(runtime), runtime.phrasing.Move
+    moves = [Move("findPets", {}), Move("getPetById", {}, refers=True)]
+    texts = {phraser.instruction(moves, [], f"k{i}") for i in range(200)}
+    firsts = [t for t in texts if re.search(r"(to|help me) (see|get) the pets", t)]
+    assert firsts  # the case arises: a list first, in the first person
+    for text in texts:
+        assert not re.search(r"(to|help me) (show|get) me\b", text), text

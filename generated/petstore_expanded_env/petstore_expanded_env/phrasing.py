@@ -40,6 +40,18 @@ from .wording import (
     with_phrase,
 )
 
+_ASKED_OF_YOU = (("show me ", "see "), ("get me ", "get "))
+
+
+def _as_mine(steps: str) -> str:
+    """Steps said after "I need to" or "Could you help me": "see the brands",
+    not "I need to show me the brands"."""
+    for asked, mine in _ASKED_OF_YOU:
+        if steps.startswith(asked):
+            return mine + steps[len(asked) :]
+    return steps
+
+
 MAX_VALUE_CHARS = 60  # longer values are not required to survive LLM rephrasing
 STYLES = ("imperative", "situation", "ticket")
 _VERBS = {
@@ -297,6 +309,7 @@ class Phraser:
                 (f"{who} using {self.context.title}.", f"{mood} {who} and", mood)
             )
             ask = f" {rng.choice(_SITUATION_ASKS)} {report}." if report else ""
+            steps = _as_mine(steps)
             if intro.endswith(" and"):
                 need = rng.choice(("I need to", "I'd like to", "I want to"))
                 return f"{intro} {need} {steps}.{ask}"
