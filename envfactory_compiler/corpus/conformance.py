@@ -81,6 +81,12 @@ def check(
             ],
             log=work / "schemathesis.log",
             timeout=timeout,
+            env={
+                "SCHEMATHESIS_HOOKS": str(
+                    Path(__file__).with_name("schemathesis_hooks.py")
+                ),
+                "ENVC_FILE_MEDIA_TYPES": ",".join(file_media_types(document)),
+            },
             cwd=work,
         )
     finally:
@@ -94,6 +100,29 @@ def check(
         )
         return ConformanceOutcome(False, note="schemathesis wrote no report: " + why)
     return _outcome(written, _errors(junit))
+
+
+def file_media_types(document: dict) -> list[str]:
+    """The request media types whose bodies are files (a binary string, or no
+    schema at all) that Schemathesis cannot serialise, sorted."""
+    from schemathesis.transport.requests import REQUESTS_TRANSPORT
+
+    found = set()
+    for item in (document.get("paths") or {}).values():
+        for operation in (item or {}).values():
+            body = operation.get("requestBody") if isinstance(operation, dict) else None
+            content = body.get("content") if isinstance(body, dict) else None
+            for media_type, media in (content or {}).items():
+                schema = (media or {}).get("schema") or {}
+                if (
+                    schema.get("format") in (None, "binary")
+                    and schema.get("type") in (None, "string")
+                    and not set(schema) - {"type", "format", "description"}
+                    and REQUESTS_TRANSPORT.get_first_matching_media_type(media_type)
+                    is None
+                ):
+                    found.add(media_type)
+    return sorted(found)
 
 
 def _report(path: Path) -> dict | None:

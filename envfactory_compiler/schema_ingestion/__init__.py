@@ -32,6 +32,7 @@ from .reading import MAX_BYTES, parse, read_source
 from .references import bundle, check_local_refs
 from .repairs import repair
 from .resources import infer_resources
+from .slashed_paths import slash_examples
 from .leniency import settle
 from .validation import detect_version, validate
 
@@ -59,6 +60,12 @@ _ADAPTATIONS = (
         "{count} parameter schemas without a 'type' were given one (their branches' common type, "
         "else string; the original kept in x-envc-untyped-schema)",
         "give parameter schemas a type so URL text can be read unambiguously",
+    ),
+    (
+        slash_examples,
+        "{count} path parameters whose pattern puts a '/' in every value (an ARN) got an "
+        "example drawn from the pattern, showing clients to send the slash as %2F",
+        "give such parameters an example",
     ),
     (
         derive_example_schemas,

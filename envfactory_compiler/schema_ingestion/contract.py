@@ -233,7 +233,7 @@ def _structured_form(document: dict, media_type: str, media: dict) -> bool:
 def type_parameter_schemas(document: dict) -> list[str]:
     """Give every parameter schema a `type`; the pointers of the parameters changed."""
     changed = []
-    for pointer, parameter in _parameters(document):
+    for pointer, parameter in parameter_objects(document):
         schema = parameter.get("schema")
         if not isinstance(schema, dict) or "content" in parameter:
             continue
@@ -263,7 +263,7 @@ def type_parameter_schemas(document: dict) -> list[str]:
     return changed
 
 
-def _parameters(document: dict):
+def parameter_objects(document: dict):
     """(pointer parts, parameter) for every parameter object defined in the document."""
     for name, parameter in (
         (document.get("components") or {}).get("parameters") or {}

@@ -17,10 +17,13 @@ such a pattern would refuse every value or crash the validator. Rewritten:
 
 from __future__ import annotations
 
+import random
 import re
 import sys
 import unicodedata
 from functools import lru_cache
+
+import rstr
 
 _LONG_NAMES = {
     "letter": "L",
@@ -182,3 +185,20 @@ def case_folded(pattern: str) -> str:
             out.append(char)
         index += 1
     return "".join(out)
+
+
+def draws(pattern: str) -> list[str] | None:
+    """A few seeded strings of `pattern`, or None when rstr cannot draw from it."""
+    try:
+        drawer = rstr.Rstr(random.Random(0))
+        return [drawer.xeger(pattern) for _ in range(50)]
+    except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
+        return None
+
+
+def within_lengths(value: str, schema: dict) -> bool:
+    """Whether `value` meets the schema's `minLength` and `maxLength`."""
+    low, high = schema.get("minLength"), schema.get("maxLength")
+    return (not isinstance(low, int) or len(value) >= low) and (
+        not isinstance(high, int) or len(value) <= high
+    )

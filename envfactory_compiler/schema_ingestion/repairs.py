@@ -22,6 +22,9 @@ each fix is a warning naming the JSON pointer of what was changed:
   'application/json' and accept 'delta'") and Schemathesis mutated what the
   HTTP layer sets anyway. (A required `Authorization` one becomes a security
   scheme: `contract`);
+- a `content` key that is no media type (`access` beside
+  `application/json`): dropped, and a comma-separated list of media types
+  read as each of them;
 - a `204` or `304` response with a body (`content`, or a Swagger 2
   `schema`): the body is dropped, since HTTP forbids one on these statuses
   and no server can send what the spec documents;
@@ -60,16 +63,13 @@ from __future__ import annotations
 
 import copy
 import json
-import random
 import re
 from typing import Any, Iterator
-
-import rstr
 
 from ..diagnostics import Diagnostic, pointer_join, warning
 from .normalization import METHODS
 from .references import resolve_local as _local
-from .regex_dialects import case_folded, translate
+from .regex_dialects import case_folded, draws, translate, within_lengths
 from .untidy import tidy
 
 _SKIPPED_KEYS = frozenset(
@@ -168,6 +168,8 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
         notes += _repair_type_against_branches(node, parts)
     if isinstance(node.get("pattern"), str) and node.get("format") in _DATE_FORMATS:
         notes += _repair_format_against_pattern(node, parts)
+    if isinstance(node.get("content"), dict) and _carries_media(parts):
+        notes += _repair_media_types(node["content"], (*parts, "content"))
     if (
         len(parts) >= 2
         and parts[-2] == "responses"
@@ -183,6 +185,51 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
                         f"its '{key}' was dropped",
                     )
                 )
+    return notes
+
+
+# RFC 6838's type/subtype names (or a wildcard), then any parameters.
+_MEDIA_TYPE = re.compile(
+    r"^(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)/(?:\*|[A-Za-z0-9][\w!#$&^.+-]*)\s*(?:;.*)?$",
+    re.DOTALL,
+)
+_MEDIA_OWNERS = frozenset({"requestBodies", "responses", "parameters", "headers"})
+
+
+def _carries_media(parts: tuple) -> bool:
+    """Whether the object at `parts` is a response, request body, parameter or
+    header (whose `content` is keyed by media type), not a schema's properties."""
+    if not parts or parts[-1] == "properties":
+        return False
+    return parts[-1] == "requestBody" or (
+        len(parts) >= 2 and parts[-2] in _MEDIA_OWNERS
+    )
+
+
+def _repair_media_types(content: dict, at: tuple) -> list[tuple[str, str]]:
+    """A `content` key that is no media type: no message can carry it, and
+    test tools refuse every answer against it. A comma-separated list of
+    media types is read as each of them; a name where the media type goes
+    (`Promotion`) as JSON when nothing else is given; a name beside real
+    media types (`access` beside `application/json`) is dropped."""
+    notes = []
+    malformed = [k for k in content if not _MEDIA_TYPE.match(str(k))]
+    alone = len(content) == 1
+    for key in malformed:
+        value = content.pop(key)
+        members = [m.strip() for m in str(key).split(",")]
+        if len(members) > 1 and all(_MEDIA_TYPE.match(m) for m in members):
+            for member in members:
+                content.setdefault(member, copy.deepcopy(value))
+            why = f"read as the media types {', '.join(map(repr, members))}"
+        elif alone:
+            content["application/json"] = value
+            why = "read as 'application/json', as no media type is given"
+        else:
+            why = "dropped"
+        notes.append(
+            (pointer_join(*at, key), f"{str(key)!r} is not a media type; {why}")
+        )
     return notes
 
 
@@ -445,24 +492,8 @@ def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
 
 def _meets_lengths(pattern: str, node: dict) -> bool:
     """Whether some of a few strings drawn from `pattern` has a length the schema allows."""
-    low, high = node.get("minLength", 0), node.get("maxLength")
-    draws = _draws(pattern)
-    if draws is None:
-        return True
-    return any(
-        len(d) >= (low if isinstance(low, int) else 0)
-        and (not isinstance(high, int) or len(d) <= high)
-        for d in draws
-    )
-
-
-def _draws(pattern: str) -> list[str] | None:
-    """A few seeded strings of `pattern`, or None when rstr cannot draw from it."""
-    try:
-        drawer = rstr.Rstr(random.Random(0))
-        return [drawer.xeger(pattern) for _ in range(50)]
-    except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
-        return None
+    drawn = draws(pattern)
+    return drawn is None or any(within_lengths(d, node) for d in drawn)
 
 
 # RFC 3339 as the sandbox checks it: what `format` promises every value matches.
@@ -478,8 +509,8 @@ _DATE_FORMATS = {
 def _repair_format_against_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
     """A date `format` that no value of the `pattern` meets (`+0100` offsets, `YYYYMMDD`
     dates): the pattern is the author's concrete wire form, so the format goes."""
-    form, draws = _DATE_FORMATS[node["format"]], _draws(node["pattern"])
-    if draws is None or any(form.match(d) for d in draws):
+    form, drawn = _DATE_FORMATS[node["format"]], draws(node["pattern"])
+    if drawn is None or any(form.match(d) for d in drawn):
         return []
     dropped = node.pop("format")
     return [

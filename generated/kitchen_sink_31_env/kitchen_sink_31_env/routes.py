@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any, Callable, Iterable
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote
 
 _SUFFIX = re.compile(r"[#?]")
 
@@ -29,6 +29,29 @@ def bare(path: str) -> str:
     """A path key without the `#...`/`?...` that tells operations on one URL apart."""
     found = _SUFFIX.search(path)
     return path if found is None else path[: found.start()]
+
+
+_ENCODED = re.compile(r"(%2[fF]|%25)")
+
+
+def with_encoded_slashes(scope: dict) -> dict:
+    """The request with a `%2F` in its path kept encoded (and `%25`, so that
+    a kept `%` is never the text's own): a slash sent encoded is part of a
+    segment (an ARN, `.../job/abc` as `job%2Fabc`), but servers decode it
+    before routing, which splits the segment and misses the route.
+    `unescaped` reads such a segment's value back."""
+    raw = scope.get("raw_path") or b""
+    text = raw.decode("latin-1")
+    if not _ENCODED.search(text):
+        return scope
+    pieces = _ENCODED.split(text)
+    path = "".join(p.upper() if i % 2 else unquote(p) for i, p in enumerate(pieces))
+    return {**scope, "path": path}
+
+
+def unescaped(segment: str) -> str:
+    """A path segment's value, its kept `%2F` and `%25` read back."""
+    return _ENCODED.sub(lambda m: "/" if m.group().upper() == "%2F" else "%", segment)
 
 
 def template_regex(path: str, base: str, segment: str = "[^/]+") -> re.Pattern[str]:
@@ -73,6 +96,19 @@ class Routes:
 
     def methods(self, path: str) -> list[str]:
         return sorted(self._ops(path))
+
+    def shadowed(self, path: str, method: str) -> list[str]:
+        """The methods of the template a URL matches first, when `method` is
+        not one of them though a later template has it: OpenAPI matches
+        concrete paths before templated ones, so `GET /jobs/stop` beside
+        `POST /jobs/stop` and `GET /jobs/{arn}` is a 405, not a bad `arn`."""
+        method = method.upper()
+        matched = [ops for pattern, ops in self.templates if pattern.match(path)]
+        if len(matched) < 2 or method in matched[0]:
+            return []
+        if method == "HEAD" and "GET" in matched[0]:
+            return []
+        return sorted(matched[0]) if any(method in ops for ops in matched) else []
 
     def operation(self, path: str, method: str, *, loose: bool = True) -> Any:
         """The operation a request meant, even with a malformed (or, `loose`, an empty)
@@ -159,7 +195,7 @@ class Dispatch:
         if scope["type"] == "http" and self.urls:
             allowed = self.refused(scope)
             if allowed:
-                await _not_allowed(send, allowed)
+                await not_allowed(send, allowed)
                 return
             routed = self.route(scope)
             if routed is not None:
@@ -226,7 +262,7 @@ class Dispatch:
         return sorted(self._methods(found[1]))
 
 
-async def _not_allowed(send: Callable, allowed: list[str]) -> None:
+async def not_allowed(send: Callable, allowed: list[str]) -> None:
     """A 405 as Connexion words one, with the key's methods in `Allow`."""
     body = json.dumps(
         {"title": "Method Not Allowed", "status": 405, "detail": "Method Not Allowed"}

@@ -27,7 +27,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from random import Random
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import unquote
 
 import rstr
@@ -828,6 +828,24 @@ def _is_multiple(value: float, step: Any) -> bool:
 # ---------------------------------------------------------------------------
 
 
+def path_parameters(document: dict, resolve: Callable[[Any], Any]) -> Iterator[dict]:
+    """Each path parameter object of the document (on path items, operations
+    and in components), each read through `resolve` (`$ref`s followed)."""
+    owners = [{"parameters": list(_parameter_components(document).values())}]
+    for item in (document.get("paths") or {}).values():
+        if isinstance(item, dict):
+            owners += [item, *(op for op in item.values() if isinstance(op, dict))]
+    for owner in owners:
+        for parameter in owner.get("parameters") or ():
+            parameter = resolve(parameter)
+            if isinstance(parameter, dict) and parameter.get("in") == "path":
+                yield parameter
+
+
+def _parameter_components(document: dict) -> dict:
+    return (document.get("components") or {}).get("parameters") or {}
+
+
 class SchemaData:
     """Schema-valid values for an OpenAPI 3.0 document's schemas."""
 
@@ -840,6 +858,7 @@ class SchemaData:
         self._names: dict[int, str] | None = None
         self._any = self._make_node({}, _EMPTY)
         self._brief = threading.local()  # set while `generate(minimal=True)` runs
+        self._codes: dict[str, list] | None = None
 
     # -- public API ---------------------------------------------------------
 
@@ -1078,6 +1097,29 @@ class SchemaData:
         )
         _int_bounds(node)
 
+    def _path_codes(self) -> dict[str, list]:
+        """The values each path parameter with an `enum` allows, by name. A
+        field of that name holds one of them (`route_type` beside
+        `/route_type/{route_type}`, 0 to 4), so an answer's value is one the
+        API takes back in its paths, not route type 689."""
+        if self._codes is None:
+            self._codes = {}
+            for parameter in path_parameters(self._doc, self.resolve):
+                enum = self.resolve(parameter.get("schema") or {}).get("enum")
+                if isinstance(enum, list):
+                    self._codes.setdefault(str(parameter.get("name")), enum)
+        return self._codes
+
+    def _holds(self, value: Any, node: _Node) -> bool:
+        """Whether a scalar `value` is valid for a plain (enum-less) node."""
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            return False
+        if not self._enum_member_ok(value, node):
+            return False
+        if isinstance(value, str):
+            return self._string_ok(value, node)
+        return self._number_ok(value, node)
+
     @staticmethod
     def _enum_member_ok(value: Any, node: _Node) -> bool:
         if value is None:
@@ -1263,6 +1305,12 @@ class SchemaData:
     ) -> Any:
         if node.enum is not None:
             return self._conform_enum(value, node, rng)
+        if value is MISSING and hint:
+            codes = [
+                c for c in self._path_codes().get(hint, ()) if self._holds(c, node)
+            ]
+            if codes:
+                return _copy(rng.choice(codes))
         if value is None and (node.nullable or node.types is None):
             return None
         if value is MISSING and node.nullable and rng.random() < _NULL_P:

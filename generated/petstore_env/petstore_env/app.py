@@ -39,7 +39,14 @@ from .admin import Admin
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .fixtures import populator
 from .operations import CREDENTIALS, OPERATIONS, RESOURCES
-from .routes import Dispatch, Routes, bare
+from .routes import (
+    Dispatch,
+    Routes,
+    bare,
+    not_allowed,
+    unescaped,
+    with_encoded_slashes,
+)
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, answer, body_text
@@ -206,6 +213,11 @@ class Sandbox:
             if scope["path"].startswith("/_sandbox/"):
                 await admin(scope, receive, send)
                 return
+            scope = with_encoded_slashes(scope)
+            shadowed = self.routes.shadowed(scope["path"], scope["method"])
+            if shadowed:
+                await not_allowed(send, shadowed)
+                return
 
             async def send_with_allow(message: dict) -> None:
                 if (
@@ -239,7 +251,10 @@ def _call(name: str, request: Any, body: Any = None) -> Call:
     headers = request.headers
     return Call(
         operation=name,
-        path=request.path_params,
+        path={
+            key: unescaped(value) if isinstance(value, str) else value
+            for key, value in request.path_params.items()
+        },
         query=_multi(request.query_params),
         headers=headers,
         cookies=request.cookies if "cookie" in headers else {},

@@ -453,6 +453,8 @@ class Engine:
         if op.item_envelope:
             value = _wrapped(value, op.item_envelope.split("/"))
         schema = self.schema(reply.schema)
+        if isinstance(value, dict) and self.data.resolve(schema).get("type") == "array":
+            value = [value]  # one item, answered as the list the spec documents (ETSI)
         body = self.data.conform(value, schema, rng)
         if op.included and isinstance(body, dict):
             body["included"] = self._included(

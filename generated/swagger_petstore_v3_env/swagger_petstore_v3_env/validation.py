@@ -20,6 +20,7 @@ import math
 import re
 import uuid
 
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from typing import Any, Iterator
 
@@ -35,6 +36,7 @@ from connexion.utils import coerce_type, is_null, is_nullable
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from connexion.validators import (
     VALIDATOR_MAP,
+    AbstractRequestBodyValidator,
     FormDataValidator,
     JSONRequestBodyValidator,
     JSONResponseBodyValidator,
@@ -47,7 +49,7 @@ from starlette.datastructures import Headers, UploadFile
 
 from . import xml_bodies
 from .fake import DURATION_RE
-from .routes import conditions
+from .routes import conditions, unescaped
 
 _RFC3339 = re.compile(
     r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$"
@@ -184,11 +186,30 @@ def _required_unless(flag: str):
     return required
 
 
+def _multiple_of(
+    validator: Any, step: Any, instance: Any, schema: dict
+) -> Iterator[ValidationError]:
+    """`multipleOf` in decimal, as the spec's author wrote it: 8.21 is a
+    multiple of 0.01, though in binary floats it is 821.0000000000001 times."""
+    if not validator.is_type(instance, "number") or not isinstance(step, (int, float)):
+        return
+    try:
+        met = Decimal(repr(instance)) % Decimal(repr(step)) == 0
+    except (InvalidOperation, ValueError):  # beyond decimal's precision
+        quotient = instance / step
+        met = math.isfinite(quotient) and quotient == int(quotient)
+    if not met:
+        yield ValidationError(f"{instance!r} is not a multiple of {step!r}")
+
+
+_Draft4 = validators.extend(Draft4Validator, {"multipleOf": _multiple_of})
 _RequestSchema = validators.extend(
-    Draft4RequestValidator, {"required": _required_unless("readOnly")}
+    Draft4RequestValidator,
+    {"required": _required_unless("readOnly"), "multipleOf": _multiple_of},
 )
 _ResponseSchema = validators.extend(
-    Draft4ResponseValidator, {"required": _required_unless("writeOnly")}
+    Draft4ResponseValidator,
+    {"required": _required_unless("writeOnly"), "multipleOf": _multiple_of},
 )
 
 
@@ -229,6 +250,20 @@ class XMLBody(JSONBody):
             return xml_bodies.read(text, self._schema)
         except xml_bodies.MalformedXML as exc:
             raise BadRequestProblem(detail=str(exc)) from None
+
+
+class FileBody(AbstractRequestBodyValidator):
+    """A body in a media type the sandbox does not read (a zip, an image):
+    only its presence is checked, so a required one cannot be left out. No
+    bytes under a content type are an empty file, which a binary string
+    allows; no bytes and no content type are no body."""
+
+    async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
+        headers = Headers(scope=scope)
+        given = "content-type" in headers or int(headers.get("content-length", 0) or 0)
+        if self._required and not given:
+            raise BadRequestProblem(detail="RequestBody is required")
+        return receive, scope
 
 
 class _FormBody(_RequestBody):
@@ -379,12 +414,14 @@ class Parameters(ParameterValidator):
             return ParameterValidator.validate_parameter(
                 parameter_type, value, param, param_name
             )
-        if isinstance(value, list) and value and all(item == "" for item in value):
-            value = []  # `ids=`: how a form-style, non-exploded empty array is sent
+        validator = _validator_for(param.get("schema", param), _Draft4)
         try:
-            _validator_for(param.get("schema", param), Draft4Validator).validate(value)
+            validator.validate(value)
         except ValidationError as exception:
-            return str(exception)
+            empty = isinstance(value, list) and all(item == "" for item in value)
+            if not (empty and validator.is_valid([])):
+                return str(exception)
+            # `ids=` is `[""]`, or `[]` as clients that join items send it
         return None
 
     def validate_header_parameter(self, param: dict, request: Any) -> str | None:
@@ -469,6 +506,15 @@ class URIParser(OpenAPIURIParser):
     text, for the schema check to refuse.
     """
 
+    def __init__(self, param_defns: list, body_defn: dict) -> None:
+        super().__init__(param_defns, body_defn)
+        # Connexion keys definitions by name alone: a query parameter named
+        # like a path parameter (`id_user` in both) replaced its definition.
+        self._placed = {
+            place: {p["name"]: p for p in param_defns if p["in"] == place}
+            for place in self.parsable_parameters
+        }
+
     def resolve_query(self, query_data: dict) -> dict:
         return super().resolve_query(self._gathered(query_data))
 
@@ -479,7 +525,8 @@ class URIParser(OpenAPIURIParser):
         brackets as clients write them (`AccessLog[Enabled]=true`), which
         OpenAPI leaves undefined. Connexion reads only `deepObject`."""
         gathered = dict(query_data)
-        for name, defn in self.param_defns.items():
+        declared = self._placed["query"]
+        for name, defn in declared.items():
             if name in gathered or not _exploded_object(defn):
                 continue
             schema = defn.get("schema") or {}
@@ -488,7 +535,7 @@ class URIParser(OpenAPIURIParser):
             found: dict = {}
             for key in list(gathered):
                 path = [key.split("[", 1)[0], *_BRACKETS.findall(key)]
-                if key not in self.param_defns and (
+                if key not in declared and (
                     path[0] in properties or open_ended
                 ):  # an open object's other keys are its additional properties
                     _put(found, path, gathered.pop(key))
@@ -503,34 +550,32 @@ class URIParser(OpenAPIURIParser):
         Python's `int`, which takes `5_0` for 50)."""
         resolved = {}
         for name, values in params.items():
-            defn = self.param_defns.get(name)
-            schema = self.param_schemas.get(name)
-            if not (defn or schema):
+            defn = self._placed[_in].get(name)
+            if not defn:
                 resolved[name] = values
                 continue
+            schema = defn.get("schema") or {}
             if _in == "path":
-                values = [values]
-            kind = _type_of(schema or {})
+                values = [unescaped(values) if isinstance(values, str) else values]
+            kind = _type_of(schema)
             if kind == "array":
                 joined = self._resolve_param_duplicates(values, defn, _in)
                 items = self._split(joined, defn, _in)
                 item_schema = _first_dict(schema, "items")
                 resolved[name] = [_scalar(item_schema, item) for item in items]
             elif kind == "object" and isinstance(values[-1], dict):
-                resolved[name] = _object(schema or {}, values[-1])
+                resolved[name] = _object(schema, values[-1])
             elif kind == "object":
                 try:
                     resolved[name] = coerce_type(defn, values[-1], "parameter", name)
                 except (TypeValidationError, KeyError, TypeError):
                     resolved[name] = values[-1]
             else:
-                resolved[name] = _scalar(schema or {}, values[-1])
+                resolved[name] = _scalar(schema, values[-1])
         return resolved
 
     def resolve_form(self, form_data: dict) -> dict:
-        return _resolve_form(
-            form_data, self._body_schema or {}, self._body_encoding or {}
-        )
+        return _resolve_form(form_data, self._body_schema, self._body_encoding or {})
 
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
@@ -668,6 +713,7 @@ VALIDATORS = {
             "*/*xml": XMLBody,
             "application/x-www-form-urlencoded": FormBody,
             "multipart/form-data": MultipartBody,
+            "*/*": FileBody,
         }
     ),
     "response": MediaTypeDict(
