@@ -11,14 +11,18 @@ written to a temp dir) this runs, alternately and --repeat times:
                  --output TMP/NAME.py
                then python -m black TMP/NAME.py   (timed together)
 
-and prints the median wall time of each side and the ratio envc / (dcg+black).
-A side that fails is reported as "failed: <last stderr line>" and does not stop
-the run. Stdlib + PyYAML only.
+and prints the median wall time of each side, the ratio envc / (dcg+black),
+envc's stage breakdown (`envc build --timings`: read, validate, normalise,
+render, infer, verify, write), and the median, p90 and largest ratio. A side
+that fails is reported as "failed: <last stderr line>" and does not stop the
+run. `--corpus DIR` adds a seeded sample of a folder of real specs (the same
+sample `envc corpus --sample N --seed S` takes).
 
     python bench/build_bench.py                       # all specs/*.yaml + large spec
     python bench/build_bench.py specs/bookstore.yaml --repeat 5 --json out.json
     python bench/build_bench.py --no-large
     python bench/build_bench.py --write-large /tmp/large.yaml --large-ops 300
+    python bench/build_bench.py --corpus /tmp/wide-corpus --sample 100 --seed 2026 --no-large --repeat 1
 """
 
 from __future__ import annotations
@@ -416,7 +420,8 @@ def _last_line(*texts: str) -> str:
 
 
 def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[bool, float, str]:
-    """Run cmd; return (ok, seconds, error message)."""
+    """Run cmd; return (ok, seconds, error message). The last stage line it
+    printed (`envc build --timings`) is kept in `_LAST_STAGES`."""
     t0 = time.perf_counter()
     try:
         proc = subprocess.run(
@@ -432,6 +437,8 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[bool, float, str]:
     except OSError as exc:
         return False, time.perf_counter() - t0, f"{type(exc).__name__}: {exc}"
     dt = time.perf_counter() - t0
+    stages = [line for line in proc.stderr.splitlines() if line.startswith("stages: ")]
+    _LAST_STAGES[:] = [_stages(stages[-1])] if stages else []
     if proc.returncode != 0:
         return (
             False,
@@ -439,6 +446,27 @@ def _run(cmd: list[str], cwd: Path, timeout: float) -> tuple[bool, float, str]:
             f"rc={proc.returncode}: {_last_line(proc.stderr, proc.stdout)}",
         )
     return True, dt, ""
+
+
+_LAST_STAGES: list[dict[str, float]] = []
+_STAGE_LABELS = (
+    ("read", "rd"),
+    ("validate", "val"),
+    ("normalise", "norm"),
+    ("render", "rend"),
+    ("infer", "inf"),
+    ("verify", "ver"),
+    ("write", "wr"),
+)
+
+
+def _stages(line: str) -> dict[str, float]:
+    """`stages: read 0.12s, validate 0.40s` as {stage: seconds}."""
+    found = {}
+    for part in line[len("stages: ") :].split(", "):
+        name, _, seconds = part.rpartition(" ")
+        found[name] = float(seconds.rstrip("s"))
+    return found
 
 
 def package_name(stem: str) -> str:
@@ -460,6 +488,7 @@ def time_envc(spec: Path, name: str, timeout: float) -> tuple[bool, float, str]:
                 str(out),
                 "--name",
                 name,
+                "--timings",
             ],
             cwd=ROOT,
             timeout=timeout,
@@ -513,6 +542,7 @@ def bench_spec(
     sides = {"envc": time_envc, "dcg_black": time_dcg_black}
     runs: dict[str, list[float]] = {k: [] for k in sides}
     errors: dict[str, str] = {}
+    stage_runs: list[tuple[float, dict[str, float]]] = []
     if skip_envc:
         errors["envc"] = "skipped"
     if skip_dcg:
@@ -524,6 +554,8 @@ def bench_spec(
             ok, dt, err = fn(spec, name, timeout)
             if ok:
                 runs[side].append(dt)
+                if side == "envc" and _LAST_STAGES:
+                    stage_runs.append((dt, _LAST_STAGES[0]))
             else:
                 errors[side] = err
                 runs[side] = []
@@ -550,6 +582,13 @@ def bench_spec(
                 "median_s": statistics.median(runs[side]),
                 "runs_s": runs[side],
             }
+    # the stages of the envc run nearest the median
+    median = result["envc"]["median_s"]
+    result["stages"] = (
+        min(stage_runs, key=lambda run: abs(run[0] - median))[1]
+        if stage_runs and median is not None
+        else {}
+    )
     e, d = result["envc"]["median_s"], result["dcg_black"]["median_s"]
     result["ratio"] = (e / d) if (e is not None and d) else None
     return result
@@ -567,7 +606,15 @@ def _cell(side: dict) -> str:
 
 
 def format_table(results: list[dict]) -> str:
-    header = ["spec", "ops", "KiB", "envc s", "dcg+black s", "envc/dcg"]
+    header = [
+        "spec",
+        "ops",
+        "KiB",
+        "envc s",
+        "dcg+black s",
+        "envc/dcg",
+        "envc stages (s)",
+    ]
     rows = []
     notes = []
     for r in results:
@@ -579,6 +626,11 @@ def format_table(results: list[dict]) -> str:
                 _cell(r["envc"]),
                 _cell(r["dcg_black"]),
                 "-" if r["ratio"] is None else f"{r['ratio']:.2f}x",
+                " ".join(
+                    f"{label} {r['stages'][stage]:.2f}"
+                    for stage, label in _STAGE_LABELS
+                    if stage in r.get("stages", {})
+                ),
             ]
         )
         for side, label in (("envc", "envc"), ("dcg_black", "dcg+black")):
@@ -588,10 +640,27 @@ def format_table(results: list[dict]) -> str:
                     hint = " (datamodel-codegen reads OpenAPI 3.x, not Swagger 2.0)"
                 notes.append(f"  {r['spec']}: {label} failed: {r[side]['error']}{hint}")
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-    align = ["<", ">", ">", ">", ">", ">"]
+    align = ["<", ">", ">", ">", ">", ">", "<"]
     fmt = "  ".join(f"{{:{a}{w}}}" for a, w in zip(align, widths))
     lines = [fmt.format(*header), fmt.format(*("-" * w for w in widths))]
     lines += [fmt.format(*row) for row in rows]
+    ratios = sorted(r["ratio"] for r in results if r["ratio"] is not None)
+    if ratios:
+        lines += [
+            "",
+            f"envc/dcg over {len(ratios)} specs both build: median "
+            f"{statistics.median(ratios):.2f}x, p90 {ratios[int(0.9 * (len(ratios) - 1))]:.2f}x, "
+            f"max {ratios[-1]:.2f}x, {sum(r > 2.0 for r in ratios)} above 2.0x",
+        ]
+    slowest = max(
+        (r for r in results if r["envc"]["median_s"] is not None),
+        key=lambda r: r["envc"]["median_s"],
+        default=None,
+    )
+    if slowest is not None:
+        lines.append(
+            f"slowest envc build: {slowest['spec']} {slowest['envc']['median_s']:.1f}s"
+        )
     if notes:
         lines += ["", "failures:", *notes]
     return "\n".join(lines)
@@ -635,6 +704,24 @@ def main(argv: list[str] | None = None) -> int:
         default=600,
         help="per-command timeout in seconds (default 600)",
     )
+    ap.add_argument(
+        "--corpus",
+        type=Path,
+        metavar="DIR",
+        help="also a seeded sample of the specs in DIR (bench/wide-corpus.sh extracts one)",
+    )
+    ap.add_argument(
+        "--sample",
+        type=int,
+        default=100,
+        help="specs sampled from --corpus (default 100)",
+    )
+    ap.add_argument(
+        "--seed",
+        type=int,
+        default=2026,
+        help="seed of the --corpus sample (default 2026)",
+    )
     ap.add_argument("--skip-envc", action="store_true", help="time dcg+black only")
     ap.add_argument("--skip-dcg", action="store_true", help="time envc only")
     args = ap.parse_args(argv)
@@ -649,7 +736,14 @@ def main(argv: list[str] | None = None) -> int:
         print(args.write_large)
         return 0
 
-    specs = [p.resolve() for p in args.specs] or sorted(SPECS_DIR.glob("*.yaml"))
+    specs = [p.resolve() for p in args.specs] or (
+        [] if args.corpus else sorted(SPECS_DIR.glob("*.yaml"))
+    )
+    if args.corpus:
+        sys.path.insert(0, str(ROOT))
+        from envfactory_compiler.corpus import sample_specs, spec_files
+
+        specs += sample_specs(spec_files(args.corpus), args.sample, seed=args.seed)
     missing = [str(p) for p in specs if not p.is_file()]
     if missing:
         ap.error(f"no such spec file(s): {', '.join(missing)}")

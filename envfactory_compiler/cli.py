@@ -14,6 +14,7 @@ import click
 
 from . import __version__
 from . import corpus as corpus_runner
+from . import stage_times
 from .diagnostics import SpecError
 from .emission.rendering import template_root
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
@@ -74,6 +75,9 @@ def main() -> None:
 @click.option(
     "-v", "--verbose", is_flag=True, help="Show every warning, not just the first few."
 )
+@click.option(
+    "--timings", is_flag=True, help="Print the seconds each build stage took."
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build(
     spec: str,
@@ -85,6 +89,7 @@ def build(
     strict: bool,
     fail_on_warning: bool,
     verbose: bool,
+    timings: bool,
     debug: bool,
 ) -> None:
     """Compile SPEC (OpenAPI 2.0/3.0/3.1, YAML or JSON) into OUT/<name>_env/.
@@ -138,6 +143,8 @@ def build(
         f"{report.models} models, dependencies {len(dag.confirmed_edges())} confirmed / "
         f"{len(dag.unconfirmed_edges())} unconfirmed (depth {dag.depth()}), {len(warnings)} warnings -> {report.path}"
     )
+    if timings:
+        click.echo(stage_times.render(result.stages), err=True)
     if fail_on_warning and warnings:
         sys.exit(1)
 

@@ -19,11 +19,13 @@ import dataclasses
 import multiprocessing
 import os
 import signal
+import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, deep_stack
+from .stage_times import StageTimes
 from .diagnostics import Diagnostic, SpecError
 from .dependency_inference import DependencyInferencer
 from .emission import EmitReport, RenderedPackage, render_package
@@ -40,6 +42,7 @@ class BuildResult:
     report: EmitReport
     dag: VerifiedDAG
     dependency_warnings: tuple[Diagnostic, ...] = ()
+    stages: tuple[tuple[str, float], ...] = ()  # (stage, seconds): `stage_times`
 
     @property
     def warnings(self) -> tuple[Diagnostic, ...]:
@@ -66,7 +69,12 @@ def build(
         ref_root=ref_root,
         strict=strict,
     )
-    return dataclasses.replace(result, report=rendered.write())
+    times = StageTimes()
+    with times.stage("write"):
+        report = rendered.write()
+    return dataclasses.replace(
+        result, report=report, stages=result.stages + times.pairs()
+    )
 
 
 def compile_spec(
@@ -91,16 +99,22 @@ def _compile(
         ref_root=ref_root,
         **({"max_bytes": max_bytes} if max_bytes else {}),
     )
-    parsed = loader.read(spec_path)
+    times = StageTimes()
+    with times.stage("read"):
+        parsed = loader.read(spec_path)
 
     def compiled(
         spec_in: ParsedSpec,
     ) -> tuple[NormalizedSpec, RenderedPackage, VerifiedDAG, tuple[Diagnostic, ...]]:
-        spec = loader.normalize(spec_in)
-        rendered = render_package(spec, Path(out_dir), name=name, version=__version__)
-        return spec, rendered, *verify_dependencies(spec, rendered)
+        with times.stage("normalise"):
+            spec = loader.normalize(spec_in)
+        with times.stage("render"):
+            rendered = render_package(
+                spec, Path(out_dir), name=name, version=__version__
+            )
+        return spec, rendered, *verify_dependencies(spec, rendered, times)
 
-    with _Validation(parsed, strict) as validation:
+    with _Validation(parsed, strict, times) as validation:
         try:
             spec, rendered, dag, notes = compiled(parsed)
         except Exception:
@@ -110,23 +124,28 @@ def _compile(
     if settled is not None:  # lenient validation left parts out: compile what is left
         spec, rendered, dag, notes = compiled(settled)
     rendered = rendered.with_module_file(DAG_FILE, dag.to_json(rendered.stamp))
-    return BuildResult(spec, rendered.report, dag, notes), rendered
+    return BuildResult(spec, rendered.report, dag, notes, times.pairs()), rendered
 
 
 def verify_dependencies(
-    spec: NormalizedSpec, rendered: RenderedPackage
+    spec: NormalizedSpec, rendered: RenderedPackage, times: StageTimes | None = None
 ) -> tuple[VerifiedDAG, tuple[Diagnostic, ...]]:
     """Infer the dependency graph and confirm it against the rendered package's engine."""
-    inferencer = DependencyInferencer(spec.document)
-    graph = inferencer.infer(spec.endpoints)
-    verifier = EnvironmentVerifier.for_tables(
-        rendered.module_json("openapi.json"), rendered.module_json("operations.json")
-    )
+    times = times or StageTimes()
+    with times.stage("infer"):
+        inferencer = DependencyInferencer(spec.document)
+        graph = inferencer.infer(spec.endpoints)
+    with times.stage("verify"):
+        verifier = EnvironmentVerifier.for_tables(
+            rendered.module_json("openapi.json"),
+            rendered.module_json("operations.json"),
+        )
+        dag = verifier.verify(spec, graph)
     notes = tuple(
         dataclasses.replace(w, file=w.file or spec.source.path)
         for w in inferencer.warnings
     )
-    return verifier.verify(spec, graph), notes
+    return dag, notes
 
 
 def _die_with_parent(parent: int) -> None:
@@ -148,12 +167,13 @@ _PR_SET_PDEATHSIG = 1
 class _Validation:
     """Validate a parsed spec, in a forked process where that is possible."""
 
-    def __init__(self, parsed: ParsedSpec, strict: bool) -> None:
+    def __init__(self, parsed: ParsedSpec, strict: bool, times: StageTimes) -> None:
         self.parsed = parsed
         self.strict = strict
+        self.times = times
         self.pool: ProcessPoolExecutor | None = None
         self.pending: Future | None = None
-        self.outcome: tuple[ParsedSpec | None, list[Diagnostic]] | None = None
+        self.outcome: tuple[ParsedSpec | None, list[Diagnostic], float] | None = None
 
     def __enter__(self) -> "_Validation":
         if (
@@ -171,12 +191,14 @@ class _Validation:
     def settled(self) -> ParsedSpec | None:
         """The spec lenient validation settled, None when it needed no change; SpecError when invalid."""
         if self.outcome is None:
-            self.outcome = (
-                self.pending.result()
-                if self.pending
-                else _checked(self.parsed, self.strict)
-            )
-        settled, problems = self.outcome
+            with self.times.stage("validate_wait"):
+                self.outcome = (
+                    self.pending.result()
+                    if self.pending
+                    else _checked(self.parsed, self.strict)
+                )
+            self.times.add("validate", self.outcome[2])
+        settled, problems, _ = self.outcome
         if problems:
             raise SpecError(problems)
         return settled
@@ -188,10 +210,12 @@ class _Validation:
 
 def _checked(
     parsed: ParsedSpec, strict: bool
-) -> tuple[ParsedSpec | None, list[Diagnostic]]:
-    """`check_parsed` in a form that crosses a process boundary: (the changed spec or None, errors)."""
+) -> tuple[ParsedSpec | None, list[Diagnostic], float]:
+    """`check_parsed` in a form that crosses a process boundary: (the changed
+    spec or None, errors, seconds it took)."""
+    start = time.perf_counter()
     try:
         checked = check_parsed(parsed, strict=strict)
     except SpecError as exc:
-        return None, list(exc.diagnostics)
-    return (None if checked is parsed else checked), []
+        return None, list(exc.diagnostics), time.perf_counter() - start
+    return (None if checked is parsed else checked), [], time.perf_counter() - start

@@ -15,7 +15,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GENERATED, ROOT, build, package_dirs, spec_files, tree_digest
+from conftest import (
+    GENERATED,
+    ROOT,
+    build,
+    package_dirs,
+    run_envc,
+    spec_files,
+    tree_digest,
+)
 
 
 def _package_name(spec: Path) -> str:
@@ -106,3 +114,18 @@ def test_runtime_templates_are_black_formatted() -> None:
         source = path.read_text(encoding="utf-8")
         assert format_python(source) == source, f"run black on {path}"
     assert black  # black is what format_python uses
+
+
+def test_timings_name_every_stage(tmp_path: Path) -> None:
+    """`--timings` prints the stage breakdown bench/build_bench.py reads."""
+    result = run_envc(
+        "build", str(ROOT / "specs" / "petstore.yaml"), "-o", str(tmp_path), "--timings"
+    )
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.output.splitlines() if x.startswith("stages: ")]
+    stages = dict(part.rsplit(" ", 1) for part in line[len("stages: ") :].split(", "))
+    assert set(stages) == {
+        *("read", "validate", "validate_wait", "normalise", "render"),
+        *("infer", "verify", "write"),
+    }
+    assert all(float(seconds.rstrip("s")) >= 0 for seconds in stages.values())

@@ -11,6 +11,7 @@ each call runs in a fresh task restored from the current state.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -48,11 +49,27 @@ class Result:
 
 
 def fresh_state(engine: Engine, seed: int, fixtures: int = 0) -> TaskState:
-    """The initial world of a task: its seed and `fixtures` items per resource."""
-    state = TaskState(seed=seed)
-    if fixtures:
-        engine.populate(state, fixtures)
-    return state
+    """The initial world of a task: its seed and `fixtures` items per resource.
+
+    Populating is seeded, so each engine's world for a seed and count is
+    made once and every task starts from a fork of it (O(collections), not
+    the fake data generated again): an RL trainer resets thousands of times."""
+    if not fixtures:
+        return TaskState(seed=seed)
+    worlds = _WORLDS.setdefault(engine, {})
+    made = worlds.get((seed, fixtures))
+    if made is None:
+        made = worlds[seed, fixtures] = TaskState(seed=seed)
+        engine.populate(made, fixtures)
+    return made.fork()
+
+
+_WORLDS: "weakref.WeakKeyDictionary[Engine, dict]" = weakref.WeakKeyDictionary()
+
+
+def forget_worlds() -> None:
+    """Drop the populated worlds `fresh_state` keeps (benchmarks, memory)."""
+    _WORLDS.clear()
 
 
 class TaskWorld:

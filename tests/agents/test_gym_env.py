@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 
@@ -113,3 +114,27 @@ def test_episodes_are_truncated_after_max_steps() -> None:
     listing = json.dumps({"name": "listPets", "arguments": {}})
     assert env.step(listing)[3] is False
     assert env.step(listing)[3] is True
+
+
+def test_every_reset_starts_from_the_same_world_whatever_ran_before() -> None:
+    """Resets fork one populated world per seed (not populated again): the
+    episodes' writes never reach it, so each episode starts alike."""
+    env = _env(PETSTORE_V3).unwrapped
+    task = dataclasses.replace(
+        blueprints(PETSTORE_V3, 1)[0], initial={"seed": 3, "fixtures": 2}
+    )
+    package = runtime(PETSTORE_V3)
+
+    def world() -> str:
+        env.reset(seed=0, options={"task": task})
+        return json.dumps(env.session.state.snapshot(), sort_keys=True)
+
+    first = world()
+    assert json.loads(first)["objects"]
+    for _ in range(2):
+        for action in task.actions:
+            env.step(json.dumps(action))
+    assert json.dumps(env.session.state.snapshot(), sort_keys=True) != first
+    assert world() == first
+    package.actions.forget_worlds()
+    assert world() == first  # the same world, populated afresh

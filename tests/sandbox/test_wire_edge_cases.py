@@ -70,10 +70,12 @@ def test_a_path_parameter_whose_values_all_hold_a_slash_shows_one(project) -> No
     assert all("example" not in p for p in untouched["parameters"])
 
 
-def test_a_query_item_that_is_empty_text_is_an_item(client) -> None:
-    """`?tagKeys=` is `[""]` (RFC 6570: an empty array is not sent at all):
-    read, the request reaches the engine, which has no such resource."""
-    assert client.delete("/tags/r1?tagKeys=").status_code == 404
+def test_an_exploded_query_item_is_its_text(client) -> None:
+    """Each `tagKeys=` is one item, commas and all, and `?tagKeys=` is `[""]`
+    (RFC 6570: an empty array is not sent at all). Read so, a valid request
+    reaches the engine, which has no such resource."""
+    assert client.delete("/tags/r1?tagKeys=").status_code == 400  # off the pattern
+    assert client.delete("/tags/r1?tagKeys=team,ops&tagKeys=x").status_code == 404
     refused = client.delete("/tags/r1")
     assert refused.status_code == 400, refused.text
 

@@ -559,9 +559,16 @@ class URIParser(OpenAPIURIParser):
                 values = [unescaped(values) if isinstance(values, str) else values]
             kind = _type_of(schema)
             if kind == "array":
-                joined = self._resolve_param_duplicates(values, defn, _in)
-                items = self._split(joined, defn, _in)
                 item_schema = _first_dict(schema, "items")
+                if (
+                    _in == "query"
+                    and _exploded(defn)
+                    and _type_of(item_schema) == "string"
+                ):
+                    items = list(values)  # one item each, commas and all (`a,b`)
+                else:  # split, as Connexion does (`ids=1,2` for exploded integers too)
+                    joined = self._resolve_param_duplicates(values, defn, _in)
+                    items = self._split(joined, defn, _in)
                 resolved[name] = [_scalar(item_schema, item) for item in items]
             elif kind == "object" and isinstance(values[-1], dict):
                 resolved[name] = _object(schema, values[-1])
@@ -581,6 +588,13 @@ class URIParser(OpenAPIURIParser):
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
 
 
+def _exploded(defn: dict) -> bool:
+    """Whether a query parameter is sent exploded (`?a=1&a=2`): `form` style,
+    the default, explodes by default."""
+    style = defn.get("style", "form")
+    return defn.get("explode", style == "form") is True
+
+
 def _exploded_object(defn: dict) -> bool:
     """Whether a query parameter is an object sent as its properties
     (`style: form`, the default, with `explode`, also the default)."""
@@ -588,7 +602,7 @@ def _exploded_object(defn: dict) -> bool:
         defn.get("in") == "query"
         and _type_of(defn.get("schema") or {}) == "object"
         and defn.get("style", "form") == "form"
-        and defn.get("explode", True) is not False
+        and _exploded(defn)
     )
 
 

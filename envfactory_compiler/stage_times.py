@@ -1,0 +1,37 @@
+"""Wall time per build stage, for `envc build --timings` and `bench/build_bench.py`.
+
+Stages: read (parse, bundle, repair), validate (structural validation, in
+its own process where the machine has a second core; `validate_wait` is
+how long the build then waited for it), normalise, render, infer, verify,
+write. A stage run twice (lenient validation left parts out) sums.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from typing import Iterator
+
+
+class StageTimes:
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = {}
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.add(name, time.perf_counter() - start)
+
+    def add(self, name: str, seconds: float) -> None:
+        self.seconds[name] = self.seconds.get(name, 0.0) + seconds
+
+    def pairs(self) -> tuple[tuple[str, float], ...]:
+        return tuple(self.seconds.items())
+
+
+def render(pairs: tuple[tuple[str, float], ...]) -> str:
+    """`stages: read 0.12s, validate 0.40s, ...`, as `--timings` prints it."""
+    return "stages: " + ", ".join(f"{name} {seconds:.2f}s" for name, seconds in pairs)
