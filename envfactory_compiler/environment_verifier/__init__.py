@@ -94,6 +94,9 @@ class _Run:
             tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]
         ] = {}  # -> world, answer
         self._refusals: dict[tuple, int] = {}
+        # what the graph says of each consumer, worked out once (not per call)
+        self._references: dict[str, list[str]] = {}
+        self._producers: dict[tuple[str, str, str], tuple[str, dict] | None] = {}
 
     def verdict(self, producer: str, consumer: str) -> EdgeVerdict:
         """The edge's verdict; where its bindings fail together, each is tried alone and the edge
@@ -299,13 +302,15 @@ class _Run:
 
     def _body_references(self, endpoint: EndpointDef) -> list[str]:
         """Body fields some edge fills (`Order.petId`), as pointers into the body."""
-        fields = {
-            b.get("field") or "/" + b["name"]
-            for producer in self.graph.predecessors(endpoint.name)
-            for b in self.graph.edges[producer, endpoint.name].get("bindings") or ()
-            if b.get("in") == "body"
-        }
-        return sorted(fields)
+        if endpoint.name not in self._references:
+            fields = {
+                b.get("field") or "/" + b["name"]
+                for producer in self.graph.predecessors(endpoint.name)
+                for b in self.graph.edges[producer, endpoint.name].get("bindings") or ()
+                if b.get("in") == "body"
+            }
+            self._references[endpoint.name] = sorted(fields)
+        return self._references[endpoint.name]
 
     def _answer(
         self, producer: str, sources: list[str], task: str, context: dict, depth: int
@@ -359,6 +364,26 @@ class _Run:
         depth: int,
     ) -> Any:
         """Run the best producer of a path parameter (by name) or body field (by pointer); its value or _MISSING."""
+        best = self._best_producer(endpoint, location, name)
+        if best is None:
+            return _MISSING
+        producer, binding = best
+        status, body = self._answer(
+            producer, [binding["source"]], task, context, depth=depth + 1
+        )
+        value = _at(body, binding["source"])
+        if not _ok(status) or value is _MISSING:
+            return _MISSING
+        return value
+
+    def _best_producer(
+        self, endpoint: EndpointDef, location: str, name: str
+    ) -> tuple[str, dict] | None:
+        """The producer (and binding) `_produce` runs: creators first, then the
+        most confident binding, then by name; None when no edge fills it."""
+        slot = (endpoint.name, location, name)
+        if slot in self._producers:
+            return self._producers[slot]
         candidates = []
         for producer in self.graph.predecessors(endpoint.name):
             for binding in (
@@ -383,16 +408,12 @@ class _Run:
                             binding,
                         )
                     )
-        if not candidates:
-            return _MISSING
-        _, _, producer, binding = sorted(candidates, key=lambda c: c[:3])[0]
-        status, body = self._answer(
-            producer, [binding["source"]], task, context, depth=depth + 1
-        )
-        value = _at(body, binding["source"])
-        if not _ok(status) or value is _MISSING:
-            return _MISSING
-        return value
+        best = None
+        if candidates:
+            _, _, producer, binding = sorted(candidates, key=lambda c: c[:3])[0]
+            best = (producer, binding)
+        self._producers[slot] = best
+        return best
 
 
 _MISSING = object()

@@ -427,6 +427,7 @@ _NUMBER_RULES = [
 ]
 
 
+@lru_cache(maxsize=8192)
 def _hint_tokens(hint: str) -> tuple[str, str]:
     """Normalised (joined, last-token) form of a property/parameter name."""
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", hint).lower()
