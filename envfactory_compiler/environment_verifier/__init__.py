@@ -12,6 +12,7 @@ against any base URL (the served sandbox or the real API).
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import random
 import uuid
@@ -97,6 +98,7 @@ class _Run:
         # what the graph says of each consumer, worked out once (not per call)
         self._references: dict[str, list[str]] = {}
         self._producers: dict[tuple[str, str, str], tuple[str, dict] | None] = {}
+        self._built: dict[tuple[str, str], Request] = {}
 
     def verdict(self, producer: str, consumer: str) -> EdgeVerdict:
         """The edge's verdict; where its bindings fail together, each is tried alone and the edge
@@ -297,8 +299,14 @@ class _Run:
         return self.executor.execute(task, self._request(endpoint, task, fixed))
 
     def _request(self, endpoint: EndpointDef, task: str, fixed: dict) -> Request:
-        rng = random.Random(f"{self.seed}:{task}:{endpoint.name}")
-        return self.requests.build(endpoint, fixed, rng)
+        """The request for `endpoint` with `fixed` values, the rest seeded by
+        the operation alone: every world gets the same request for the same
+        fixed values, so it is generated once and copied after."""
+        key = (endpoint.name, repr(sorted(fixed.items(), key=repr)))
+        if key not in self._built:
+            rng = random.Random(f"{self.seed}:{endpoint.name}")
+            self._built[key] = self.requests.build(endpoint, fixed, rng)
+        return copy.deepcopy(self._built[key])
 
     def _body_references(self, endpoint: EndpointDef) -> list[str]:
         """Body fields some edge fills (`Order.petId`), as pointers into the body."""
