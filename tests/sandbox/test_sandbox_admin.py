@@ -84,6 +84,38 @@ def test_reset_returns_to_the_seeded_population(client) -> None:
     assert client.get("/_sandbox/tasks/t/state").json() == seeded
 
 
+def test_a_task_s_writes_never_reach_the_seeded_world_others_start_from(
+    client,
+) -> None:
+    """New tasks fork one seeded world (populated once): changing or deleting
+    a seeded item in one task leaves it as seeded in the next."""
+
+    def state(task: str) -> dict:
+        headers = {**AUTH, "X-Envc-Task": task}  # a task's first call makes it
+        client.get("/api/v3/pet/findByStatus?status=available", headers=headers)
+        return client.get(f"/_sandbox/tasks/{task}/state").json()
+
+    seeded = state("a")
+    pet = next(
+        item["value"]
+        for name, items in seeded["objects"].items()
+        if "pet" in name
+        for item in items
+    )
+    changed = {**pet, "name": "Changed"}
+    reply = client.put(
+        "/api/v3/pet", json=changed, headers={**AUTH, "X-Envc-Task": "a"}
+    )
+    assert reply.status_code == 200, reply.text
+    gone = client.delete(
+        f"/api/v3/pet/{pet['id']}", headers={**AUTH, "X-Envc-Task": "a"}
+    )
+    assert gone.status_code in (200, 204), gone.text
+    assert state("b") == seeded
+    anonymous = client.get(f"/api/v3/pet/{pet['id']}", headers=AUTH)
+    assert anonymous.json()["name"] == pet["name"]
+
+
 def test_trace_records_calls_without_credentials_and_replays(client, package) -> None:
     pet = add_pet(client, "t", "Rex")
     client.get(f"/api/v3/pet/{pet['id']}", headers={**AUTH, "X-Envc-Task": "t"})

@@ -162,15 +162,19 @@ class StateStore:
         self.projects: dict[str, list[str]] = {}
         self.owners: dict[str, str] = {}  # task id -> its project's id
         self.traces: dict[str, list[dict[str, Any]]] = {}
+        self._populated: TaskState | None = None
 
     # -- tasks --------------------------------------------------------------
 
     def fresh(self) -> TaskState:
-        """A new, populated state that belongs to no task (yet)."""
-        state = TaskState(seed=self.seed)
-        if self.populate is not None:
-            self.populate(state)
-        return state
+        """A new, populated state that belongs to no task (yet): a fork of the
+        one world populating makes (it is seeded), so a request without a
+        task, or a new task, does not generate the fixtures again."""
+        if self._populated is None:
+            self._populated = TaskState(seed=self.seed)
+            if self.populate is not None:
+                self.populate(self._populated)
+        return self._populated.fork()
 
     def task(self, task_id: str = DEFAULT_TASK) -> TaskState:
         state = self.tasks.get(task_id)
