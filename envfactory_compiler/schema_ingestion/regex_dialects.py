@@ -187,10 +187,20 @@ def case_folded(pattern: str) -> str:
     return "".join(out)
 
 
-def draws(pattern: str) -> list[str] | None:
-    """A few seeded strings of `pattern`, or None when rstr cannot draw from it."""
+class _Short(rstr.Rstr):
+    """rstr with open repeats (`*`, `+`, `{2,}`) kept to a few more than their least."""
+
+    def _handle_repeat(self, start_range: int, end_range: int, value: str) -> str:
+        return super()._handle_repeat(
+            start_range, min(end_range, start_range + 3), value
+        )
+
+
+def draws(pattern: str, *, short: bool = False) -> list[str] | None:
+    """A few seeded strings of `pattern` (`short`: open repeats kept short, for
+    a schema's `maxLength`), or None when rstr cannot draw from it."""
     try:
-        drawer = rstr.Rstr(random.Random(0))
+        drawer = (_Short if short else rstr.Rstr)(random.Random(0))
         return [drawer.xeger(pattern) for _ in range(50)]
     except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
         return None

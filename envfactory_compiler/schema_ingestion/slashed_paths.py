@@ -22,14 +22,17 @@ def slash_examples(document: dict) -> list[str]:
     example of one; the pointers of the parameters changed."""
     changed = []
     for pointer, parameter in parameter_objects(document):
-        if parameter.get("in") != "path" or "example" in parameter:
-            continue
-        if "examples" in parameter:
+        if parameter.get("in") != "path" or {"example", "examples"} & set(parameter):
             continue
         schema = deref(document, parameter.get("schema") or {}, "")[0]
         pattern = schema.get("pattern") if isinstance(schema, dict) else None
-        drawn = draws(pattern) if isinstance(pattern, str) and "/" in pattern else None
+        if not (isinstance(pattern, str) and "/" in pattern):
+            continue
+        drawn = draws(pattern)
         fitting = [d for d in drawn or () if within_lengths(d, schema)]
+        if drawn and not fitting:  # rstr's long repeats overran `maxLength`
+            drawn = draws(pattern, short=True)
+            fitting = [d for d in drawn or () if within_lengths(d, schema)]
         if fitting and all("/" in d for d in drawn or ()):
             parameter["example"] = fitting[0]
             changed.append(pointer_join(*pointer, "example"))

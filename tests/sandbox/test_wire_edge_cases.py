@@ -66,6 +66,9 @@ def test_an_encoded_slash_or_percent_stays_in_its_segment(project) -> None:
 def test_a_path_parameter_whose_values_all_hold_a_slash_shows_one(project) -> None:
     parameter = _served(project)["paths"]["/jobs/{Arn}"]["get"]["parameters"][0]
     assert "/" in parameter["example"]
+    policy = _served(project)["paths"]["/resourcepolicy/{resourceArn}"]["get"]
+    [arn] = policy["parameters"]
+    assert "/" in arn["example"] and 20 <= len(arn["example"]) <= 200
     untouched = _served(project)["paths"]["/tags/{ResourceArn}"]["delete"]
     assert all("example" not in p for p in untouched["parameters"])
 
