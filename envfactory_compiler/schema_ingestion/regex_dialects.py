@@ -196,12 +196,14 @@ class _Short(rstr.Rstr):
         )
 
 
-def draws(pattern: str, *, short: bool = False) -> list[str] | None:
+@lru_cache(maxsize=1024)
+def draws(pattern: str, *, short: bool = False) -> tuple[str, ...] | None:
     """A few seeded strings of `pattern` (`short`: open repeats kept short, for
-    a schema's `maxLength`), or None when rstr cannot draw from it."""
+    a schema's `maxLength`), or None when rstr cannot draw from it. Cached:
+    AWS specs repeat one ARN pattern on dozens of parameters."""
     try:
         drawer = (_Short if short else rstr.Rstr)(random.Random(0))
-        return [drawer.xeger(pattern) for _ in range(50)]
+        return tuple(drawer.xeger(pattern) for _ in range(50))
     except Exception:  # noqa: BLE001 - a pattern rstr cannot draw from: no verdict
         return None
 

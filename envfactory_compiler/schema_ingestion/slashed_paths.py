@@ -28,11 +28,10 @@ def slash_examples(document: dict) -> list[str]:
         pattern = schema.get("pattern") if isinstance(schema, dict) else None
         if not (isinstance(pattern, str) and "/" in pattern):
             continue
-        drawn = draws(pattern)
+        # short repeats: rstr's long ones run to thousands of characters,
+        # past `maxLength`, and take seconds on dozens of ARN parameters
+        drawn = draws(pattern, short=True)
         fitting = [d for d in drawn or () if within_lengths(d, schema)]
-        if drawn and not fitting:  # rstr's long repeats overran `maxLength`
-            drawn = draws(pattern, short=True)
-            fitting = [d for d in drawn or () if within_lengths(d, schema)]
         if fitting and all("/" in d for d in drawn or ()):
             parameter["example"] = fitting[0]
             changed.append(pointer_join(*pointer, "example"))
