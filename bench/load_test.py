@@ -239,8 +239,9 @@ def load_package(project: Path) -> Any:
 def replay_check(package: Any, entries: list[dict], state: dict) -> list[str]:
     """The trace re-run in process: its answers and its final state must match the server's."""
     sandbox = package.load_sandbox(fixtures=FIXTURES, any_credential=True)
-    trace = importlib.import_module(f"{package.__name__}.trace")
-    replayed, mismatches = trace.replay(sandbox.engine, sandbox.store, entries)
+    from envfactory_runtime.sandbox.trace import replay
+
+    replayed, mismatches = replay(sandbox.engine, sandbox.store, entries)
     if _canon(replayed.snapshot()) != _canon(state):
         mismatches.append("final state differs from the replayed trace")
     return mismatches

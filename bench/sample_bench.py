@@ -41,7 +41,7 @@ def main() -> None:
     project = Path(args.package).resolve()
     sys.path.insert(0, str(project))
     package = importlib.import_module(project.name)
-    runs = importlib.import_module(f"{project.name}.runs")
+    from envfactory_runtime.sampling import runs
 
     def timed(n: int, base_url: str | None = None):
         config = runs.RunConfig(project.name, seed=0, base_url=base_url)

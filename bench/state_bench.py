@@ -33,6 +33,9 @@ import time
 from pathlib import Path
 from typing import Callable
 
+from envfactory_runtime.frontends.actions import forget_worlds
+from envfactory_runtime.sandbox.store import StateStore, TaskState
+
 ROOT = Path(__file__).resolve().parents[1]
 FORK_RESTORE_US = 100.0
 RESETS_PER_S = 5000.0
@@ -94,15 +97,11 @@ def main() -> None:
 def _filled(package, count: int):
     """A store whose task `bench` holds about `count` seeded items (the engine's
     own `populate`, as many per top-level resource as that takes)."""
-    engine = (
-        importlib.import_module(f"{package.__name__}.toolcalls")
-        .Toolbox(package.__name__)
-        .engine
-    )
+    engine = package.load_sandbox().engine
     top = sum(1 for r in engine.resources.values() if r.parent is None) or 1
-    state = importlib.import_module(f"{package.__name__}.store").TaskState(seed=0)
+    state = TaskState(seed=0)
     engine.populate(state, -(-count // top))
-    store = importlib.import_module(f"{package.__name__}.store").StateStore(seed=0)
+    store = StateStore(seed=0)
     store.restore("bench", json.loads(json.dumps(state.snapshot())))
     return store
 
@@ -117,27 +116,25 @@ def _median_us(action: Callable[[], object], rounds: int = 200) -> float:
 
 
 def _resets(package, count: int) -> tuple[float, float]:
-    gym = importlib.import_module(f"{package.__name__}.gym")
-    actions = importlib.import_module(f"{package.__name__}.actions")
+    gym = package.gym
     env = gym.TaskEnv(tasks=_tasks(package))
     env.reset(seed=0)
     start = time.perf_counter()
     for seed in range(count):
         env.reset(seed=seed)
     cached = count / (time.perf_counter() - start)
-    actions.forget_worlds()
+    forget_worlds()
     start = time.perf_counter()
     for seed in range(count // 10):
         env.reset(seed=seed)
-        actions.forget_worlds()
+        forget_worlds()
     rebuilt = (count // 10) / (time.perf_counter() - start)
     return cached, rebuilt
 
 
 def _tasks(package) -> list:
-    blueprints = importlib.import_module(f"{package.__name__}.blueprints")
-    builder = blueprints.make_builder(package.__name__, seed=0)
-    accepted = blueprints.make_generator(builder, seed=0).generate(8).accepted
+    builder = package.make_builder(seed=0)
+    accepted = package.make_generator(builder, seed=0).generate(8).accepted
     # in a seeded world (two items per resource), which a reset must rebuild or copy
     return [
         dataclasses.replace(task, initial={**task.initial, "fixtures": 2})

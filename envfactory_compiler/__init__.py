@@ -9,7 +9,7 @@ from .diagnostics import Diagnostic, SpecError
 from .ir import Body, EndpointDef, NormalizedSpec, Parameter, Resource, Response, Role
 from .schema_ingestion import SchemaLoader
 
-__version__ = "0.1.0"
+from envfactory_runtime.version import __version__  # one distribution, one version
 
 __all__ = [
     "Body",

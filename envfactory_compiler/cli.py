@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-import importlib.util
+import itertools
 import json
 import sys
 import tempfile
@@ -16,7 +16,6 @@ from . import __version__
 from . import corpus as corpus_runner
 from . import stage_times
 from .diagnostics import SpecError
-from .emission.rendering import template_root
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .graph_formats import FORMATS
 from .graph_formats import render as render_graph
@@ -78,6 +77,11 @@ def main() -> None:
 @click.option(
     "--timings", is_flag=True, help="Print the seconds each build stage took."
 )
+@click.option(
+    "--standalone",
+    is_flag=True,
+    help="Copy the runtime into the package (<name>_env/_runtime/): it installs with nothing else.",
+)
 @click.option("--debug", is_flag=True, help="Show a traceback on internal errors.")
 def build(
     spec: str,
@@ -90,12 +94,14 @@ def build(
     fail_on_warning: bool,
     verbose: bool,
     timings: bool,
+    standalone: bool,
     debug: bool,
 ) -> None:
     """Compile SPEC (OpenAPI 2.0/3.0/3.1, YAML or JSON) into OUT/<name>_env/.
 
-    The package holds the bundled spec, pydantic models, a stateful Connexion
-    sandbox and tool schemas. On bad input nothing is written.
+    The package holds the bundled spec, compiled tables, verified dependencies,
+    pydantic models and tool schemas; envfactory_runtime (installed, or copied
+    in with --standalone) serves and samples them. On bad input nothing is written.
     """
     try:
         result = build_spec(
@@ -106,6 +112,7 @@ def build(
             max_bytes=max_bytes,
             ref_root=ref_root,
             strict=strict,
+            standalone=standalone,
         )
     except SpecError as exc:
         for diagnostic in exc.diagnostics:
@@ -267,16 +274,28 @@ def sample(package: Path, args: tuple[str, ...]) -> None:
 
     ARGS: -n N --seed S -o out.jsonl [--format openai|sharegpt|raw|hf] [--workers K]
     [--engine local|ray] [--min-depth D] [--max-depth D] [--fixtures N] [--base-url URL];
-    `envc sample PACKAGE --help` lists them all.
+    `envc sample PACKAGE --help` lists them all. `envc sample A B ... ARGS` samples
+    several packages in one run into one JSONL, each as it alone would be.
     """
-    _package_module(package, "cli").main(["sample", *args])
+    more = list(itertools.takewhile(_is_package_dir, args))
+    if not more:
+        _package(package).main(["sample", *args])
+        return
+    from envfactory_runtime.cli.main import sample_packages
+
+    names = [_package(p).__name__ for p in (package, *map(Path, more))]
+    sample_packages(names, list(args[len(more) :]))
+
+
+def _is_package_dir(arg: str) -> bool:
+    return (_module_dir(Path(arg)) / "__init__.py").is_file()
 
 
 def _forwarded(command: str, summary: str) -> None:
     """Register `envc COMMAND PACKAGE ARGS`: runs `python -m <package> COMMAND ARGS`."""
 
     def forward(package: Path, args: tuple[str, ...]) -> None:
-        _package_module(package, "cli").main([command, *args])
+        _package(package).main([command, *args])
 
     forward.__doc__ = f"{summary} (runs `python -m <package> {command} ARGS`; `--help` after PACKAGE lists ARGS)."
     main.command(
@@ -325,7 +344,7 @@ def quality(records: Path, package: Path | None, as_json: bool) -> None:
     values, artifacts in user messages, distinct shapes, connected steps, repeated
     reads, optional and server-owned body fields."""
     if package is not None:
-        _package_module(package, "cli").main(
+        _package(package).main(
             ["quality", str(records), *(["--json"] if as_json else [])]
         )
         return
@@ -342,17 +361,14 @@ def quality(records: Path, package: Path | None, as_json: bool) -> None:
 
 
 def _standalone_quality():
-    """The runtime's `quality` module, loaded by path: it imports nothing else."""
-    path = template_root() / "runtime" / "quality.py"
-    spec = importlib.util.spec_from_file_location("envc_quality", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    """The runtime's `quality` module: it needs no package."""
+    from envfactory_runtime.tasks import quality
+
+    return quality
 
 
-def _package_module(package: Path, module: str):
-    """A module of a built package, imported from its project directory."""
+def _package(package: Path):
+    """A built package, imported from its project directory."""
     module_dir = _module_dir(package).resolve()
     if not (module_dir / "__init__.py").is_file():
         raise click.ClickException(f"{package} is not a package built by envc")
@@ -364,7 +380,7 @@ def _package_module(package: Path, module: str):
         )
     if str(module_dir.parent) not in sys.path:
         sys.path.insert(0, str(module_dir.parent))
-    return importlib.import_module(f"{name}.{module}")
+    return importlib.import_module(name)
 
 
 @main.command()

@@ -58,6 +58,7 @@ def build(
     max_bytes: int | None = None,
     ref_root: str | None = None,
     strict: bool = False,
+    standalone: bool = False,
 ) -> BuildResult:
     """Compile one spec into `out_dir/<name>_env/`; raises SpecError on bad input."""
     result, rendered = compile_spec(
@@ -68,6 +69,7 @@ def build(
         max_bytes=max_bytes,
         ref_root=ref_root,
         strict=strict,
+        standalone=standalone,
     )
     times = StageTimes()
     with times.stage("write"):
@@ -93,6 +95,7 @@ def _compile(
     max_bytes: int | None = None,
     ref_root: str | None = None,
     strict: bool = False,
+    standalone: bool = False,
 ) -> tuple[BuildResult, RenderedPackage]:
     loader = SchemaLoader(
         allow_remote=allow_remote,
@@ -110,7 +113,11 @@ def _compile(
             spec = loader.normalize(spec_in)
         with times.stage("render"):
             rendered = render_package(
-                spec, Path(out_dir), name=name, version=__version__
+                spec,
+                Path(out_dir),
+                name=name,
+                version=__version__,
+                standalone=standalone,
             )
         return spec, rendered, *verify_dependencies(spec, rendered, times)
 

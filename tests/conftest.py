@@ -33,10 +33,13 @@ def run_envc(*args: str):
     return CliRunner().invoke(envc, list(args), catch_exceptions=False)
 
 
-def build(spec: Path | str, out: Path, name: str | None = None) -> Path:
+def build(
+    spec: Path | str, out: Path, name: str | None = None, *, standalone: bool = False
+) -> Path:
     """Build a spec with the real CLI; returns the package project directory."""
     name = name or f"t{uuid.uuid4().hex[:8]}"
-    result = run_envc("build", str(spec), "-o", str(out), "--name", name)
+    options = ["--standalone"] if standalone else []
+    result = run_envc("build", str(spec), "-o", str(out), "--name", name, *options)
     assert result.exit_code == 0, result.output
     return out / package_name("", name)
 

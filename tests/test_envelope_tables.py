@@ -208,12 +208,9 @@ def test_a_read_only_api_starts_from_ids_the_user_gives(tmp_path) -> None:
     package = import_package(
         build(SPECS / "corpus/oai__v3-link-example.yaml", tmp_path / "out")
     )
-    sampler_module = __import__(
-        package.__name__ + ".sampler", fromlist=["TrajectorySampler"]
-    )
-    trajectory = sampler_module.TrajectorySampler(seed=0, fixtures=1).sample()
+    trajectory = package.TrajectorySampler(seed=0, fixtures=1).sample()
     assert trajectory.given and {index for index, _, _ in trajectory.given} == {0}
     first = trajectory.steps[0]
     assert all(first.arguments[name] == value for _, name, value in trajectory.given)
     assert trajectory.to_dict()["given"]
-    assert not sampler_module.TrajectorySampler(seed=0).starts
+    assert not package.TrajectorySampler(seed=0).starts

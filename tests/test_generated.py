@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from envfactory_runtime import __version__
+
 from conftest import (
     GENERATED,
     ROOT,
@@ -83,7 +85,8 @@ def test_every_file_names_compiler_and_spec_hash(project: Path) -> None:
     for path in project.rglob("*"):
         if path.suffix in (".py", ".toml", ".md"):
             head = path.read_text(encoding="utf-8").splitlines()[0]
-            assert "envfactory-compiler 0.1.0" in head and "sha256 " in head, path
+            assert f"envfactory-compiler {__version__} " in head, path
+            assert "sha256 " in head, path
         elif path.suffix == ".json":
             assert '"sha256"' in path.read_text(encoding="utf-8")[
                 :400
@@ -104,16 +107,36 @@ def test_package_is_standalone(project: Path) -> None:
                 ), path
 
 
-def test_runtime_templates_are_black_formatted() -> None:
-    """They are copied into packages verbatim, so they must already be formatted."""
-    import black
+PACKAGE_FILES = {
+    *("__init__.py", "__main__.py", "gym.py", "models.py"),
+    *("openapi.json", "operations.json", "dag.json", "tools.json"),
+}
 
-    from envfactory_compiler.emission.formatting import format_python
 
-    for path in sorted((ROOT / "templates" / "runtime").glob("*.py")):
-        source = path.read_text(encoding="utf-8")
-        assert format_python(source) == source, f"run black on {path}"
-    assert black  # black is what format_python uses
+@pytest.mark.parametrize("project", package_dirs(), ids=lambda p: p.name)
+def test_package_holds_only_its_api(project: Path) -> None:
+    """The runtime is a library: a package's module folder is its data, its
+    models and thin calls into `envfactory_runtime`, so a runtime change
+    rewrites no package."""
+    files = {p.name for p in (project / project.name).iterdir() if p.is_file()}
+    assert files == PACKAGE_FILES
+    thin = [p for p in (project / project.name).glob("*.py") if p.name != "models.py"]
+    assert sum(len(p.read_text().splitlines()) for p in thin) < 250
+
+
+def test_runtime_library_never_imports_the_compiler() -> None:
+    """A package's users install the runtime; the compiler is for building."""
+    for path in sorted((ROOT / "envfactory_runtime").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = (
+                [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else (
+                    [a.name for a in node.names] if isinstance(node, ast.Import) else []
+                )
+            )
+            assert not any(n.startswith("envfactory_compiler") for n in names), path
 
 
 def test_timings_name_every_stage(tmp_path: Path) -> None:

@@ -21,7 +21,6 @@ from typing import Any
 
 import networkx as nx
 
-from ..emission.rendering import template_root
 from ..dependency_inference.schemas import is_array, items
 from ..diagnostics import pointer_split
 from ..ir import EndpointDef, NormalizedSpec, Role
@@ -57,9 +56,8 @@ class EnvironmentVerifier:
         cls, document: dict, tables: dict, *, seed: int = 0
     ) -> "EnvironmentVerifier":
         """Verify a package not yet written: its bundled document and tables, the compiler's runtime."""
-        runtime_dir = template_root() / "runtime"
         return cls(
-            InProcessExecutor(load_engine(runtime_dir, document, tables, seed=seed)),
+            InProcessExecutor(load_engine(document, tables, seed=seed)),
             seed=seed,
         )
 

@@ -1,37 +1,24 @@
 """Concrete requests for operations: chosen values where an edge says so,
 seeded schema-valid values everywhere else.
 
-Uses the sandbox runtime's own generator (`templates/runtime/fake.py`), so
+Uses the sandbox runtime's own generator (`envfactory_runtime.sandbox.fake`), so
 the verifier fills requests exactly as a generated package would.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import random
 from dataclasses import dataclass, field
-from functools import lru_cache
-from types import ModuleType
 from typing import Any
 
+from envfactory_runtime.sandbox.fake import SchemaData
+
 from ..diagnostics import pointer_split
-from ..emission.rendering import template_root
 from ..emission.tables import credentials
 from ..frozen import thaw
 from ..sandbox_credentials import by_location
 from ..ir import EndpointDef
 from ..schema_ingestion.normalization import deref
-
-
-@lru_cache(maxsize=1)
-def runtime_fake() -> ModuleType:
-    """The generator module shipped in every package, loaded from the templates."""
-    spec = importlib.util.spec_from_file_location(
-        "_envc_runtime_fake", template_root() / "runtime" / "fake.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -51,7 +38,7 @@ class RequestFactory:
         self.document = thaw(
             document
         )  # the runtime generator expects plain JSON (lists, not tuples)
-        self.data = runtime_fake().SchemaData(self.document)
+        self.data = SchemaData(self.document)
         self.security = security
 
     def build(

@@ -13,12 +13,11 @@ PETSTORE = ROOT / "generated" / "petstore_env"  # 3 operations: list, create, sh
 PETSTORE_V3 = ROOT / "generated" / "swagger_petstore_v3_env"  # 19 operations
 
 
-def runtime(project: Path, module: str | None = None) -> Any:
-    """A generated package (or one of its modules), imported from generated/."""
+def runtime(project: Path) -> Any:
+    """A generated package, imported from generated/."""
     if str(project) not in sys.path:
         sys.path.insert(0, str(project))
-    name = project.name if module is None else f"{project.name}.{module}"
-    return importlib.import_module(name)
+    return importlib.import_module(project.name)
 
 
 def tools_json(project: Path) -> list[dict]:
@@ -29,7 +28,7 @@ def tools_json(project: Path) -> list[dict]:
 def blueprints(project: Path, n: int, seed: int = 0) -> list[Any]:
     """`n` verified blueprints of a package, generated offline."""
     package = runtime(project)
-    builder = package.make_builder(project.name, seed=seed)
+    builder = package.make_builder(seed=seed)
     report = package.make_generator(builder, seed=seed).generate(n)
     assert len(report.accepted) == n, report.rejected
     return report.accepted

@@ -10,12 +10,13 @@ import pytest
 
 gymnasium = pytest.importorskip("gymnasium")
 from gymnasium.utils.env_checker import check_env  # noqa: E402
+from envfactory_runtime.frontends.actions import forget_worlds
 
 from agent_helpers import PETSTORE, PETSTORE_V3, blueprints, runtime  # noqa: E402
 
 
 def _env(project, **kwargs):
-    runtime(project, "gym")  # importing the module registers the environment
+    runtime(project).gym  # importing the module registers the environment
     return gymnasium.make(f"{project.name}/Task-v0", **kwargs)
 
 
@@ -136,5 +137,5 @@ def test_every_reset_starts_from_the_same_world_whatever_ran_before() -> None:
             env.step(json.dumps(action))
     assert json.dumps(env.session.state.snapshot(), sort_keys=True) != first
     assert world() == first
-    package.actions.forget_worlds()
+    forget_worlds()
     assert world() == first  # the same world, populated afresh

@@ -11,6 +11,8 @@ from click.testing import CliRunner  # noqa: E402
 
 from envfactory_compiler.cli import main as envc  # noqa: E402
 
+from envfactory_runtime.sampling import hf_export  # noqa: E402
+
 from agent_helpers import PETSTORE_V3, records, runtime  # noqa: E402
 
 SAMPLE = ("-n", "30", "--seed", "4")
@@ -22,7 +24,7 @@ def _envc(*args: str) -> None:
 
 
 def _package_cli(*args: str) -> None:
-    runtime(PETSTORE_V3, "cli").main(list(args))
+    runtime(PETSTORE_V3).main(list(args))
 
 
 def _same(jsonl: Path, folder: Path) -> None:
@@ -33,7 +35,6 @@ def _same(jsonl: Path, folder: Path) -> None:
         datasets.Dataset.from_parquet(str(folder / "train.parquet")).to_list()
         == expected
     )
-    hf_export = runtime(PETSTORE_V3, "hf_export")
     assert hf_export.read_hf(folder) == expected
 
 
@@ -92,7 +93,6 @@ def test_blueprints_and_rollouts_round_trip(tmp_path: Path) -> None:
 
 
 def test_records_lacking_a_field_keep_lacking_it(tmp_path: Path) -> None:
-    hf_export = runtime(PETSTORE_V3, "hf_export")
     rows = [
         {"a": 1, "b": {"x": [1, "two"]}},
         {"a": 2},

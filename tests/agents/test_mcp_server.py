@@ -13,6 +13,8 @@ pytest.importorskip("mcp")
 from mcp import ClientSession  # noqa: E402
 from mcp.client.stdio import StdioServerParameters, stdio_client  # noqa: E402
 
+from envfactory_runtime.frontends import mcp_server, toolcalls  # noqa: E402
+
 from agent_helpers import PETSTORE, runtime, tools_json  # noqa: E402
 
 
@@ -98,8 +100,7 @@ def test_reset_starts_a_fresh_world(seen) -> None:
 
 
 def test_every_session_has_its_own_task() -> None:
-    mcp_server = runtime(PETSTORE, "mcp_server")
-    toolcalls = runtime(PETSTORE, "toolcalls")
+    runtime(PETSTORE)
     sandbox = mcp_server.McpSandbox(toolcalls.Toolbox("petstore_env"))
     text, failed = sandbox.call("a", "createPets", {"body": {"id": 1, "name": "Ada"}})
     assert not failed

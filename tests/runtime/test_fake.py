@@ -1,4 +1,4 @@
-"""Tests for templates/runtime/fake.py, the schema-valid fake data generator.
+"""Tests for envfactory_runtime.sandbox.fake, the schema-valid fake data generator.
 
 Every value is checked with openapi-schema-validator's OAS 3.0 read/write
 validators (plus format checks), independently of the module's own logic.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import base64
 import copy
 import datetime as dt
-import importlib.util
 import ipaddress
 import json
 import os
@@ -25,6 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 from jsonschema import FormatChecker
+from envfactory_runtime.sandbox import fake
 from openapi_schema_validator import (
     OAS30ReadValidator,
     OAS30WriteValidator,
@@ -32,10 +32,6 @@ from openapi_schema_validator import (
 )
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-_path = ROOT / "templates" / "runtime" / "fake.py"
-_spec = importlib.util.spec_from_file_location("envc_runtime_fake", _path)
-fake = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fake)
 
 SEEDS = range(6)
 DIRECTIONS = ("response", "request")
@@ -1052,9 +1048,8 @@ def test_depth_limits_optional_properties() -> None:
 # ---------------------------------------------------------------------------
 
 _DUMP_SCRIPT = """
-import importlib.util, json, random, sys
-spec = importlib.util.spec_from_file_location("f", sys.argv[1])
-fake = importlib.util.module_from_spec(spec); spec.loader.exec_module(fake)
+import json, random, sys
+from envfactory_runtime.sandbox import fake
 documents = json.loads(sys.stdin.read())
 out = []
 for document in documents:
@@ -1090,7 +1085,7 @@ def test_output_independent_of_hash_seed() -> None:
     for hash_seed in ("0", "1", "12345"):
         env = {**os.environ, "PYTHONHASHSEED": hash_seed}
         result = subprocess.run(
-            [sys.executable, "-c", _DUMP_SCRIPT, str(_path)],
+            [sys.executable, "-c", _DUMP_SCRIPT],
             input=payload,
             capture_output=True,
             text=True,

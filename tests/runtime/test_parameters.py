@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import GENERATED, import_package
+from envfactory_runtime.sandbox import validation
 
 IDS = {
     "name": "ids",
@@ -14,7 +14,6 @@ IDS = {
 
 
 def test_an_empty_non_exploded_array_is_an_empty_array() -> None:
-    validation = import_package(GENERATED / "petstore_env").validation
     assert (
         validation.Parameters.validate_parameter("query", [""], IDS) is None
     )  # `?ids=`

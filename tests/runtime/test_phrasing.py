@@ -1,29 +1,21 @@
 """Phrasing: nouns and verbs from resources and summaries, values in words,
 goal-shaped instructions in several styles, and the item a user names out
-of a list. Imported from templates/runtime through a built package."""
+of a list (envfactory_runtime.tasks)."""
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-PACKAGE = ROOT / "generated" / "swagger_petstore_v3_env"
-
 
 @pytest.fixture(scope="module")
 def runtime():
-    sys.path.insert(0, str(PACKAGE))
+    from envfactory_runtime.tasks import mentions, outputs, phrasing, wording
+
     return SimpleNamespace(
-        wording=importlib.import_module("swagger_petstore_v3_env.wording"),
-        phrasing=importlib.import_module("swagger_petstore_v3_env.phrasing"),
-        mentions=importlib.import_module("swagger_petstore_v3_env.mentions"),
-        outputs=importlib.import_module("swagger_petstore_v3_env.outputs"),
+        wording=wording, phrasing=phrasing, mentions=mentions, outputs=outputs
     )
 
 

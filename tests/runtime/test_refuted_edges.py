@@ -1,18 +1,12 @@
-"""templates/runtime/dependencies.py: path bindings that only refuted edges make are dropped
+"""envfactory_runtime.sampling.dependencies: path bindings that only refuted edges make are dropped
 where a seeded item can name the item instead (the sampler does this when run with fixtures).
 """
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import networkx as nx
 import pytest
 
-_SOURCE = (
-    Path(__file__).resolve().parents[2] / "templates" / "runtime" / "dependencies.py"
-)
 REFUTED = {
     "reason": "consumer answered 404 to the produced value",
     "outcome": "consumer_refused",
@@ -21,10 +15,9 @@ REFUTED = {
 
 @pytest.fixture(scope="module")
 def dependencies():
-    spec = importlib.util.spec_from_file_location("envc_template_dependencies", _SOURCE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from envfactory_runtime.sampling import dependencies
+
+    return dependencies
 
 
 def _path(name: str, source: str) -> dict:

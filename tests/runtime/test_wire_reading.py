@@ -1,23 +1,16 @@
-"""How the sandbox template reads values off the wire (templates/runtime/validation.py),
-through the committed petstore package, which `make regen` keeps equal to the templates.
-"""
+"""How the sandbox reads values off the wire (envfactory_runtime.sandbox.validation)."""
 
 from __future__ import annotations
 
-import importlib
-
 import pytest
-
-from conftest import GENERATED, import_package
 
 
 @pytest.fixture(scope="module")
 def validation():
-    project = GENERATED / "swagger_petstore_v3_env"
-    import_package(project)
-    module = importlib.import_module(f"{project.name}.validation")
-    module.register_formats()
-    return module
+    from envfactory_runtime.sandbox import validation
+
+    validation.register_formats()
+    return validation
 
 
 @pytest.mark.parametrize(

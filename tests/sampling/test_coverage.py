@@ -6,7 +6,6 @@ does), so read-only APIs have ids for their list calls to return.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +24,8 @@ TARGET = 0.95
 def summary(project: Path):
     if str(project) not in sys.path:
         sys.path.insert(0, str(project))
-    runs = importlib.import_module(f"{project.name}.runs")
-    summaries = importlib.import_module(f"{project.name}.summary")
+    from envfactory_runtime.sampling import runs, summary as summaries
+
     config = runs.RunConfig(project.name, seed=0, fixtures=1)
     sampler = runs.sampler_for(config)
     collection = runs.collect(config, max(300, 20 * len(sampler.operations)))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import io
 
 import pytest
@@ -11,10 +10,9 @@ from sampling_helpers import petstore_runtime  # noqa: F401 - fixture
 
 
 def modules(package):
-    name = package.__name__
-    return importlib.import_module(f"{name}.runs"), importlib.import_module(
-        f"{name}.datasets"
-    )
+    from envfactory_runtime.sampling import datasets, runs
+
+    return runs, datasets
 
 
 def dataset(package, collection, seed: int) -> str:

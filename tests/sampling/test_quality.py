@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -13,16 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _load():
-    path = ROOT / "templates" / "runtime" / "quality.py"
-    spec = importlib.util.spec_from_file_location("_quality_under_test", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-quality = _load()
+from envfactory_runtime.tasks import quality
 
 SYSTEM = "You operate the Pet Store API through its tools."
 

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from conftest import build, import_package
 from envfactory_compiler.cli import main as envc
+from envfactory_runtime.frontends.actions import TaskWorld, fresh_state
 from sampling_helpers import records
 
 SHAPES = Path(__file__).resolve().parents[1] / "real_shapes"
@@ -108,8 +109,8 @@ def test_a_patch_merges_nested_objects(made) -> None:
     display name the create set."""
     package, _, _ = made["arm_resource"]
     runtime = import_package(package)
-    engine = runtime.app.load_sandbox(seed=0).engine
-    world = runtime.actions.TaskWorld(engine, runtime.actions.fresh_state(engine, 0))
+    engine = runtime.load_sandbox(seed=0).engine
+    world = TaskWorld(engine, fresh_state(engine, 0))
     where = {
         "subscriptionId": "subid",
         "resourceGroupName": "rg1",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from sandbox_fixtures import AUTH, add_pet, client, package  # noqa: F401 (fixtures)
+from envfactory_runtime.sandbox import trace
 
 
 def test_projects_and_tasks_round_trip(client) -> None:
@@ -129,7 +130,7 @@ def test_trace_records_calls_without_credentials_and_replays(client, package) ->
     assert entries[1]["response"] == pet
     assert "envc-sandbox-token" not in json.dumps(entries)
     replayer = package.load_sandbox(fixtures=2, any_credential=True)
-    state, mismatches = package.trace.replay(replayer.engine, replayer.store, entries)
+    state, mismatches = trace.replay(replayer.engine, replayer.store, entries)
     assert mismatches == []
     assert state.snapshot() == client.get("/_sandbox/tasks/t/state").json()
 

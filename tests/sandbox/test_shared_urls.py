@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, import_package, run_envc
+from envfactory_runtime.sandbox import routes
+
+from conftest import ROOT, build, run_envc
 from sandbox_fixtures import in_process
 from envfactory_compiler.corpus.conformance import check
 
@@ -146,7 +148,7 @@ def test_a_method_the_bare_url_has_is_refused_only_off_its_own_query(project) ->
         Op(path=url, method="post", params=params("globalNetworkId")),
         Op(path=url + "#deviceId&linkId", method="delete", params=params("deviceId")),
     ]
-    dispatch = import_package(project).routes.Dispatch(None, ops, "")
+    dispatch = routes.Dispatch(None, ops, "")
 
     def refused(method: str) -> list[str]:
         return dispatch.refused(
@@ -171,9 +173,9 @@ def test_a_decoded_hash_inside_a_segment_is_part_of_the_path(project) -> None:
 
     url = "/orgunits/{orgid}/usergroups/{groupid}/members/{uuid}"
     delete = Op(path=url, method="delete", params=[])
-    routes = import_package(project).routes.Routes([delete], "")
-    assert routes.operation("/orgunits/1.5/usergroups/#x/members/u", "DELETE") is delete
-    assert routes.operation("/orgunits/1/usergroups/2/members/u#k", "DELETE") is delete
+    table = routes.Routes([delete], "")
+    assert table.operation("/orgunits/1.5/usergroups/#x/members/u", "DELETE") is delete
+    assert table.operation("/orgunits/1/usergroups/2/members/u#k", "DELETE") is delete
 
 
 NEWLINE_SEGMENT = {

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build, import_package
+from envfactory_runtime.sandbox import routes
+
+from conftest import ROOT, build
 from envfactory_compiler.corpus.conformance import check
 from sandbox_fixtures import in_process
 
@@ -54,7 +56,6 @@ def test_an_arn_with_a_slash_reaches_its_item(client) -> None:
 
 
 def test_an_encoded_slash_or_percent_stays_in_its_segment(project) -> None:
-    routes = import_package(project).routes
     scope = {"path": "/tags/a%2Fb/c", "raw_path": b"/tags/a%252Fb%2fc%41"}
     kept = routes.with_encoded_slashes(scope)["path"]
     assert kept == "/tags/a%252Fb%2FcA"

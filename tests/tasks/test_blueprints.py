@@ -8,6 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
+from envfactory_runtime.frontends.actions import fresh_state
+from envfactory_runtime.tasks import policies
 
 from task_helpers import PETSTORE, PETSTORE_V2, records, run_envc, runtime, summary
 
@@ -95,7 +97,7 @@ def test_replay_over_http_against_a_served_sandbox(accepted, tmp_path: Path) -> 
 @pytest.fixture(scope="module")
 def petstore_tasks():
     package = runtime(PETSTORE)
-    builder = package.make_builder(PETSTORE.name)
+    builder = package.make_builder()
     generator = package.make_generator(builder, seed=3)
     blueprints = generator.generate(20).accepted
     return package, builder, generator, blueprints
@@ -107,7 +109,7 @@ def _with_bound_id(package, builder, blueprints, *, write: bool = False):
         for number, action in enumerate(blueprint.actions[1:], 1):
             if write and not action["write"]:
                 continue
-            ids = package.policies.id_arguments(
+            ids = policies.id_arguments(
                 builder.engine, builder.dag, action["name"], action["arguments"]
             )
             path_ids = {k: v for k, v in ids.items() if not k.startswith("/")}
@@ -169,7 +171,7 @@ def test_a_write_on_an_id_taken_on_trust_is_rejected(petstore_tasks) -> None:
     """A seeded pet deleted by an id the user gave: it replays, but no read validated it."""
     package, builder, generator, _ = petstore_tasks
     initial = {"seed": 1, "fixtures": 2}
-    state = package.actions.fresh_state(builder.engine, 1, 2)
+    state = fresh_state(builder.engine, 1, 2)
     pet = next(iter(state.collection("pet")))[-1]
     world, results = builder.execute(
         initial, [{"name": "deletePet", "arguments": {"petId": int(pet)}}]

@@ -7,6 +7,8 @@ import time
 import pytest
 
 from fake_llm import ScriptedLLM
+from envfactory_runtime import llm as llm_access
+from envfactory_runtime.tasks import metrics
 from task_helpers import PETSTORE, runtime
 
 
@@ -16,7 +18,7 @@ def package():
 
 
 def test_metrics(package) -> None:
-    m = package.metrics
+    m = metrics
     assert m.exact_match("The Answer!", ["answer"]) == 1.0
     assert m.exact_match("answer 42", ["answer"]) == 0.0
     assert m.f1_score("the id is 42", ["42"]) == pytest.approx(
@@ -49,7 +51,7 @@ def test_pass_hat_k(package) -> None:
 
 
 def test_qa_pairs_need_the_multi_hop_chain(package) -> None:
-    builder = package.make_builder(PETSTORE.name)
+    builder = package.make_builder()
     generator = package.make_generator(builder, seed=0)
     blueprints = generator.generate(50).accepted
     pairs = package.synthesize_qa(blueprints, builder)
@@ -70,7 +72,7 @@ def test_llm_requests_time_out(package) -> None:
         time.sleep(5)
         return {"content": "late"}
 
-    package.llm._litellm()  # imported once (seconds), not timed
+    llm_access._litellm()  # imported once (seconds), not timed
     with ScriptedLLM(slow) as server:
         llm = package.LLM(
             model="openai/slow",

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from fake_llm import ScriptedLLM, tool_call
+from envfactory_runtime.tasks import policies
 from task_helpers import PETSTORE, records, run_envc, runtime, summary
 
 
@@ -179,7 +180,7 @@ def test_llm_phrasing_and_committee(tmp_path: Path, monkeypatch) -> None:
     with ScriptedLLM(scripted([])) as llm:
         for key, value in llm.env().items():
             monkeypatch.setenv(key, value)
-        builder = package.make_builder(PETSTORE.name)
+        builder = package.make_builder()
         generator = package.make_generator(
             builder, seed=1, committee=True, min_correctness=4
         )
@@ -209,7 +210,7 @@ def test_committee_below_min_correctness_rejects(monkeypatch) -> None:
     with ScriptedLLM(harsh) as llm:
         for key, value in llm.env().items():
             monkeypatch.setenv(key, value)
-        builder = package.make_builder(PETSTORE.name)
+        builder = package.make_builder()
         generator = package.make_generator(
             builder, seed=1, committee=True, max_attempts=2, best_of=2
         )
@@ -243,7 +244,7 @@ def test_offline_natural_rollout_reveals_values_only_when_asked(
         values = [
             v
             for fact in blueprint.user["facts"]
-            for v in package.policies.scalars(fact["values"])
+            for v in policies.scalars(fact["values"])
             if len(v) > 3
         ]
         users = [m["content"] for m in row["messages"] if m["role"] == "user"]

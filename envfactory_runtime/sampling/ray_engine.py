@@ -1,0 +1,65 @@
+"""Growing trees as Ray tasks, for users who outgrow one machine.
+
+The unit of work is the same `explore_batch` the local engine runs, and
+trees are consumed in index order, so the output equals the local
+engine's for the same seed. Ray is optional (`pip install <package>[ray]`)
+and imported only here. Workers import this package from the directory it
+was loaded from, passed to them as `PYTHONPATH`; a running cluster
+(`ray.init` beforehand, or `RAY_ADDRESS`) is used as it is.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import import_module
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .runs import RunConfig, explore_batch, in_order
+from .sampler import TreeResult
+
+
+def ray_batches(
+    config: RunConfig, batches: Iterable[range], *, window: int
+) -> Iterator[TreeResult]:
+    try:
+        import ray
+    except ImportError:
+        raise RuntimeError("--engine ray needs Ray: pip install 'ray>=2.9'") from None
+    if not ray.is_initialized():
+        ray.init(include_dashboard=False, log_to_driver=False)
+    homes = {  # where the package and this runtime are imported from
+        str(Path(import_module(name).__file__).resolve().parents[1])
+        for name in (config.package, __package__.split(".")[0])
+    }
+    path = os.pathsep.join(
+        [*sorted(homes), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    task = ray.remote(explore_batch).options(
+        runtime_env={"env_vars": {"PYTHONPATH": path}}
+    )
+    refs: list = []
+    try:
+        yield from in_order(
+            lambda batch: _Ref(ray, task.remote(config, batch), refs),
+            batches,
+            window=window,
+        )
+    finally:
+        for ref in refs:
+            ray.cancel(ref)
+
+
+class _Ref:
+    """A Ray object ref with the `result()` of a future."""
+
+    def __init__(self, ray, ref, pending: list) -> None:
+        self.ray = ray
+        self.ref = ref
+        self.pending = pending
+        pending.append(ref)
+
+    def result(self) -> list[TreeResult]:
+        value = self.ray.get(self.ref)
+        self.pending.remove(self.ref)
+        return value

@@ -1,0 +1,251 @@
+"""Rollouts of blueprints (APIGen-MT phase 2): replay and natural conversations.
+
+Every rollout runs against a fresh task of the sandbox in the blueprint's
+initial state (in process, or over HTTP against a `SandboxServer`). `replay`
+makes the ground truth's calls; `natural` lets a `HumanDriver` talk with an
+assistant (an LLM through litellm when one is configured, else the offline
+oracle), the assistant calling tools until the user ends the conversation
+or `max_turns` run out. A rollout is kept only when the task's final state
+has the blueprint's canonical hash and every expected output appears in the
+assistant's last message. `pass_hat_k` is tau-bench's pass^k over repeated
+trials. Records are the sampler's formats (OpenAI messages with
+`tool_calls`, ShareGPT), so the datasets mix.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from math import comb
+from typing import Any, Callable, TextIO
+
+from .agents import (
+    GUIDANCE,
+    AssistantAgent,
+    OracleAssistant,
+    ReplayAgent,
+    task_tools,
+)
+from ..sampling.datasets import DatasetContext, _json
+from ..sandbox.diffs import state_hash
+from ..llm import LLM, LLMError
+from .user_sim import HumanDriver, outputs_in
+
+AGENTS = ("replay", "natural")
+MAX_TURNS = 30
+
+
+@dataclass
+class Rollout:
+    """One conversation about one blueprint and its verdict."""
+
+    blueprint: Any
+    agent: str
+    trial: int
+    messages: list[dict[str, Any]]
+    tools: list[dict]
+    kept: bool
+    reasons: list[str] = field(default_factory=list)
+    assistant: str = ""
+
+    @property
+    def answer(self) -> str:
+        """The assistant's last words."""
+        for message in reversed(self.messages):
+            if message["role"] == "assistant" and message.get("content"):
+                return message["content"]
+        return ""
+
+
+class RolloutRunner:
+    """Rolls out blueprints of one package (see the module docstring)."""
+
+    def __init__(
+        self,
+        builder: Any,
+        *,
+        llm: LLM | None = None,
+        user_llm: LLM | None = None,
+        max_turns: int = MAX_TURNS,
+    ) -> None:
+        self.builder = builder
+        self.context: DatasetContext = builder.context
+        self.llm = llm
+        self.user_llm = user_llm
+        self.max_turns = max_turns
+
+    def run(self, blueprint: Any, agent: str, trial: int = 0) -> Rollout:
+        if agent not in AGENTS:
+            raise ValueError(f"unknown agent {agent!r}: one of {', '.join(AGENTS)}")
+        world = self.builder.world(blueprint.initial)
+        try:
+            if agent == "replay":
+                rollout = self._replay(blueprint, world, trial)
+            else:
+                rollout = self._natural(blueprint, world, trial)
+        finally:
+            world.close()
+        rollout.reasons += verdict(blueprint, world, rollout.answer)
+        rollout.kept = not rollout.reasons
+        return rollout
+
+    def _replay(self, blueprint: Any, world: Any, trial: int) -> Rollout:
+        messages = self._opening(blueprint.instruction)
+        agent = ReplayAgent(blueprint, self.builder.phraser, prefix=f"call_{trial}")
+        self._converse(agent, world, messages, driver=None)
+        tools = task_tools(blueprint, world.engine, self.context.tools)
+        return Rollout(
+            blueprint, "replay", trial, messages, tools, False, assistant="replay"
+        )
+
+    def _natural(self, blueprint: Any, world: Any, trial: int) -> Rollout:
+        tools = task_tools(blueprint, world.engine, self.context.tools)
+        driver = HumanDriver(blueprint, self.builder.phraser, self.user_llm)
+        if self.llm is not None:
+            agent: Any = AssistantAgent(self.llm, tools)
+            name = self.llm.model
+        else:
+            agent = OracleAssistant(blueprint, self.builder.phraser, f"call_{trial}")
+            name = "offline-oracle"
+        messages = self._opening(driver.opening(), GUIDANCE)
+        reasons = self._converse(agent, world, messages, driver)
+        return Rollout(
+            blueprint, "natural", trial, messages, tools, False, reasons, name
+        )
+
+    def _opening(self, first: str, guidance: str = "") -> list[dict[str, Any]]:
+        return [
+            {"role": "system", "content": self.context.system_prompt() + guidance},
+            {"role": "user", "content": first},
+        ]
+
+    def _converse(
+        self, agent: Any, world: Any, messages: list, driver: HumanDriver | None
+    ) -> list[str]:
+        """Assistant turns (tool calls run at once) until the user or agent ends."""
+        for _ in range(self.max_turns):
+            try:
+                message = agent.respond(messages, world.results)
+            except LLMError as exc:
+                return [f"assistant: {exc}"]
+            messages.append(message)
+            for call in message.get("tool_calls") or ():
+                result = world.run(call["function"]["name"], _arguments(call))
+                messages.append(
+                    {
+                        "role": "tool",
+                        "tool_call_id": call["id"],
+                        "content": result.observation(),
+                    }
+                )
+            if message.get("tool_calls"):
+                continue
+            if driver is None:
+                return []
+            text = driver.reply(message.get("content") or "", messages)
+            messages.append({"role": "user", "content": text})
+            if driver.done:
+                return []
+        return [f"no end after {self.max_turns} turns"]
+
+
+def verdict(blueprint: Any, world: Any, answer: str) -> list[str]:
+    """Why a rollout is not kept: the final state or the reported outputs."""
+    reasons = []
+    if state_hash(world.state) != blueprint.final_hash:
+        reasons.append("final state differs from the blueprint's")
+    if not outputs_in(blueprint.outputs, answer) and blueprint.outputs:
+        missing = [
+            o["value"] for o in blueprint.outputs if str(o["value"]) not in answer
+        ]
+        reasons.append(f"expected outputs missing from the answer: {missing}")
+    return reasons
+
+
+def pass_hat_k(trials: dict[str, list[bool]], k: int) -> float:
+    """tau-bench's pass^k: the chance that k trials of a task all succeed,
+    estimated from n >= k trials per task (c of them kept) as C(c,k)/C(n,k)."""
+    rates = [comb(sum(t), k) / comb(len(t), k) for t in trials.values() if len(t) >= k]
+    return round(sum(rates) / len(rates), 4) if rates else 0.0
+
+
+# -- records ------------------------------------------------------------------
+
+
+def metadata_of(context: DatasetContext, rollout: Rollout, index: int) -> dict:
+    blueprint = rollout.blueprint
+    source = blueprint.metadata.get("source", {})
+    return {
+        **context.metadata,
+        "index": index,
+        "tree": source.get("tree"),
+        "tree_seed": source.get("tree_seed"),
+        "score": (blueprint.review or {}).get("score", 0.0),
+        "blueprint": blueprint.id,
+        "agent": rollout.agent,
+        "assistant": rollout.assistant,
+        "trial": rollout.trial,
+        "kept": rollout.kept,
+        "reasons": rollout.reasons,
+        "depth": len(blueprint.actions),
+        "answer": rollout.answer,
+        "expected_outputs": [str(o["value"]) for o in blueprint.outputs],
+        "final_hash": blueprint.final_hash,
+    }
+
+
+def openai_record(context: DatasetContext, rollout: Rollout, index: int) -> dict:
+    return {
+        "messages": rollout.messages,
+        "tools": rollout.tools,
+        "metadata": metadata_of(context, rollout, index),
+    }
+
+
+def sharegpt_record(context: DatasetContext, rollout: Rollout, index: int) -> dict:
+    turns = []
+    for message in rollout.messages[1:]:
+        if message["role"] == "user":
+            turns.append({"from": "human", "value": message["content"]})
+        elif message["role"] == "tool":
+            turns.append({"from": "observation", "value": message["content"]})
+        elif message.get("tool_calls"):
+            for call in message["tool_calls"]:
+                value = {
+                    "name": call["function"]["name"],
+                    "arguments": _arguments(call),
+                }
+                turns.append({"from": "function_call", "value": _json(value)})
+        else:
+            turns.append({"from": "gpt", "value": message.get("content") or ""})
+    return {
+        "conversations": turns,
+        "system": rollout.messages[0]["content"],
+        "tools": _json([tool["function"] for tool in rollout.tools]),
+        "metadata": metadata_of(context, rollout, index),
+    }
+
+
+RECORDS: dict[str, Callable[[DatasetContext, Rollout, int], dict]] = {
+    "openai": openai_record,
+    "sharegpt": sharegpt_record,
+}
+
+
+def write_rollouts(
+    out: TextIO, context: DatasetContext, rollouts: list[Rollout], fmt: str = "openai"
+) -> None:
+    record = RECORDS[fmt]
+    for index, rollout in enumerate(rollouts):
+        out.write(_json(record(context, rollout, index)) + "\n")
+
+
+def _arguments(call: dict) -> Any:
+    """A tool call's arguments, parsed (a malformed string stays a string)."""
+    raw = call["function"].get("arguments") or "{}"
+    if not isinstance(raw, str):
+        return raw
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw

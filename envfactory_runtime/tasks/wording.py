@@ -1,0 +1,328 @@
+"""Words for API things: nouns for resources, verbs for operations, values in prose.
+
+Offline phrasing must read as English even for a spec without summaries,
+so nothing here falls back to an operationId or a `METHOD /path`: a
+resource's noun comes from its name ("deploy_keys" -> "deploy key"), an
+action's verb phrase from its summary when it has a real one, else from
+its operationId split into words or its path's last segment, and a value
+is said with its field's name in words ("photo URL https://...",
+"named 'Rex'"), never as JSON.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..pointers import parts
+
+_METHOD_PATH = re.compile(r"^\s*(get|put|post|patch|delete|head|options)\s+/", re.I)
+_ACRONYMS = {
+    "id": "ID",
+    "url": "URL",
+    "urls": "URLs",
+    "uri": "URI",
+    "api": "API",
+    "ip": "IP",
+    "dns": "DNS",
+    "ssl": "SSL",
+    "sso": "SSO",
+    "ssh": "SSH",
+}
+_THIRD_PERSON = {
+    "returns": "get",
+    "gets": "get",
+    "retrieves": "get",
+    "fetches": "get",
+    "lists": "list",
+    "finds": "find",
+    "shows": "show",
+    "does": "do",
+}
+# Verbs that open an operation's summary as an instruction ("Merge a pull request").
+_VERB_STARTS = frozenset(
+    """accept activate add allow apply approve archive assign attach authenticate
+    authorize block book buy calculate call cancel change check checkout clear clone
+    close commit compare complete confirm connect copy count create deactivate decline
+    delete deploy describe detach disable dismiss download duplicate edit enable end
+    estimate export fetch find finish follow generate get give grant import install
+    invite issue join kick leave link list load lock log login logout mark merge move
+    mute notify open order pause pay pin place post preview print process publish
+    purchase push query read reboot redeploy refresh refund register reject reload
+    remove rename reopen reorder replace reply report request reset resolve restart
+    restore resume retrieve return revoke rotate run save schedule search send set
+    share show sign snooze sort split star start stop submit subscribe suspend sync
+    tag test transfer trigger unarchive unblock unfollow uninstall unlink unlock
+    unmute unpin unpublish unsubscribe unstar update upgrade upload upsert validate
+    verify view void watch
+    acknowledge analyse analyze backup classify compute convert decode decrypt detect
+    encode encrypt evaluate execute extend extract forecast geocode initiate invalidate
+    lookup migrate modify parse predict provision purge recalculate recognize
+    regenerate renew render rerun reserve retry scan summarize transform translate
+    """.split()
+)
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "data": "data",
+    "news": "news",
+    "status": "status",
+    "series": "series",
+    "analysis": "analysis",
+}
+
+
+def words(name: str) -> list[str]:
+    """`photoUrls`, `photo_urls`, `Photo-URLs` -> ["photo", "urls"]."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
+
+
+def label(name: str) -> str:
+    """A field or parameter name in words: `photoUrls` -> "photo URLs"."""
+    return " ".join(_ACRONYMS.get(w, w) for w in words(name)) or name
+
+
+def singular(word: str) -> str:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    if word.endswith(("series", "species")):  # "timeseries" is one
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
+        return word[:-1]
+    return word
+
+
+def plural(word: str) -> str:
+    if word.endswith(("series", "species")):
+        return word
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word if word.endswith("s") and singular(word) != word else word + "es"
+    if word.endswith("y") and word[-2:-1] not in tuple("aeiou"):
+        return word[:-1] + "ies"
+    return word + "s"
+
+
+def noun(resource: str | None, fallback: str = "item") -> str:
+    """A resource's name as a singular noun phrase: "deploy_keys" -> "deploy key"."""
+    parts_ = [w for w in words(resource or "") if w not in ("api", "v1", "v2", "v3")]
+    if not parts_:
+        return fallback
+    return " ".join(label(singular(w)) for w in parts_)
+
+
+def nouns(resource: str | None, fallback: str = "item") -> str:
+    """The plural noun phrase: "pets", "deploy keys"."""
+    single = noun(resource, fallback)
+    head, _, last = single.rpartition(" ")
+    return (head + " " if head else "") + plural(last)
+
+
+def path_noun(path: str) -> str:
+    """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build")."""
+    literal = [s for s in path.split("/") if s and not s.startswith("{")]
+    literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
+    last = (
+        re.sub(r"\.(json|xml|php|aspx?|html?|csv|txt)$", "", literal[-1])
+        if literal
+        else ""
+    )
+    return noun(last)
+
+
+def real_summary(summary: str) -> str:
+    """The summary's first sentence, or "" when it only restates the method and path."""
+    text = re.split(r"(?<=[.!?])\s|\n", (summary or "").strip())[0].strip().rstrip(".")
+    if not text or _METHOD_PATH.match(text) or "{" in text or len(text) > 90:
+        return ""
+    return text
+
+
+# "This lists all the available operations", "This API returns ...": the
+# summary's subject, which an imperative leaves out
+_SUBJECT = re.compile(
+    r"^(?:this|it)(?: (?:api|operation|endpoint|method|call|request|resource))?\s+"
+    r"(?!(?:is|was|has|does)\b)(?=[a-z]+s\b)",
+    re.IGNORECASE,
+)
+
+
+def verb_phrase(summary: str, operation: str, path: str) -> str:
+    """What an action does, as a lower-case imperative clause: from its summary
+    ("Returns pet inventories by status" -> "get pet inventories by status"),
+    else its operationId in words, else its method's verb and its path."""
+    text = _SUBJECT.sub("", real_summary(summary))
+    if text:
+        first, _, rest = text.partition(" ")
+        verb = _imperative(first.lower())
+        if verb is not None:  # "approves a request and returns it": both said so
+            rest = re.sub(
+                r"\band (\w+s)\b(?= (?:the|a|an|its|their|all)\b)",
+                lambda m: "and " + (_imperative(m.group(1).lower()) or m.group(1)),
+                rest,
+            )
+            return (verb + (" " + rest if rest else "")).strip()
+        if text.istitle():  # a noun phrase: "Price Estimates"
+            return "get the " + text.lower()
+        spoken = words(operation)  # "getLatestPluginRuns", not a generated name
+        if spoken and spoken[0] in _VERB_STARTS and "__" not in operation:
+            return " ".join(_ACRONYMS.get(w, w) for w in spoken)
+        return "get " + _lower_first(text)  # "Info for a pet"
+    spoken = [w for w in words(operation) if w not in ("", "by")]
+    noun_verb = _noun_verb(operation)
+    if noun_verb:
+        return noun_verb
+    if spoken and not re.fullmatch(r"(get|post|put|patch|delete)", spoken[0]):
+        return " ".join(_ACRONYMS.get(w, w) for w in spoken)
+    verb = _METHOD_VERBS.get(spoken[0] if spoken else "", "use")
+    rest = " ".join(_ACRONYMS.get(w, w) for w in spoken[1:])
+    return f"{verb} the {rest or path_noun(path)}"
+
+
+def _noun_verb(operation: str) -> str:
+    """An ARM-style `Noun_VerbObject` operationId as a clause, verb first
+    ("Subscription_ListSecrets" -> "list the subscription secrets"), or ""."""
+    noun_, sep, rest = operation.partition("_")
+    spoken = words(rest)
+    if (
+        not sep
+        or not noun_[:1].isupper()  # ARM's PascalCase nouns
+        or _imperative(noun_.lower()) is not None
+        or not spoken
+        or _imperative(spoken[0]) is None
+    ):
+        return ""
+    verb = _imperative(spoken[0])
+    if verb == "create" and spoken[1:3] == ["or", "update"]:
+        verb, spoken = "create or update", spoken[2:]
+    owner = [singular(w) for w in words(noun_)]  # "Things_ListKeys": the thing's keys
+    obj = " ".join(_ACRONYMS.get(w, w) for w in [*owner, *spoken[1:]])
+    return f"{verb} the {obj}"
+
+
+def _imperative(word: str) -> str | None:
+    """A summary's first word as an imperative verb ("returns" -> "get",
+    "merges" -> "merge"), or None when it is no verb we know."""
+    if word in _THIRD_PERSON:
+        return _THIRD_PERSON[word]
+    for stem in (word, word[:-1], word[:-2], word[:-3] + "y"):
+        if stem in _VERB_STARTS and (stem == word or word.endswith("s")):
+            return stem
+    if re.fullmatch(r"[a-z]{3,}(ate|ize|ise|ify)s", word):  # "regenerates"
+        return word[:-1]
+    if re.fullmatch(r"[a-z]{3,}ifies", word):  # "verifies"
+        return word[:-3] + "y"
+    return None
+
+
+_METHOD_VERBS = {
+    "get": "get",
+    "post": "submit",
+    "put": "set",
+    "patch": "update",
+    "delete": "remove",
+}
+
+
+def leaves(value: Any, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    """Scalar leaves of nested arguments, with the keys leading to them."""
+    if isinstance(value, dict):
+        return [leaf for k in value for leaf in leaves(value[k], (*prefix, k))]
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in leaves(item, (*prefix, None))]
+    return [(prefix, value)]
+
+
+def field_of(keys: tuple) -> str:
+    """The words for a leaf's field: its key, with its parent's for a generic
+    key ("category name", "tag ID"), never the `body` wrapper."""
+    named = [k for k in keys if isinstance(k, str) and k != "body"]
+    if not named:
+        return "content"
+    if len(named) > 1 and named[-1].lower() in ("name", "id", "value", "type"):
+        return f"{label(singular(named[-2]))} {label(named[-1])}"
+    return label(named[-1])
+
+
+def say(value: Any) -> str:
+    """A scalar as it is written in prose: text in quotes unless it reads as a
+    token (a URL, an email, a date, an id), numbers as they are."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if value is None:
+        return "none"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if re.fullmatch(
+        r"[\w.+-]+@[\w.-]+|[a-z][a-z0-9+.-]*://\S+|[\d:TZ.+-]+|\S*\d\S*", text
+    ):
+        return text
+    return f"'{text}'"
+
+
+def spoken_values(values: dict[str, Any], skip: tuple = ()) -> list[tuple[str, str]]:
+    """(field in words, its value(s) in words) for each field the user states,
+    leaving out the top-level keys in `skip`: ("name", "'Rex'"),
+    ("photo URLs", "https://a and https://b"), ("complete", "no")."""
+    grouped: dict[str, list[Any]] = {}
+    for keys, value in leaves({k: v for k, v in values.items() if k not in skip}):
+        if value is None or value == "":
+            continue
+        grouped.setdefault(field_of(keys), []).append(value)
+    return [(field, join([say(v) for v in found])) for field, found in grouped.items()]
+
+
+def with_phrase(pairs: list[tuple[str, str]]) -> str:
+    """ "named 'Rex' with photo URL https://x and status 'sold'" """
+    named = [value for field, value in pairs if field == "name"]
+    rest = [f"{field} {value}" for field, value in pairs if field != "name"]
+    text = f"named {named[0]}" if named else ""
+    if rest:
+        text += (" with " if text else "with ") + join(rest)
+    return text
+
+
+def set_phrase(pairs: list[tuple[str, str]]) -> str:
+    """ "its status to 'sold' and its name to 'Rex'" """
+    return join([f"its {field} to {value}" for field, value in pairs])
+
+
+def fields_phrase(pairs: list[tuple[str, str]]) -> str:
+    return join([field for field, _ in pairs])
+
+
+def join(items: list[str], last: str = " and ") -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + last + items[-1]
+
+
+def pointer_field(pointer: str) -> str:
+    """The words for an output's JSON pointer ("/0/id", "/value/0/id" -> "ID"):
+    what holds a list is no part of its item's field's name."""
+    found = parts(pointer)
+    index = max((i for i, p in enumerate(found) if p.isdigit()), default=-1)
+    named = [p for p in found[index + 1 :] if not p.isdigit()] or [
+        p for p in found if not p.isdigit()
+    ]
+    while len(named) > 1 and named[0] in _ENVELOPES:  # JSON:API's `data`: the item
+        named = named[1:]
+    if len(named) > 1 and named[0] == "attributes":  # ... and its fields
+        named = named[1:]
+    return field_of(tuple(named)) if named else "result"
+
+
+_ENVELOPES = frozenset("data result results item items response payload".split())
+
+
+def capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower_first(text: str) -> str:
+    return text if text[:2].isupper() else text[:1].lower() + text[1:]
