@@ -150,6 +150,7 @@ def _context(
         "data_format": DATA_FORMAT,
         "dependencies": DEPENDENCIES if standalone else (REQUIREMENT, "pydantic>=2.6"),
         "standalone": standalone,
+        "requirement": REQUIREMENT,
         "summary": docstring(
             f"{spec.title}: a stateful sandbox compiled from {source_name} by envfactory-compiler."
         ),

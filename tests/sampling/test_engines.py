@@ -6,18 +6,14 @@ import io
 
 import pytest
 
-from sampling_helpers import petstore_runtime  # noqa: F401 - fixture
+from envfactory_runtime import load
+from envfactory_runtime.sampling import datasets, runs
 
-
-def modules(package):
-    from envfactory_runtime.sampling import datasets, runs
-
-    return runs, datasets
+from sampling_helpers import GENERATED, petstore_runtime  # noqa: F401 - fixture
 
 
 def dataset(package, collection, seed: int) -> str:
     """The OpenAI-format JSONL of a collection, as text."""
-    runs, datasets = modules(package)
     document = runs.sampler_for(
         runs.RunConfig(package.__name__, seed=seed)
     ).sandbox.engine.document
@@ -31,22 +27,25 @@ def dataset(package, collection, seed: int) -> str:
 
 
 def collect(package, n: int, seed: int, *, base_url: str | None = None, **kwargs):
-    runs, _ = modules(package)
     return runs.collect(
         runs.RunConfig(package.__name__, seed=seed, base_url=base_url), n, **kwargs
     )
 
 
 def test_ray_engine_matches_local(petstore_runtime) -> None:
+    """Two packages on one Ray cluster: each the bytes of its local run."""
     ray = pytest.importorskip("ray")
+    other = load(GENERATED / "petstore_env")
     ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
     try:
         remote = collect(petstore_runtime, 120, 5, engine="ray", workers=2)
+        remote_other = collect(other, 30, 5, engine="ray", workers=2)
     finally:
         ray.shutdown()
     local = collect(petstore_runtime, 120, 5)
     assert len(remote.trajectories) == 120
     assert dataset(petstore_runtime, remote, 5) == dataset(petstore_runtime, local, 5)
+    assert dataset(other, remote_other, 5) == dataset(other, collect(other, 30, 5), 5)
 
 
 def test_http_engine_matches_in_process(petstore_runtime) -> None:
@@ -74,7 +73,6 @@ def test_each_tree_keeps_its_share_so_every_operation_gets_a_focused_tree(
     petstore_runtime,
 ) -> None:
     """`n` spread over the operations: a small run still visits one tree per operation."""
-    runs, _ = modules(petstore_runtime)
     operations = len(
         runs.sampler_for(runs.RunConfig(petstore_runtime.__name__, seed=5)).operations
     )
