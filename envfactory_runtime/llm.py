@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 DEFAULT_TIMEOUT = 30.0
@@ -34,10 +34,15 @@ class LLM:
     timeout: float = DEFAULT_TIMEOUT
     retries: int = DEFAULT_RETRIES
     temperature: float = 0.0
+    seed: int | None = None  # sent with every request (litellm `seed`)
 
     @classmethod
     def from_env(
-        cls, env: Mapping[str, str] | None = None, *, role: str = "assistant"
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        role: str = "assistant",
+        seed: int | None = None,
     ) -> "LLM | None":
         env = os.environ if env is None else env
         model = env.get("LLM_MODEL", "")
@@ -50,7 +55,12 @@ class LLM:
             base_url=env.get("LLM_BASE_URL") or env.get("OPENAI_BASE_URL") or None,
             api_key=env.get("LLM_API_KEY") or env.get("OPENAI_API_KEY") or None,
             timeout=float(env.get("LLM_REQUEST_TIMEOUT_SEC") or DEFAULT_TIMEOUT),
+            seed=seed,
         )
+
+    def seeded(self, seed: int | None) -> "LLM":
+        """This model with `seed` on every request (a rollout's trial has its own)."""
+        return replace(self, seed=seed)
 
     def chat(
         self, messages: list[dict[str, Any]], tools: list[dict] | None = None
@@ -71,6 +81,8 @@ class LLM:
             options["api_key"] = self.api_key
         if tools:
             options["tools"] = tools
+        if self.seed is not None:
+            options["seed"] = self.seed
         try:
             response = litellm.completion(**options)
         except Exception as exc:  # litellm raises its own zoo: one error for callers

@@ -92,6 +92,12 @@ def _add_rollout(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", default="-", help="JSONL (default: stdout)")
     parser.add_argument("--format", choices=tuple(RECORDS), default="openai")
     parser.add_argument("-k", "--trials", type=int, default=1, help="for pass^k")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="LLM seed: trial t's requests carry SEED + t (recorded as llm_seed)",
+    )
     parser.add_argument("--max-turns", type=int, default=30)
     parser.add_argument(
         "--keep-all", action="store_true", help="write rollouts that failed too"
@@ -145,6 +151,7 @@ def rollout(args: argparse.Namespace) -> None:
             llm=LLM.from_env(),
             user_llm=LLM.from_env(role="user"),
             max_turns=args.max_turns,
+            seed=args.seed,
         )
         rollouts = [
             runner.run(task, args.agent, trial)
@@ -167,7 +174,7 @@ def rollout(args: argparse.Namespace) -> None:
         "pass_rate": round(len(kept) / len(rollouts), 4) if rollouts else 0.0,
         **{f"pass^{k}": pass_hat_k(trials, k) for k in range(1, args.trials + 1)},
         "reasons": dict(sorted(reasons.items())),
-        "metrics": Evaluator(llm=LLM.from_env()).evaluate(
+        "metrics": Evaluator(llm=LLM.from_env(seed=args.seed)).evaluate(
             [
                 {
                     "prediction": r.answer,

@@ -379,7 +379,7 @@ def make_builder(
     (through the environment's LLM, if one is configured)."""
     sandbox = sandbox or load_sandbox(package, seed=seed)
     context = DatasetContext.of_package(package, sandbox.engine.document, seed)
-    phraser = Phraser(context, LLM.from_env())
+    phraser = Phraser(context, LLM.from_env(seed=seed))  # every request seeded
     return TaskBuilder(sandbox, load_dag(package), context, phraser, base_url=base_url)
 
 

@@ -47,6 +47,7 @@ class Rollout:
     kept: bool
     reasons: list[str] = field(default_factory=list)
     assistant: str = ""
+    llm_seed: int | None = None  # the seed every LLM request of it carried
 
     @property
     def answer(self) -> str:
@@ -67,12 +68,14 @@ class RolloutRunner:
         llm: LLM | None = None,
         user_llm: LLM | None = None,
         max_turns: int = MAX_TURNS,
+        seed: int = 0,
     ) -> None:
         self.builder = builder
         self.context: DatasetContext = builder.context
         self.llm = llm
         self.user_llm = user_llm
         self.max_turns = max_turns
+        self.seed = seed  # trial t's LLM requests carry seed + t
 
     def run(self, blueprint: Any, agent: str, trial: int = 0) -> Rollout:
         if agent not in AGENTS:
@@ -100,17 +103,20 @@ class RolloutRunner:
 
     def _natural(self, blueprint: Any, world: Any, trial: int) -> Rollout:
         tools = task_tools(blueprint, world.engine, self.context.tools)
-        driver = HumanDriver(blueprint, self.builder.phraser, self.user_llm)
+        seed = self.seed + trial
+        user_llm = self.user_llm.seeded(seed) if self.user_llm else None
+        driver = HumanDriver(blueprint, self.builder.phraser, user_llm)
         if self.llm is not None:
-            agent: Any = AssistantAgent(self.llm, tools)
+            agent: Any = AssistantAgent(self.llm.seeded(seed), tools)
             name = self.llm.model
         else:
             agent = OracleAssistant(blueprint, self.builder.phraser, f"call_{trial}")
             name = "offline-oracle"
         messages = self._opening(driver.opening(), GUIDANCE)
         reasons = self._converse(agent, world, messages, driver)
+        used = seed if self.llm or self.user_llm else None
         return Rollout(
-            blueprint, "natural", trial, messages, tools, False, reasons, name
+            blueprint, "natural", trial, messages, tools, False, reasons, name, used
         )
 
     def _opening(self, first: str, guidance: str = "") -> list[dict[str, Any]]:
@@ -185,6 +191,7 @@ def metadata_of(context: DatasetContext, rollout: Rollout, index: int) -> dict:
         "agent": rollout.agent,
         "assistant": rollout.assistant,
         "trial": rollout.trial,
+        "llm_seed": rollout.llm_seed,
         "kept": rollout.kept,
         "reasons": rollout.reasons,
         "depth": len(blueprint.actions),

@@ -86,9 +86,14 @@ def test_natural_rollouts_complete_end_to_end(
     path, blueprints = tasks
     out = tmp_path / "natural.jsonl"
     with ScriptedLLM(scripted(blueprints)) as llm:
-        stats = natural(path, out, llm, monkeypatch, "-k", "2")
+        stats = natural(path, out, llm, monkeypatch, "-k", "2", "--seed", "7")
         requests = llm.requests
     assert stats["rollouts"] == 12 and stats["kept"] == 12, stats
+    # --seed reaches every request: trial t's carry 7 + t, and its record says so
+    chats = [r for r in requests if r.get("tools")]
+    assert {r["seed"] for r in chats} == {7, 8}
+    assert all("seed" in r for r in requests)
+    assert [r["metadata"]["llm_seed"] for r in records(out)] == [7, 8] * 6
     assert stats["pass^1"] == stats["pass^2"] == 1.0
     assert (
         stats["metrics"]["llm_judgement"] == 1.0
@@ -180,12 +185,14 @@ def test_llm_phrasing_and_committee(tmp_path: Path, monkeypatch) -> None:
     with ScriptedLLM(scripted([])) as llm:
         for key, value in llm.env().items():
             monkeypatch.setenv(key, value)
-        builder = package.make_builder()
+        builder = package.make_builder(seed=3)
         generator = package.make_generator(
             builder, seed=1, committee=True, min_correctness=4
         )
         report = generator.generate(3)
     assert len(report.accepted) == 3
+    # phrasing and review requests carry the builder's seed (`blueprints --seed`)
+    assert llm.requests and {r.get("seed") for r in llm.requests} == {3}
     for blueprint in report.accepted:
         assert blueprint.instruction.startswith(
             "Please help me. "
