@@ -168,16 +168,23 @@ def build_package(spec: Path, out: Path, name: str) -> Path:
 
 
 def serve_package(
-    project: Path, port: int, *, log: Path, options: Sequence[str] = ()
+    project: Path,
+    port: int,
+    *,
+    log: Path,
+    options: Sequence[str] = (),
+    command: str = "serve",
+    ready: str = "/_sandbox/projects",
 ) -> Process:
-    """`python -m <package> serve` on loopback, ready to answer."""
+    """`python -m <package> serve` (or another server `command`) on loopback,
+    ready to answer at `ready`."""
     python = ROOT / ".venv" / "bin" / "python"
-    argv = [str(python), "-m", project.name, "serve", "--host", HOST]
+    argv = [str(python), "-m", project.name, command, "--host", HOST]
     server = Process(
         argv + ["--port", str(port), *options],
         log=log,
         env={"PYTHONPATH": str(project)},
         cwd=project,
     )
-    server.wait_ready(f"http://{HOST}:{port}/_sandbox/projects", timeout=60)
+    server.wait_ready(f"http://{HOST}:{port}{ready}", timeout=60)
     return server

@@ -72,6 +72,12 @@ class Environment:
 
         return self.bound(TrajectorySampler)
 
+    @cached_property
+    def AsyncTaskEnv(self) -> type:
+        from .frontends.async_sessions import AsyncTaskEnv
+
+        return self.bound(AsyncTaskEnv)
+
     @property
     def load_sandbox(self):
         from .sandbox.app import load_sandbox

@@ -36,3 +36,14 @@ def blueprints(project: Path, n: int, seed: int = 0) -> list[Any]:
 
 def records(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def read_only_calls(project: Path, blueprint: Any) -> list[dict]:
+    """The blueprint's own reads, none of its writes: what a read-only
+    agent that sees everything the oracle sees would call."""
+    engine = runtime(project).load_sandbox().engine
+    return [
+        action
+        for action in blueprint.actions
+        if engine.operations[action["name"]].role in ("read", "list")
+    ]

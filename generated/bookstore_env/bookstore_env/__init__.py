@@ -51,6 +51,7 @@ DATA_FORMAT = 1  # the layout of this package's JSON files
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)
 SandboxServer = environment.SandboxServer
+AsyncTaskEnv = environment.AsyncTaskEnv
 TrajectorySampler = environment.TrajectorySampler
 load_sandbox = environment.load_sandbox
 make_builder = environment.make_builder
@@ -58,6 +59,7 @@ main = environment.main
 
 __all__ = [
     "AssistantAgent",
+    "AsyncTaskEnv",
     "Blueprint",
     "BlueprintGenerator",
     "Call",

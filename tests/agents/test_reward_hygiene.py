@@ -1,0 +1,45 @@
+"""Rewards a do-nothing agent cannot earn, on every package in generated/.
+
+Through the Gymnasium front end (the episode core OpenEnv shares; the OpenEnv
+server has the same checks over its wire in test_openenv_server.py): on every
+accepted blueprint, finishing at once earns 0, making only the blueprint's
+reads (seeing all the oracle sees, writing nothing, reporting nothing) earns
+0, and the oracle (every call, then the expected outputs) earns 1.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("gymnasium")
+
+from agent_helpers import read_only_calls, runtime  # noqa: E402
+from conftest import package_dirs  # noqa: E402
+
+PER_PACKAGE = 8
+
+
+def _episode(env, task, calls, answer: str) -> float:
+    env.reset(options={"task": task})
+    for action in calls:
+        env.step({"name": action["name"], "arguments": action["arguments"]})
+    _, reward, terminated, _, info = env.step(
+        {"name": env.unwrapped.episodes.finish, "arguments": {"answer": answer}}
+    )
+    assert terminated
+    return reward
+
+
+@pytest.mark.parametrize("project", package_dirs(), ids=lambda p: p.name)
+def test_only_doing_the_task_earns_the_reward(project) -> None:
+    package = runtime(project)
+    builder = package.make_builder(seed=0)
+    accepted = package.make_generator(builder, seed=0).generate(PER_PACKAGE).accepted
+    env = package.gym.TaskEnv()
+    for task in accepted:
+        told = "Done: " + ", ".join(str(o["value"]) for o in task.outputs)
+        assert _episode(env, task, [], "") == 0.0, task.id
+        assert _episode(env, task, read_only_calls(project, task), "Done.") == 0.0
+        assert _episode(env, task, task.actions, told) == 1.0, task.id
+    if project.name != "link_example_env":  # its generator finds no proposal
+        assert accepted, f"{project.name}: no blueprint to check"
