@@ -18,6 +18,7 @@ from typing import Any, Mapping
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 2
+LLM_SETTINGS = ("LLM_", "OPENAI_", "MOCK_LLM")  # the variables `LLM.from_env` reads
 
 
 class LLMError(RuntimeError):

@@ -25,7 +25,14 @@ from ..tasks.metrics import METRICS, Evaluator, from_rollout
 from ..tasks.qa import synthesize
 from ..tasks.recombine import recombine
 from ..tasks.records_quality import of_blueprints, of_records
-from ..tasks.rollouts import AGENTS, RECORDS, RolloutRunner, pass_hat_k, write_rollouts
+from ..tasks.rollouts import (
+    AGENTS,
+    RECORDS,
+    RolloutJob,
+    pass_hat_k,
+    run_rollouts,
+    write_rollouts,
+)
 from ..sandbox.app import load_sandbox
 from ..sandbox.server import SandboxServer
 
@@ -77,9 +84,19 @@ def _add_blueprints(commands: argparse._SubParsersAction) -> None:
         help="a Python file whose check_* functions join the policy suite",
     )
     parser.add_argument("--fixtures", type=int, default=0)
+    _add_engine(parser, "where the trees behind the proposals grow (ray: the same)")
+    parser.add_argument(
+        "--workers", type=int, default=1, help="worker processes growing trees (1)"
+    )
     parser.add_argument("--min-depth", type=int, default=2)
     parser.add_argument("--max-depth", type=int, default=5)
     parser.add_argument("--base-url", help="replay against this served sandbox")
+
+
+def _add_engine(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--engine", choices=("local", "ray"), default="local", help=what
+    )
 
 
 def _add_rollout(commands: argparse._SubParsersAction) -> None:
@@ -98,6 +115,7 @@ def _add_rollout(commands: argparse._SubParsersAction) -> None:
         default=0,
         help="LLM seed: trial t's requests carry SEED + t (recorded as llm_seed)",
     )
+    _add_engine(parser, "where rollouts run (ray: the same records)")
     parser.add_argument("--max-turns", type=int, default=30)
     parser.add_argument(
         "--keep-all", action="store_true", help="write rollouts that failed too"
@@ -121,8 +139,13 @@ def blueprints(args: argparse.Namespace) -> None:
         policies=tuple(args.policies),
         committee=args.committee,
         min_correctness=args.min_correctness,
+        engine=args.engine,
+        workers=args.workers,
     )
-    report = generator.generate(args.n)
+    try:
+        report = generator.generate(args.n)
+    finally:
+        generator.close()
     accepted = list(report.accepted)
     composed: list = []
     if args.recombine:
@@ -143,21 +166,20 @@ def blueprints(args: argparse.Namespace) -> None:
 
 def rollout(args: argparse.Namespace) -> None:
     with open(args.input, encoding="utf-8") as source:
-        tasks = read_blueprints(source)
+        records = tuple(line for line in source if line.strip())
     with _served(args) as base_url:
         builder = make_builder(args.package, base_url=base_url)
-        runner = RolloutRunner(
-            builder,
-            llm=LLM.from_env(),
-            user_llm=LLM.from_env(role="user"),
-            max_turns=args.max_turns,
+        job = RolloutJob(
+            args.package,
+            records,
+            args.agent,
+            trials=args.trials,
+            base_url=base_url,
             seed=args.seed,
+            max_turns=args.max_turns,
+            settings=RolloutJob.llm_settings(),
         )
-        rollouts = [
-            runner.run(task, args.agent, trial)
-            for task in tasks
-            for trial in range(args.trials)
-        ]
+        rollouts = run_rollouts(job, engine=args.engine)
     kept = [r for r in rollouts if r.kept]
     with _output(args.output) as out:
         write_rollouts(

@@ -80,14 +80,7 @@ def collect(
     on_tree: Callable[[TreeResult], None] | None = None,
 ) -> Collection:
     """Trees in index order until they hold `n` trajectories."""
-    if engine == "ray":
-        from .ray_engine import ray_batches
-
-        results = ray_batches(config, _batches(), window=2 * max(workers, 1))
-    elif workers > 1:
-        results = _pool_batches(config, workers)
-    else:
-        results = (result for b in _batches() for result in explore_batch(config, b))
+    results = tree_stream(config, workers=workers, engine=engine)
     collection = Collection([], [])
     barren = 0
     share = tree_share(config.package, n)
@@ -112,6 +105,20 @@ def collect(
             close()
     del collection.trajectories[n:]
     return collection
+
+
+def tree_stream(
+    config: RunConfig, *, workers: int = 1, engine: str = "local"
+) -> Iterator[TreeResult]:
+    """Every tree of `config`, in index order, grown here, in a process pool
+    or on Ray: the same trees whichever (close the iterator when done)."""
+    if engine == "ray":
+        from .ray_engine import ray_batches
+
+        return ray_batches(config, _batches(), window=2 * max(workers, 1))
+    if workers > 1:
+        return _pool_batches(config, workers)
+    return (result for b in _batches() for result in explore_batch(config, b))
 
 
 def tree_share(package: str, n: int) -> int:

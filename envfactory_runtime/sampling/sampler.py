@@ -25,7 +25,7 @@ from __future__ import annotations
 import random
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Iterator
 
 import networkx as nx
 
@@ -93,6 +93,9 @@ class TrajectorySampler(Guidance):
     ) -> None:
         super().__init__()
         self.sandbox = sandbox or load_sandbox(required_package(self), seed=seed)
+        # where `sample` takes its trees from: grown here one by one, unless a
+        # stream of the same trees grown elsewhere is given (`runs.tree_stream`)
+        self.trees: Iterator[TreeResult] | None = None
         self.dag = dag if dag is not None else load_dag(self.sandbox.package)
         self.seed = seed
         self.fixtures = fixtures
@@ -218,7 +221,12 @@ class TrajectorySampler(Guidance):
         while not self._buffer:
             if barren >= MAX_BARREN_TREES:
                 raise RuntimeError(f"{barren} trees in a row gave no trajectory")
-            self._buffer.extend(self.explore(self._next_tree).trajectories)
+            tree = (
+                next(self.trees)
+                if self.trees is not None
+                else self.explore(self._next_tree)
+            )
+            self._buffer.extend(tree.trajectories)
             self._next_tree += 1
             barren += 1
         return self._buffer.popleft()

@@ -46,6 +46,7 @@ from .policies import (
     scalars,
     text,
 )
+from ..sampling.runs import RunConfig, tree_stream
 from ..sampling.sampler import TrajectorySampler
 from ..sampling.session import SessionStateManager
 from ..sampling.trajectory import Trajectory
@@ -273,6 +274,8 @@ class BlueprintGenerator:
         options: ExplorationOptions | None = None,
         best_of: int = 3,
         max_attempts: int = 10,
+        engine: str = "local",
+        workers: int = 1,
     ) -> None:
         self.builder = builder
         self.validator = validator
@@ -287,6 +290,23 @@ class BlueprintGenerator:
         # refuted edges bind them) are the user's to give in the facts too
         builder.dag = self.sampler.dag
         self._seen: set[str] = set()
+        if engine != "local" or workers > 1:  # trees grown elsewhere, same trees
+            if builder.context.metadata.get("seed") != seed:
+                raise ValueError("trees grown elsewhere need the builder's seed")
+            config = RunConfig(
+                builder.sandbox.package,
+                seed,
+                fixtures,
+                None,
+                options or ExplorationOptions(),
+            )
+            self.sampler.trees = tree_stream(config, workers=workers, engine=engine)
+
+    def close(self) -> None:
+        """Stop trees growing elsewhere (a process pool, Ray tasks)."""
+        close = getattr(self.sampler.trees, "close", None)
+        if close is not None:
+            close()
 
     def generate(self, n: int) -> GenerationReport:
         report = GenerationReport([], Counter())
@@ -394,9 +414,12 @@ def make_generator(
     policies: tuple[str, ...] = (),
     committee: bool = False,
     min_correctness: float = 3.0,
+    engine: str = "local",
+    workers: int = 1,
 ) -> BlueprintGenerator:
     """A generator over `builder`, validating with the package's policy suite
-    (plus the user's `policies` files)."""
+    (plus the user's `policies` files); its trees grow here, in `workers`
+    processes, or on Ray (`engine`), the same trees whichever."""
     validator = Validator(
         builder,
         load_suite(policies, name=builder.context.metadata["package"]),
@@ -412,4 +435,6 @@ def make_generator(
         options=options,
         best_of=best_of,
         max_attempts=max_attempts,
+        engine=engine,
+        workers=workers,
     )

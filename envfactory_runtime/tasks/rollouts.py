@@ -15,6 +15,7 @@ trials. Records are the sampler's formats (OpenAI messages with
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from math import comb
 from typing import Any, Callable, TextIO
@@ -28,7 +29,7 @@ from .agents import (
 )
 from ..sampling.datasets import DatasetContext, _json
 from ..sandbox.diffs import state_hash
-from ..llm import LLM, LLMError
+from ..llm import LLM, LLM_SETTINGS, LLMError
 from .user_sim import HumanDriver, outputs_in
 
 AGENTS = ("replay", "natural")
@@ -153,6 +154,75 @@ class RolloutRunner:
             if driver.done:
                 return []
         return [f"no end after {self.max_turns} turns"]
+
+
+ROLLOUT_BATCH = 4  # rollouts per unit of work
+
+
+@dataclass(frozen=True)
+class RolloutJob:
+    """Every rollout of a run (each blueprint x each trial), picklable: a
+    worker anywhere runs any batch of it and gets what this process would."""
+
+    package: str
+    tasks: tuple[str, ...]  # the blueprints' JSONL records
+    agent: str
+    trials: int = 1
+    base_url: str | None = None
+    seed: int = 0
+    max_turns: int = MAX_TURNS
+    # the LLM settings (`LLM.from_env`'s variables) of the process that made
+    # the job: a worker elsewhere uses these, not its own environment
+    settings: tuple[tuple[str, str], ...] = ()
+
+    @staticmethod
+    def llm_settings() -> tuple[tuple[str, str], ...]:
+        return tuple(
+            sorted((k, v) for k, v in os.environ.items() if k.startswith(LLM_SETTINGS))
+        )
+
+    def batches(self) -> list[range]:
+        count = len(self.tasks) * self.trials
+        return [
+            range(start, min(start + ROLLOUT_BATCH, count))
+            for start in range(0, count, ROLLOUT_BATCH)
+        ]
+
+
+_RUNNERS: dict[RolloutJob, tuple[RolloutRunner, list]] = {}  # this process's last job
+
+
+def rollout_batch(job: RolloutJob, batch: range) -> list[Rollout]:
+    """Rollouts `batch` of `job` (number i: blueprint i // trials, trial i % trials)."""
+    if job not in _RUNNERS:
+        from .blueprints import make_builder, read_blueprints
+
+        settings = dict(job.settings)
+        runner = RolloutRunner(
+            make_builder(job.package, base_url=job.base_url),
+            llm=LLM.from_env(settings),
+            user_llm=LLM.from_env(settings, role="user"),
+            max_turns=job.max_turns,
+            seed=job.seed,
+        )
+        _RUNNERS.clear()
+        _RUNNERS[job] = runner, read_blueprints(job.tasks)
+    runner, blueprints = _RUNNERS[job]
+    return [
+        runner.run(blueprints[i // job.trials], job.agent, i % job.trials)
+        for i in batch
+    ]
+
+
+def run_rollouts(job: RolloutJob, *, engine: str = "local") -> list[Rollout]:
+    """Every rollout of `job`, in order, here or on Ray: the same either way."""
+    if engine == "ray":
+        from ..sampling.ray_engine import ray_map
+
+        done = ray_map(rollout_batch, job, job.batches())
+    else:
+        done = (rollout_batch(job, batch) for batch in job.batches())
+    return [rollout for batch in done for rollout in batch]
 
 
 def verdict(blueprint: Any, world: Any, answer: str) -> list[str]:
