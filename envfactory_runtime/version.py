@@ -7,8 +7,8 @@ the runtime's code does: a runtime fix then needs no rebuild of any package.
 """
 
 __version__ = "0.2.0"
-DATA_FORMAT = 1
-DATA_FORMATS = (1,)
+DATA_FORMAT = 2  # 2: dag.json groups unconfirmed edges by reason
+DATA_FORMATS = (1, 2)
 # What a generated package's pyproject.toml pins (same major.minor).
 REQUIREMENT = "envfactory-compiler>=0.2,<0.3"
 # What the runtime imports at its base (a `--standalone` package declares these).

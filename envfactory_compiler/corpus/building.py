@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from envfactory_runtime.sampling.dependencies import dag_edges
+
 from . import processes
 
 _SUMMARY = re.compile(
@@ -70,11 +72,8 @@ def build(spec: Path, out_dir: Path, *, name: str, timeout: float) -> BuildOutco
 
 
 def _confirmed_edges(dag: Path) -> int:
-    return sum(
-        1
-        for edge in json.loads(dag.read_text(encoding="utf-8"))["edges"]
-        if edge["confirmed"]
-    )
+    edges = dag_edges(json.loads(dag.read_text(encoding="utf-8")))
+    return sum(1 for edge in edges if edge["confirmed"])
 
 
 def _first_lines(output: str, lines: int = 4) -> str:

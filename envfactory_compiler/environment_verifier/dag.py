@@ -1,8 +1,8 @@
 """`VerifiedDAG`: the inferred dependency graph with each edge's verdict.
 
-Written into every package as `dag.json` (sorted keys, sorted edges), so the
-same spec always gives the same bytes and a diff shows exactly which
-dependency changed.
+Written into every package as `dag.json` (sorted keys, sorted edges, one
+edge per line, unconfirmed ones grouped by reason), so the same spec always
+gives the same bytes and a diff shows exactly which dependency changed.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
+
+from envfactory_runtime.sampling.dependencies import dag_edges
 
 OUTCOMES = {
     "confirmed": "the consumer accepted the produced value and refused one no producer made",
@@ -85,36 +87,29 @@ class VerifiedDAG:
         return nx.dag_longest_path_length(graph) if graph.number_of_nodes() else 0
 
     def to_json(self, stamp: dict[str, Any] | None = None) -> str:
-        """Sorted JSON; `stamp` (compiler version, spec hash) goes under `x-envc`."""
+        """Sorted JSON, one edge per line; `stamp` (compiler version, spec hash)
+        goes under `x-envc`. Confirmed edges are listed one by one, the rest
+        grouped by their reason (most of netlify's 1,370 unconfirmed edges share
+        a handful): a diff still shows exactly which dependency changed."""
+        ordered = sorted(self.verdicts, key=lambda v: (v.producer, v.consumer))
+        groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for v in ordered:
+            if not v.confirmed:
+                groups.setdefault((v.reason, v.outcome), []).append(_edge(v))
         data: dict[str, Any] = {"x-envc": stamp} if stamp else {}
         data |= {
             "operations": sorted(self.operations),
             "edges": [
-                {
-                    "producer": v.producer,
-                    "consumer": v.consumer,
-                    "confirmed": v.confirmed,
-                    "reason": v.reason,
-                    "outcome": v.outcome,
-                    "evidence": sorted(v.evidence),
-                    "confidence": round(v.confidence, 3),
-                    "bindings": sorted(
-                        v.bindings, key=lambda b: json.dumps(b, sort_keys=True)
-                    ),
-                }
-                | (
-                    {
-                        "rejected": sorted(
-                            v.rejected, key=lambda b: json.dumps(b, sort_keys=True)
-                        )
-                    }
-                    if v.rejected
-                    else {}
-                )
-                for v in sorted(self.verdicts, key=lambda v: (v.producer, v.consumer))
+                _edge(v) | {"confirmed": True, "reason": v.reason, "outcome": v.outcome}
+                for v in ordered
+                if v.confirmed
+            ],
+            "unconfirmed": [
+                {"reason": reason, "outcome": outcome, "edges": edges}
+                for (reason, outcome), edges in sorted(groups.items())
             ],
         }
-        return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+        return _lines(data) + "\n"
 
     @classmethod
     def from_json(cls, text: str) -> "VerifiedDAG":
@@ -131,6 +126,52 @@ class VerifiedDAG:
                 rejected=tuple(e.get("rejected", ())),
                 outcome=e.get("outcome", ""),
             )
-            for e in data["edges"]
+            for e in dag_edges(data)
         )
         return cls(tuple(data["operations"]), verdicts)
+
+
+def _edge(v: EdgeVerdict) -> dict[str, Any]:
+    def ordered(bindings: tuple[dict[str, Any], ...]) -> list[dict[str, Any]]:
+        return sorted(bindings, key=lambda b: json.dumps(b, sort_keys=True))
+
+    edge = {
+        "producer": v.producer,
+        "consumer": v.consumer,
+        "evidence": sorted(v.evidence),
+        "confidence": round(v.confidence, 3),
+        "bindings": ordered(v.bindings),
+    }
+    return edge | ({"rejected": ordered(v.rejected)} if v.rejected else {})
+
+
+def _lines(data: dict[str, Any]) -> str:
+    """`data` as JSON with sorted keys, each edge a compact line of its own."""
+
+    def compact(value: Any) -> str:
+        return json.dumps(
+            value, sort_keys=True, ensure_ascii=False, separators=(",", ":")
+        )
+
+    def edges(items: list[dict[str, Any]], indent: str) -> str:
+        rows = ",\n".join(indent + compact(e) for e in items)
+        return f"[\n{rows}\n{indent[:-2]}]" if items else "[]"
+
+    parts = []
+    for key in sorted(data):
+        value = data[key]
+        if key == "edges":
+            text = edges(value, "    ")
+        elif key == "unconfirmed":
+            groups = [
+                "    {"
+                + f'"edges": {edges(g["edges"], "      ")}, '
+                + f'"outcome": {compact(g["outcome"])}, "reason": {compact(g["reason"])}'
+                + "}"
+                for g in value
+            ]
+            text = "[\n" + ",\n".join(groups) + "\n  ]" if groups else "[]"
+        else:
+            text = compact(value)
+        parts.append(f"  {compact(key)}: {text}")
+    return "{\n" + ",\n".join(parts) + "\n}"

@@ -8,7 +8,8 @@ JSON text or a dict: a call that cannot run (unknown tool, arguments off the
 schema, malformed JSON) answers 400 and changes nothing. `finish` ends the
 episode; its reward is 1 when the task's final state has the blueprint's
 canonical hash and the answer gives every expected output
-(`rollouts.verdict`), else 0, with the parts said apart (`Turn.parts`). Every
+(`rollouts.verdict`), else 0, with the parts said apart (`Turn.parts`:
+state, outputs, the share of the blueprint's actions made, steps). Every
 other step is rewarded 0; after `max_steps` calls the episode is truncated.
 
 A task is a `blueprints.Blueprint`, its JSONL record, or a plain
@@ -20,10 +21,11 @@ task (seed `initial.seed`, default 0).
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..sandbox.diffs import state_diff, state_hash
+from ..sandbox.diffs import canonical, state_diff, state_hash
 from ..tasks.blueprints import Blueprint, make_builder, make_generator
 from ..tasks.user_sim import outputs_in
 from ..tasks.rollouts import verdict
@@ -103,6 +105,7 @@ class Episodes:
             parts = {
                 "state": state_hash(self.session.state) == self.task.final_hash,
                 "outputs": outputs_in(self.task.outputs, text),
+                "actions": actions_matched(self.task, self.session.world.results),
                 "steps": self.steps - 1,
             }
             body = {"reward": reward, "reasons": reasons}
@@ -163,6 +166,20 @@ class Episodes:
         return Turn(
             as_ascii(value) if text is None else text, status, truncated=truncated
         )
+
+
+def actions_matched(task: Blueprint, results: list[Any]) -> float:
+    """The share of the blueprint's actions the agent made as they are (name
+    and arguments, answered 2xx), each made call counting once: a progress
+    signal for shaping, not the reward."""
+    made = Counter(canonical([r.name, r.arguments]) for r in results if r.ok)
+    hits = 0
+    for action in task.actions:
+        key = canonical([action["name"], action["arguments"]])
+        if made[key]:
+            made[key] -= 1
+            hits += 1
+    return round(hits / len(task.actions), 4) if task.actions else 1.0
 
 
 def parse_action(action: Any) -> tuple[str, dict[str, Any], str | None]:

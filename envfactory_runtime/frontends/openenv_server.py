@@ -9,7 +9,8 @@ Every session is an `episodes.Episodes` over one shared toolbox:
   (without one: one of the server's `tasks` picked by `seed`, or one generated
   with `seed`); the observation's `text` is the instruction and the tools.
 - `step({"name": tool, "arguments": {...}})` runs one call; `finish` ends the
-  episode with reward 1 or 0, its parts in the observation's `reward_parts`.
+  episode with reward 1 or 0, and its parts in `reward_parts` (state,
+  outputs, the share of the blueprint's actions made, steps).
 - `state` is the episode id, step count, task id and the world's state hash.
 
 `pip install '<package>[openenv]'` brings openenv-core.

@@ -24,10 +24,21 @@ def load_dag(package: str) -> nx.DiGraph:
     return dag_from_json(json.loads(text))
 
 
+def dag_edges(data: dict) -> list[dict]:
+    """Every edge of a dag.json with its verdict (`confirmed`, `reason`,
+    `outcome`): format 2 lists the confirmed ones and groups the rest under
+    `unconfirmed` by reason; format 1 listed them all under `edges`."""
+    edges = [{"confirmed": True, **edge} for edge in data["edges"]]
+    for group in data.get("unconfirmed", ()):
+        verdict = {"reason": group["reason"], "outcome": group["outcome"]}
+        edges += [{**edge, "confirmed": False, **verdict} for edge in group["edges"]]
+    return edges
+
+
 def dag_from_json(data: dict) -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_nodes_from(data["operations"])
-    for edge in data["edges"]:
+    for edge in dag_edges(data):
         graph.add_edge(
             edge["producer"],
             edge["consumer"],

@@ -71,7 +71,12 @@ def test_a_replayed_blueprint_earns_1_and_a_wrong_one_0(served) -> None:
             done = env.step({"name": "finish", "arguments": {"answer": _answer(task)}})
             assert done.done and done.reward == 1.0
             parts = done.observation["reward_parts"]
-            assert parts == {"state": True, "outputs": True, "steps": len(task.actions)}
+            assert parts == {
+                "state": True,
+                "outputs": True,
+                "actions": 1.0,
+                "steps": len(task.actions),
+            }
             env.reset(
                 task=json.loads(task.to_json())
             )  # the same task again, from its start

@@ -19,7 +19,7 @@ from conftest import package_dirs  # noqa: E402
 PER_PACKAGE = 8
 
 
-def _episode(env, task, calls, answer: str) -> float:
+def _episode(env, task, calls, answer: str) -> tuple[float, dict]:
     env.reset(options={"task": task})
     for action in calls:
         env.step({"name": action["name"], "arguments": action["arguments"]})
@@ -27,7 +27,7 @@ def _episode(env, task, calls, answer: str) -> float:
         {"name": env.unwrapped.episodes.finish, "arguments": {"answer": answer}}
     )
     assert terminated
-    return reward
+    return reward, info["reward_parts"]
 
 
 @pytest.mark.parametrize("project", package_dirs(), ids=lambda p: p.name)
@@ -38,8 +38,19 @@ def test_only_doing_the_task_earns_the_reward(project) -> None:
     env = package.gym.TaskEnv()
     for task in accepted:
         told = "Done: " + ", ".join(str(o["value"]) for o in task.outputs)
-        assert _episode(env, task, [], "") == 0.0, task.id
-        assert _episode(env, task, read_only_calls(project, task), "Done.") == 0.0
-        assert _episode(env, task, task.actions, told) == 1.0, task.id
+        nothing, parts = _episode(env, task, [], "")
+        assert nothing == 0.0 and parts["actions"] == 0.0, task.id
+        reads = read_only_calls(project, task)
+        reward, parts = _episode(env, task, reads, "Done.")
+        assert reward == 0.0, task.id
+        # reads of what the skipped writes would have made answer 404: no match
+        assert parts["actions"] <= round(len(reads) / len(task.actions), 4)
+        oracle, parts = _episode(env, task, task.actions, told)
+        assert oracle == 1.0 and parts == {
+            "state": True,
+            "outputs": True,
+            "actions": 1.0,
+            "steps": len(task.actions),
+        }, task.id
     if project.name != "link_example_env":  # its generator finds no proposal
         assert accepted, f"{project.name}: no blueprint to check"

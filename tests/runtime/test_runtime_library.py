@@ -73,9 +73,9 @@ def test_a_package_of_another_data_format_is_refused_with_the_versions_that_fit(
         bind("future_env", 99)
     message = str(refused.value)
     assert "future_env was built for runtime data format 99" in message
-    assert (
-        f"envfactory-runtime {envfactory_runtime.__version__} reads format 1" in message
-    )
+    fits = ", ".join(map(str, envfactory_runtime.DATA_FORMATS))
+    version = envfactory_runtime.__version__
+    assert f"envfactory-runtime {version} reads format {fits}." in message
     assert "envc build" in message
 
 

@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from envfactory_runtime.sampling.dependencies import dag_edges
+
 from sampling_helpers import PETSTORE, at, module_json, records, scalars
 from envfactory_compiler.cli import main as envc
 
@@ -69,7 +71,7 @@ def test_every_id_was_returned_by_an_earlier_call(dataset) -> None:
     path, _ = dataset
     operations = module_json(PETSTORE, "operations.json")["operations"]
     bound: dict[str, set[tuple[str, str]]] = {}
-    for edge in module_json(PETSTORE, "dag.json")["edges"]:
+    for edge in dag_edges(module_json(PETSTORE, "dag.json")):
         for b in edge["bindings"]:
             key = (
                 ("body", b.get("field") or "/" + b["name"])

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "1.0.0"
 SPEC_SHA256 = "64989334dbe887c29efbf9acdfffc937d63b0a7c40cd9239f524d8638c6d517c"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

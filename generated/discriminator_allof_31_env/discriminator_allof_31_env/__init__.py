@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "0.0.0"
 SPEC_SHA256 = "4f27f5f7471d514ef1691966e6bedb9bab746d779bbd03d31c8bf1fb7ef3155f"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "2.0.0"
 SPEC_SHA256 = "553a03395c117a7bd1ef7d8daeebeb74342250d91ab3b885c8f6f38721f0c7fc"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "1.0.0"
 SPEC_SHA256 = "4b7b29d7bda1cf95f8c027500c86a9eb3761dfee42f1a8aeb095c5c0b5ccde3b"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "2.5.0"
 SPEC_SHA256 = "1c3695ccb2d6cde598949b8ef02b48b936d5900f605d7fbebb988c71db82db34"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

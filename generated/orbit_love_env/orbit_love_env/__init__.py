@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "v1"
 SPEC_SHA256 = "b05389860c03516fb3ae4ff76585b91589d1a6d33a9ea03b2a4c9a35b41cac1e"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "1.0.0"
 SPEC_SHA256 = "9fdb0fc3767861fcd86811901165a930c2c3102edbbcc20e4efb13064bfc44c7"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "1.0.0"
 SPEC_SHA256 = "7f3653283d7a175231f1c3ad7c9e51cdf37a542d5ec3dfad08e940365ce578c7"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)

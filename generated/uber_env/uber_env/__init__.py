@@ -46,7 +46,7 @@ from envfactory_runtime import (
 __version__ = "1.0.0"
 SPEC_SHA256 = "d5e1168897e321109d89d1a6233e2c88cd6af7018618d0401069a33dd0f9880f"
 COMPILER_VERSION = "0.2.0"
-DATA_FORMAT = 1  # the layout of this package's JSON files
+DATA_FORMAT = 2  # the layout of this package's JSON files
 
 # This package's data, and the runtime's classes bound to it.
 environment = bind(__name__, DATA_FORMAT)
