@@ -31,7 +31,11 @@ from ..sampling.hf_export import with_hf, write_hf
 
 def main(package: str, argv: list[str] | None = None) -> None:
     """Run one command of `package`'s CLI (its `__main__` calls this)."""
-    parser = argparse.ArgumentParser(prog=f"python -m {package}", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog=f"python -m {package}",
+        description=f"The stateful sandbox of {package}: serve it, sample training"
+        " trajectories, generate and roll out tasks, serve it to agents (MCP, OpenEnv).",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     serve = commands.add_parser(
         "serve", help="serve the stateful sandbox (Swagger UI at <base path>/ui/)"
