@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import itertools
 import json
 import sys
@@ -372,15 +371,12 @@ def _package(package: Path):
     module_dir = _module_dir(package).resolve()
     if not (module_dir / "__init__.py").is_file():
         raise click.ClickException(f"{package} is not a package built by envc")
-    name = module_dir.name
-    loaded = sys.modules.get(name)
-    if loaded is not None and Path(loaded.__file__).resolve().parent != module_dir:
-        raise click.ClickException(
-            f"another package named {name} is already imported from {loaded.__file__}"
-        )
-    if str(module_dir.parent) not in sys.path:
-        sys.path.insert(0, str(module_dir.parent))
-    return importlib.import_module(name)
+    from envfactory_runtime import load
+
+    try:
+        return load(module_dir)
+    except LookupError as exc:
+        raise click.ClickException(str(exc)) from None
 
 
 @main.command()

@@ -125,10 +125,7 @@ def load(target: str | Path) -> Any:
     if path.is_dir() and (path / path.name / "__init__.py").is_file():
         path = path / path.name  # a project directory: its module inside
     if path.is_dir() and (path / "__init__.py").is_file():
-        home = str(path.resolve().parent)
-        if home not in sys.path:
-            sys.path.insert(0, home)
-        return importlib.import_module(path.name)
+        return _from_directory(path.resolve())
     name = str(target)
     for entry in importlib.metadata.entry_points(group=ENTRY_POINTS):
         if entry.name == name:
@@ -140,6 +137,20 @@ def load(target: str | Path) -> Any:
             f"no environment {name!r}: not a package directory, not registered "
             f"under {ENTRY_POINTS!r}, not importable ({exc})"
         ) from None
+
+
+def _from_directory(module_dir: Path) -> Any:
+    """The package whose module directory this is; a LookupError when another
+    package of that name is imported already (a process holds one per name)."""
+    loaded = sys.modules.get(module_dir.name)
+    if loaded is not None and Path(loaded.__file__).resolve().parent != module_dir:
+        raise LookupError(
+            f"another package named {module_dir.name} is already imported from "
+            f"{loaded.__file__}"
+        )
+    if str(module_dir.parent) not in sys.path:
+        sys.path.insert(0, str(module_dir.parent))
+    return importlib.import_module(module_dir.name)
 
 
 def installed() -> list[str]:

@@ -118,3 +118,12 @@ def test_a_standalone_package_runs_with_no_runtime_importable(tmp_path: Path) ->
         assert done.returncode == 0, done.stderr[-2000:]
         outputs.append(done.stdout)
     assert outputs[0] == outputs[1] and len(outputs[0].splitlines()) == 6
+
+
+def test_a_second_package_of_the_same_name_is_refused(tmp_path: Path) -> None:
+    """One process holds one package per name: a copy built elsewhere is not
+    silently swapped for the one already imported."""
+    load(PETSTORE)
+    copy = build(ROOT / "specs" / "petstore.yaml", tmp_path, name="petstore")
+    with pytest.raises(LookupError, match="another package named petstore_env"):
+        load(copy)
