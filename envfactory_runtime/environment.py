@@ -90,6 +90,17 @@ class Environment:
 
         return partial(make_builder, self.name)
 
+    @property
+    def verifiers(self):
+        """The verifiers front end (`pip install '<package>[verifiers]'`)."""
+        from .frontends import verifiers_env
+
+        return verifiers_env
+
+    def load_environment(self, **kwargs: Any) -> Any:
+        """This package as a verifiers environment (`verifiers_env.load_environment`)."""
+        return self.verifiers.load_environment(self.name, **kwargs)
+
     def main(self, argv: list[str] | None = None) -> None:
         """`python -m <package> ...`."""
         from .cli.main import main

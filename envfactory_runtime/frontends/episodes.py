@@ -28,7 +28,7 @@ from typing import Any, Callable
 from ..sandbox.diffs import canonical, state_diff, state_hash
 from ..tasks.blueprints import Blueprint, make_builder, make_generator
 from ..tasks.user_sim import outputs_in
-from ..tasks.rollouts import verdict
+from ..tasks.rollouts import verdict_of
 from .actions import fresh_state
 from .toolcalls import Toolbox, ToolSession, answer
 
@@ -100,14 +100,13 @@ class Episodes:
             return self._turn(400, {"status": 400, "body": body})
         if name == self.finish:
             text = str(arguments.get("answer") or "")
-            reasons = verdict(self.task, self.session.world, text)
-            reward = float(not reasons)
-            parts = {
-                "state": state_hash(self.session.state) == self.task.final_hash,
-                "outputs": outputs_in(self.task.outputs, text),
-                "actions": actions_matched(self.task, self.session.world.results),
-                "steps": self.steps - 1,
-            }
+            reward, reasons, parts = scored(
+                self.task,
+                state_hash(self.session.state),
+                text,
+                actions_matched(self.task, self.session.world.results),
+                self.steps - 1,
+            )
             body = {"reward": reward, "reasons": reasons}
             return Turn(
                 as_ascii({"status": 200, "body": body}), 200, reward, True, False, parts
@@ -166,6 +165,22 @@ class Episodes:
         return Turn(
             as_ascii(value) if text is None else text, status, truncated=truncated
         )
+
+
+def scored(
+    task: Blueprint, final_hash: str, answer: str, actions: float, steps: int
+) -> tuple[float, list[str], dict[str, Any]]:
+    """An episode's reward (1 when `rollouts.verdict` finds nothing wrong),
+    the reasons, and its parts: state (final hash matched), outputs (all
+    reported), actions (`actions_matched`), steps (tool calls made)."""
+    reasons = verdict_of(task, final_hash, answer)
+    parts = {
+        "state": final_hash == task.final_hash,
+        "outputs": outputs_in(task.outputs, answer),
+        "actions": actions,
+        "steps": steps,
+    }
+    return float(not reasons), reasons, parts
 
 
 def actions_matched(task: Blueprint, results: list[Any]) -> float:

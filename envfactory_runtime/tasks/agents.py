@@ -20,10 +20,12 @@ from ..llm import LLM
 from .phrasing import moves_of
 from .policies import at
 
+# what an agent is told after the system prompt: with a user to talk to, and alone
+REPORT = (
+    " When you are done, state the results the user asked for, with their exact values."
+)
 GUIDANCE = (
-    " Ask the user for any value you need. Before changing an item, read it."
-    " When you are done, state the results the user asked for, with their"
-    " exact values."
+    " Ask the user for any value you need. Before changing an item, read it." + REPORT
 )
 
 

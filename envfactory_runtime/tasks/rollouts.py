@@ -227,8 +227,14 @@ def run_rollouts(job: RolloutJob, *, engine: str = "local") -> list[Rollout]:
 
 def verdict(blueprint: Any, world: Any, answer: str) -> list[str]:
     """Why a rollout is not kept: the final state or the reported outputs."""
+    return verdict_of(blueprint, state_hash(world.state), answer)
+
+
+def verdict_of(blueprint: Any, final_hash: str, answer: str) -> list[str]:
+    """`verdict` from the final state's hash, for a world kept elsewhere (a
+    verifiers rollout's tool server)."""
     reasons = []
-    if state_hash(world.state) != blueprint.final_hash:
+    if final_hash != blueprint.final_hash:
         reasons.append("final state differs from the blueprint's")
     if not outputs_in(blueprint.outputs, answer) and blueprint.outputs:
         missing = [

@@ -3,6 +3,7 @@
 """Bookstore: a stateful sandbox compiled from bookstore.yaml by envfactory-compiler."""
 
 import importlib
+import importlib.util
 
 from envfactory_runtime import (
     AssistantAgent,
@@ -55,6 +56,7 @@ AsyncTaskEnv = environment.AsyncTaskEnv
 TrajectorySampler = environment.TrajectorySampler
 load_sandbox = environment.load_sandbox
 make_builder = environment.make_builder
+load_environment = environment.load_environment
 main = environment.main
 
 __all__ = [
@@ -88,6 +90,7 @@ __all__ = [
     "Validator",
     "default_suite",
     "environment",
+    "load_environment",
     "load_sandbox",
     "load_suite",
     "main",
@@ -102,9 +105,17 @@ __all__ = [
     "write_blueprints",
 ]
 
+# verifiers' loader (`vf-eval <package>`) finds the taskset and env here.
+VERIFIERS = ("SandboxEnv", "SandboxTaskset")
+if importlib.util.find_spec("verifiers") is not None:
+    __all__ += VERIFIERS
+
 
 def __getattr__(name: str) -> object:
-    """`<package>.gym` (needs the gym extra): imported on first use."""
+    """`<package>.gym` (the gym extra) and the verifiers classes (the verifiers
+    extra): imported on first use."""
     if name == "gym":
         return importlib.import_module(".gym", __name__)
+    if name in VERIFIERS:
+        return getattr(environment.verifiers, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -68,7 +68,21 @@ class ScriptedLLM:
                     return
                 owner.requests.append(request)
                 message = owner.script(request)
-                self._send(200, completion(request, message, len(owner.requests)))
+                answer = completion(request, message, len(owner.requests))
+                if request.get("stream"):
+                    self._stream(stream_chunks(answer, request))
+                else:
+                    self._send(200, answer)
+
+            def _stream(self, chunks: list[dict]) -> None:
+                """Server-sent events, as OpenAI streams: one chunk per event, then [DONE]."""
+                events = [f"data: {json.dumps(chunk)}\n\n" for chunk in chunks]
+                body = ("".join(events) + "data: [DONE]\n\n").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
 
             def _send(self, status: int, payload: dict) -> None:
                 body = json.dumps(payload).encode()
@@ -100,6 +114,32 @@ def completion(request: dict, message: dict, number: int) -> dict:
         ],
         "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
     }
+
+
+def stream_chunks(answer: dict, request: dict) -> list[dict]:
+    """A completion as the chunks of a stream: the message's delta, the finish
+    reason, and the usage when `stream_options.include_usage` asks for it."""
+    choice = answer["choices"][0]
+    message = choice["message"]
+    delta: dict[str, Any] = {"role": "assistant", "content": message.get("content")}
+    if message.get("tool_calls"):
+        delta["tool_calls"] = [
+            {"index": i, **call} for i, call in enumerate(message["tool_calls"])
+        ]
+    head = {k: answer[k] for k in ("id", "created", "model")}
+    head["object"] = "chat.completion.chunk"
+    chunks = [
+        {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]},
+        {
+            **head,
+            "choices": [
+                {"index": 0, "delta": {}, "finish_reason": choice["finish_reason"]}
+            ],
+        },
+    ]
+    if (request.get("stream_options") or {}).get("include_usage"):
+        chunks.append({**head, "choices": [], "usage": answer["usage"]})
+    return chunks
 
 
 def tool_call(number: int, name: str, arguments: Any) -> dict:
