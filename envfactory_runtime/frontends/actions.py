@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from ..sandbox.diffs import changes_made
 from ..sandbox.engine import Engine
 from ..sampling.executors import HttpExecutor, InProcessExecutor
 from ..sampling.requests import Request, RequestBuilder
@@ -104,6 +105,10 @@ class TaskWorld:
             )
         self.results.append(result)
         return result
+
+    def changes(self) -> dict[str, list[str]]:
+        """The items its calls created, updated and deleted (`changes_made`)."""
+        return changes_made(r.change for r in self.results if r.ok)
 
     def request(self, name: str, arguments: dict[str, Any]) -> Request:
         """The request a tool call stands for, with the sandbox credential."""

@@ -7,9 +7,11 @@ fixtures) and opens with the instruction and the tools (the package's, plus
 JSON text or a dict: a call that cannot run (unknown tool, arguments off the
 schema, malformed JSON) answers 400 and changes nothing. `finish` ends the
 episode; its reward is 1 when the task's final state has the blueprint's
-canonical hash and the answer gives every expected output
-(`rollouts.verdict`), else 0, with the parts said apart (`Turn.parts`:
-state, outputs, the share of the blueprint's actions made, steps). Every
+canonical hash, the calls changed the blueprint's items along the way (so
+making an item and deleting it again is not doing nothing) and the answer
+gives every expected output (`rollouts.verdict`), else 0, with the parts said
+apart (`Turn.parts`: state, changes, outputs, the share of the blueprint's
+actions made, steps). Every
 other step is rewarded 0; after `max_steps` calls the episode is truncated.
 
 A task is a `blueprints.Blueprint`, its JSONL record, or a plain
@@ -28,7 +30,7 @@ from typing import Any, Callable
 from ..sandbox.diffs import canonical, state_diff, state_hash
 from ..tasks.blueprints import Blueprint, make_builder, make_generator
 from ..tasks.user_sim import outputs_in
-from ..tasks.rollouts import verdict_of
+from ..tasks.rollouts import changes_match, verdict_of
 from .actions import fresh_state
 from .toolcalls import Toolbox, ToolSession, answer
 
@@ -102,10 +104,13 @@ class Episodes:
             text = str(arguments.get("answer") or "")
             reward, reasons, parts = scored(
                 self.task,
-                state_hash(self.session.state),
-                text,
-                actions_matched(self.task, self.session.world.results),
-                self.steps - 1,
+                Finish(
+                    state_hash(self.session.state),
+                    self.session.world.changes(),
+                    text,
+                    actions_matched(self.task, self.session.world.results),
+                    self.steps - 1,
+                ),
             )
             body = {"reward": reward, "reasons": reasons}
             return Turn(
@@ -155,6 +160,7 @@ class Episodes:
             outputs=outputs,
             diff=state_diff(session.world.initial.objects, session.state.objects),
             final_hash=state_hash(session.state),
+            changes=session.world.changes(),
             initial=initial,
             user={"goal": task["instruction"], "persona": "", "facts": []},
             tools=sorted({a["name"] for a in actions}),
@@ -167,18 +173,30 @@ class Episodes:
         )
 
 
-def scored(
-    task: Blueprint, final_hash: str, answer: str, actions: float, steps: int
-) -> tuple[float, list[str], dict[str, Any]]:
+@dataclass(frozen=True)
+class Finish:
+    """How an episode ended: its world (final hash, the changes made along
+    the way), the answer, the share of the blueprint's actions made, steps."""
+
+    final_hash: str
+    changes: dict[str, list[str]]
+    answer: str
+    actions: float
+    steps: int
+
+
+def scored(task: Blueprint, end: Finish) -> tuple[float, list[str], dict[str, Any]]:
     """An episode's reward (1 when `rollouts.verdict` finds nothing wrong),
-    the reasons, and its parts: state (final hash matched), outputs (all
+    the reasons, and its parts: state (final hash matched), changes (the
+    blueprint's items created, updated and deleted), outputs (all
     reported), actions (`actions_matched`), steps (tool calls made)."""
-    reasons = verdict_of(task, final_hash, answer)
+    reasons = verdict_of(task, end.final_hash, end.changes, end.answer)
     parts = {
-        "state": final_hash == task.final_hash,
-        "outputs": outputs_in(task.outputs, answer),
-        "actions": actions,
-        "steps": steps,
+        "state": end.final_hash == task.final_hash,
+        "changes": changes_match(task, end.changes),
+        "outputs": outputs_in(task.outputs, end.answer),
+        "actions": end.actions,
+        "steps": end.steps,
     }
     return float(not reasons), reasons, parts
 

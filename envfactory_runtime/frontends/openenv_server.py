@@ -9,7 +9,7 @@ Every session is an `episodes.Episodes` over one shared toolbox:
   (without one: one of the server's `tasks` picked by `seed`, or one generated
   with `seed`); the observation's `text` is the instruction and the tools.
 - `step({"name": tool, "arguments": {...}})` runs one call; `finish` ends the
-  episode with reward 1 or 0, and its parts in `reward_parts` (state,
+  episode with reward 1 or 0, and its parts in `reward_parts` (state, changes,
   outputs, the share of the blueprint's actions made, steps).
 - `state` is the episode id, step count, task id and the world's state hash.
 
@@ -50,7 +50,7 @@ class TaskObservation(Observation):
 
     text: str = ""
     status: int = 200
-    # on `finish`: state (final hash matched), outputs (all reported), steps
+    # on `finish`: state (final hash matched), changes, outputs (all reported), actions, steps
     reward_parts: dict[str, Any] = Field(default_factory=dict)
 
 

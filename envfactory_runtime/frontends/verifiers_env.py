@@ -13,10 +13,11 @@ rewards) and agents (a harness running the model in a runtime):
   rollouts offer them, run by a `toolcalls.ToolSession` on a fresh world of
   the blueprint (its seed and fixtures). Each call leaves the world's hash,
   the share of the blueprint's actions made and the step count in the
-  rollout's state.
+  rollout's state, with the items created, updated and deleted so far.
 - `SandboxTask`'s reward is 1 only when the final state has the blueprint's
-  hash and the last reply gives every expected output (`episodes.scored`,
-  as over Gymnasium and OpenEnv); the metrics report the parts.
+  hash, the calls changed the blueprint's items and the last reply gives
+  every expected output (`episodes.scored`, as over Gymnasium and OpenEnv);
+  the metrics report the parts.
 - `SandboxEnv` is the single-agent env with verifiers' `null` chat harness
   (its default, `bash`, would hand the model a shell besides the package's
   tools) in a runtime on this machine, `MAX_STEPS` model turns at most.
@@ -40,12 +41,12 @@ import verifiers.v1 as vf
 
 from ..environment import load
 from ..sandbox.app import load_sandbox
-from ..sandbox.diffs import state_hash
+from ..sandbox.diffs import changes_made, state_hash
 from ..sampling.datasets import DatasetContext
 from ..tasks.agents import REPORT, task_tools
 from ..tasks.blueprints import Blueprint, make_builder, make_generator, read_blueprints
 from .actions import fresh_state
-from .episodes import MAX_STEPS, actions_matched, scored
+from .episodes import MAX_STEPS, Finish, actions_matched, scored
 from .toolcalls import Toolbox, ToolSession, answer
 
 
@@ -61,6 +62,7 @@ class SandboxState(vf.State):
     """What the rollout's calls did, as its tool server last saw it."""
 
     state_hash: str | None = None  # None: no call was made
+    changes: dict[str, list[str]] = {}
     actions: float = 0.0
     steps: int = 0
 
@@ -102,6 +104,7 @@ class SandboxTools(vf.Toolset[SandboxToolsConfig, SandboxState]):
         async def call(arguments: dict[str, Any]) -> str:
             result = self.session.call(name, arguments)
             self.state.state_hash = state_hash(self.session.state)
+            self.state.changes = self.session.world.changes()
             self.state.actions = actions_matched(
                 self.blueprint, self.session.world.results
             )
@@ -123,18 +126,19 @@ class SandboxTask(vf.Task[SandboxData, SandboxState, SandboxTaskConfig]):
 
     @vf.metric
     async def parts(self, trace: vf.Trace) -> dict[str, float]:
-        """The reward's parts: state, outputs, actions (share made), steps."""
+        """The reward's parts: state, changes, outputs, actions (share made), steps."""
         return {k: float(v) for k, v in self._scored(trace)[2].items()}
 
     def _scored(self, trace: vf.Trace) -> tuple[float, list[str], dict[str, Any]]:
         state = trace.state
-        return scored(
-            Blueprint.from_dict(self.data.blueprint),
+        end = Finish(
             state.state_hash or self.data.initial_hash,
+            changes_made([state.changes]),  # none when no call was made
             trace.last_reply,
             state.actions,
             state.steps,
         )
+        return scored(Blueprint.from_dict(self.data.blueprint), end)
 
 
 class SandboxTasksetConfig(vf.TasksetConfig):

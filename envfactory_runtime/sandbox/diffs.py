@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, Iterable
 
 from .store import TaskState
 from ..sampling.trajectory import Objects, state_change
@@ -26,6 +26,20 @@ def state_diff(before: Objects, after: Objects) -> dict[str, Any]:
         "updated": {label: _item(after, label) for label in change["updated"]},
         "deleted": sorted(change["deleted"]),
     }
+
+
+CHANGE_KINDS = ("created", "updated", "deleted")
+
+
+def changes_made(changes: Iterable[dict[str, list[str]]]) -> dict[str, list[str]]:
+    """The items a run of calls created, updated and deleted along the way,
+    each label once: what the final state hides when calls cancel out (an
+    item made and deleted again ends where a do-nothing agent does)."""
+    made: dict[str, set[str]] = {kind: set() for kind in CHANGE_KINDS}
+    for change in changes:
+        for kind in CHANGE_KINDS:
+            made[kind].update(change.get(kind, ()))
+    return {kind: sorted(labels) for kind, labels in made.items()}
 
 
 def state_hash(state: TaskState) -> str:

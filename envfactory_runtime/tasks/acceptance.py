@@ -112,6 +112,8 @@ def replay_mismatches(blueprint: Any, world: Any, results: list) -> list[str]:
         )
     elif state_hash(world.state) != blueprint.final_hash:
         reasons.append("replay: final state hash differs")
+    if blueprint.changes and world.changes() != blueprint.changes:
+        reasons.append("replay: the items changed along the way differ")
     return reasons
 
 

@@ -67,6 +67,9 @@ class Blueprint:
     tools: list[str]
     metadata: dict[str, Any] = field(default_factory=dict)
     review: dict[str, Any] | None = None
+    # what the actions created, updated and deleted along the way (`TaskWorld.changes`);
+    # empty in records written before it was kept
+    changes: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         return canonical(asdict(self))
@@ -174,6 +177,7 @@ class TaskBuilder:
             user=user,
             tools=sorted({a["name"] for a in actions}),
             metadata={**self.context.metadata, "source": source},
+            changes=world.changes(),
         )
 
     def action(self, name: str, arguments: dict) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from .agents import (
 from ..sampling.datasets import DatasetContext, _json
 from ..sandbox.diffs import state_hash
 from ..llm import LLM, LLM_SETTINGS, LLMError
-from .user_sim import HumanDriver, outputs_in
+from .user_sim import HumanDriver, outputs_in, said
 
 AGENTS = ("replay", "natural")
 MAX_TURNS = 30
@@ -226,22 +226,37 @@ def run_rollouts(job: RolloutJob, *, engine: str = "local") -> list[Rollout]:
 
 
 def verdict(blueprint: Any, world: Any, answer: str) -> list[str]:
-    """Why a rollout is not kept: the final state or the reported outputs."""
-    return verdict_of(blueprint, state_hash(world.state), answer)
+    """Why a rollout is not kept: the final state, the changes made along the
+    way (a task that makes an item and deletes it ends where doing nothing
+    does) or the reported outputs."""
+    return verdict_of(blueprint, state_hash(world.state), world.changes(), answer)
 
 
-def verdict_of(blueprint: Any, final_hash: str, answer: str) -> list[str]:
-    """`verdict` from the final state's hash, for a world kept elsewhere (a
-    verifiers rollout's tool server)."""
+def verdict_of(
+    blueprint: Any, final_hash: str, changes: dict[str, list[str]], answer: str
+) -> list[str]:
+    """`verdict` from the final state's hash and the changes, for a world kept
+    elsewhere (a verifiers rollout's tool server)."""
     reasons = []
     if final_hash != blueprint.final_hash:
         reasons.append("final state differs from the blueprint's")
+    if not changes_match(blueprint, changes):
+        reasons.append(
+            f"the calls changed other items than the blueprint's: {changes}"
+            f" instead of {blueprint.changes}"
+        )
     if not outputs_in(blueprint.outputs, answer) and blueprint.outputs:
         missing = [
-            o["value"] for o in blueprint.outputs if str(o["value"]) not in answer
+            o["value"] for o in blueprint.outputs if not said(o["value"], answer)
         ]
         reasons.append(f"expected outputs missing from the answer: {missing}")
     return reasons
+
+
+def changes_match(blueprint: Any, changes: dict[str, list[str]]) -> bool:
+    """Whether the calls changed the blueprint's items (a record without its
+    changes, written before they were kept, has only its final state)."""
+    return not blueprint.changes or changes == blueprint.changes
 
 
 def pass_hat_k(trials: dict[str, list[bool]], k: int) -> float:

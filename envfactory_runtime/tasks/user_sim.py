@@ -11,6 +11,8 @@ rules; offline, fixed rules decide what to reveal.
 
 from __future__ import annotations
 
+import re
+
 from typing import Any
 
 from ..llm import LLM, LLMError
@@ -97,7 +99,13 @@ class HumanDriver:
 
 def outputs_in(outputs: list[dict], text: str) -> bool:
     """Whether every expected output's value appears in `text`."""
-    return bool(text) and all(str(o["value"]) in text for o in outputs)
+    return bool(text) and all(said(o["value"], text) for o in outputs)
+
+
+def said(value: Any, text: str) -> bool:
+    """Whether `value` appears in `text` as a value of its own, not inside a
+    longer one: the new item's ID 1 is not said by "2021" or "pet_12"."""
+    return re.search(rf"(?<!\w){re.escape(str(value))}(?!\w)", text) is not None
 
 
 def _mentions(question: str, fact: dict, phraser: Any) -> bool:

@@ -73,6 +73,7 @@ def test_a_replayed_blueprint_earns_1_and_a_wrong_one_0(served) -> None:
             parts = done.observation["reward_parts"]
             assert parts == {
                 "state": True,
+                "changes": True,
                 "outputs": True,
                 "actions": 1.0,
                 "steps": len(task.actions),

@@ -2,9 +2,11 @@
 
 Through the Gymnasium front end (the episode core OpenEnv shares; the OpenEnv
 server has the same checks over its wire in test_openenv_server.py): on every
-accepted blueprint, finishing at once earns 0, making only the blueprint's
-reads (seeing all the oracle sees, writing nothing, reporting nothing) earns
-0, and the oracle (every call, then the expected outputs) earns 1.
+accepted blueprint, finishing at once earns 0, and so does finishing at once
+with the expected outputs where the task changes anything along the way;
+making only the blueprint's reads (seeing all the oracle sees, writing
+nothing, reporting nothing) earns 0, and the oracle (every call, then the
+expected outputs) earns 1.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def test_only_doing_the_task_earns_the_reward(project) -> None:
         told = "Done: " + ", ".join(str(o["value"]) for o in task.outputs)
         nothing, parts = _episode(env, task, [], "")
         assert nothing == 0.0 and parts["actions"] == 0.0, task.id
+        # knowing the answers is not doing the task: a made-and-deleted item
+        # leaves the start's state, and its new ID is easy to guess
+        guessed, parts = _episode(env, task, [], told)
+        if any(task.changes.values()):
+            assert guessed == 0.0 and not parts["changes"], task.id
         reads = read_only_calls(project, task)
         reward, parts = _episode(env, task, reads, "Done.")
         assert reward == 0.0, task.id
@@ -48,6 +55,7 @@ def test_only_doing_the_task_earns_the_reward(project) -> None:
         oracle, parts = _episode(env, task, task.actions, told)
         assert oracle == 1.0 and parts == {
             "state": True,
+            "changes": True,
             "outputs": True,
             "actions": 1.0,
             "steps": len(task.actions),

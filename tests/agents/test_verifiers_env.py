@@ -141,6 +141,7 @@ def test_vf_eval_rewards_the_correct_agent(tasks, tmp_path) -> None:
     for trace, task in zip(found, accepted):
         assert trace["metrics"] == {
             "state": 1.0,
+            "changes": 1.0,
             "outputs": 1.0,
             "actions": 1.0,
             "steps": float(len(task.actions)),

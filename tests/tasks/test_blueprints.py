@@ -39,6 +39,9 @@ def test_fifty_accepted_with_a_fixed_seed(accepted) -> None:
         assert row["instruction"] and row["actions"] and row["final_hash"]
         assert {a["name"] for a in row["actions"]} <= operations
         assert set(row["diff"]) == {"created", "updated", "deleted"}
+        assert set(row["changes"]) == {"created", "updated", "deleted"}
+        # what the final state shows was made along the way
+        assert set(row["diff"]["created"]) <= set(row["changes"]["created"])
         assert row["metadata"]["seed"] == 7 and row["metadata"]["spec_sha256"]
     assert len({json.dumps(r["actions"], sort_keys=True) for r in rows}) == 50
 

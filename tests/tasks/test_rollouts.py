@@ -319,3 +319,40 @@ def test_records_have_the_samplers_shape(tasks, tmp_path: Path, fmt: str) -> Non
             next(t["value"] for t in b["conversations"] if t["from"] == "function_call")
         )
         assert set(call) == {"name", "arguments"} and isinstance(b["tools"], str)
+
+
+def test_an_output_is_said_as_a_value_of_its_own() -> None:
+    from envfactory_runtime.tasks.user_sim import outputs_in, said
+
+    assert said(1, "The new pet's ID is 1.") and said("000001", "user 000001")
+    assert not said(1, "Done in 2021.") and not said(1, "pet_12")
+    assert said("https://x.example/a.png", "see https://x.example/a.png, saved")
+    assert not said(1.5, "1.50") and said(1.5, "a rate of 1.5%")
+    assert not outputs_in([{"value": 7}, {"value": "Rex"}], "7 pets, all named Max")
+
+
+def test_a_task_that_cancels_out_is_not_done_by_doing_nothing() -> None:
+    """A pet made and deleted again leaves the start's state: the changes
+    along the way tell the work from a guess of the new ID."""
+    from envfactory_runtime.frontends.toolcalls import Toolbox
+    from envfactory_runtime.tasks.rollouts import verdict
+
+    package = runtime(PETSTORE)
+    toolbox = Toolbox(PETSTORE.name)
+    oracle = toolbox.session(seed=1)
+    made = oracle.call("addPet", {"body": {"name": "Rex", "photoUrls": []}})
+    pet = made.output["id"]
+    assert oracle.call("deletePet", {"petId": pet}).ok
+    changes = oracle.world.changes()
+    assert changes["created"] == changes["deleted"] == [f"pet/{pet}"]
+    builder = package.make_builder(seed=0)
+    blueprint = builder.build("t", {"seed": 1, "fixtures": 0}, oracle.world, {})
+    assert blueprint.changes == changes
+    assert verdict(blueprint, oracle.world, f"Done: {pet}") == []
+    idle = toolbox.session(seed=1)
+    assert package.state_hash(idle.state) == blueprint.final_hash  # no difference
+    assert verdict(blueprint, idle.world, f"Done: {pet}") == [
+        "the calls changed other items than the blueprint's: "
+        "{'created': [], 'updated': [], 'deleted': []} instead of "
+        f"{changes}"
+    ]
