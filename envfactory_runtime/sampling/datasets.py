@@ -234,8 +234,22 @@ def operation_words(
             "upsert": bool(row.get("upsert")),
             "path": row["path"],
             "summary": spec.get("summary") or spec.get("description") or "",
+            "answers": _answer_schema(spec),
         }
     return words
+
+
+def _answer_schema(spec: dict) -> str | None:
+    """The component name of an operation's success answer (`accessToken`):
+    what an action's outputs belong to when it makes no item of a resource."""
+    for status, response in sorted(spec.get("responses", {}).items()):
+        if not str(status).startswith("2"):
+            continue
+        for media in (response.get("content") or {}).values():
+            ref = (media.get("schema") or {}).get("$ref", "")
+            if ref.startswith("#/components/schemas/"):
+                return ref.rsplit("/", 1)[-1]
+    return None
 
 
 _VERSION = re.compile(r"v\d+(?:(?:alpha|beta|p)\d*)*")

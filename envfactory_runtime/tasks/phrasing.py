@@ -17,6 +17,7 @@ if every value the user supplies still appears in it.
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -112,6 +113,10 @@ class Words:
     owner: str = ""  # the item whose path it is under ("site" for a site's hooks)
     upsert: bool = False  # a PUT that makes the item it names when it is missing
     key: str = ""  # the path parameter that is the item's own id
+    subject: str = (
+        ""  # for actions: the item it works on ("book" for a book's checkout)
+    )
+    answer: str = ""  # for actions making no resource's item: what it answers with
 
 
 @dataclass(frozen=True)
@@ -180,6 +185,8 @@ class Phraser:
                 owner=noun(row.get("owner")) if row.get("owner") else "",
                 upsert=bool(row.get("upsert")),
                 key=own_key(row.get("path", "")) or "",
+                subject=noun(row.get("owner") or thing, fallback),
+                answer=noun(row["answers"]) if _answers_apart(row) else "",
             )
         return found
 
@@ -230,13 +237,17 @@ class Phraser:
                 text += " for it" if last == words.owner else f" for that {words.owner}"
         elif words.role == "list":
             detail = with_phrase(pairs)
-            text = f"{rng.choice(_VERBS['list'])} the {words.nouns}"
+            verb = rng.choice(_VERBS["list"])
+            text = f"{verb} the {words.nouns}"
             if move.given:
                 text += (
                     f" of {_ids(move, own=False)}" if values else " of the one I mean"
                 )
             elif move.refers and words.owner and words.owner != words.noun:
-                text += " of it" if last == words.owner else f" of that {words.owner}"
+                if last == words.owner:  # "its books", not "the books of it"
+                    text = f"{verb} its {words.nouns}"
+                else:
+                    text += f" of that {words.owner}"
         elif words.role == "update" and pairs:
             sets, withs = _settings(move) if values else (pairs, [])
             detail = f"setting {set_phrase(sets)}" if sets else with_phrase(withs)
@@ -248,7 +259,16 @@ class Phraser:
             text = _object(rng.choice(_VERBS[words.role]), target)
         else:
             detail = with_phrase(pairs)
+            if move.refers and not move.given:  # the path's item, not the one it makes
+                target = "it" if last == words.subject else f"that {words.subject}"
             text = words.doing + (f" for {target}" if move.refers or move.given else "")
+            article = re.search(  # "a book" in "check a book out", "ticket" ending "exchange ticket"
+                rf"\b(?:a|an|the) {re.escape(words.subject)}(?=$| {_PARTICLES}\b)"
+                rf"|\b{re.escape(words.subject)}$",
+                words.doing,
+            )
+            if move.refers and not move.given and article:  # "check that book out"
+                text = words.doing.replace(article.group(0), target, 1)
         return f"{text} {detail}".strip()
 
     def _target(self, move: Move, words: Words, last: str, values: bool) -> str:
@@ -341,7 +361,7 @@ class Phraser:
         words = self.words(move.name)
         if self.role(move) == "create":
             return f"new {words.noun}"
-        return words.noun
+        return words.answer or words.noun
 
     # -- conversation turns ---------------------------------------------------
 
@@ -518,3 +538,18 @@ def _chain(clauses: list[str], rng: random.Random) -> str:
     middle = [rng.choice(("then ", "after that ", "next ")) + c for c in clauses[1:-1]]
     final = rng.choice(("and finally ", "and then ", "and last, "))
     return ", ".join([clauses[0], *middle, final + clauses[-1]])
+
+
+# what may follow an action's object ("check a book out"), unlike a noun of a
+# compound ("list the thing keys")
+_PARTICLES = "(?:out|in|up|off|back|over|down|away|to|for|from|with|on|at|into)"
+
+
+def _answers_apart(row: dict) -> bool:
+    """Whether an action answers with something of its own (a ticket's
+    exchange answers an access token), not an item of a resource."""
+    return (
+        row.get("role", "action") == "action"
+        and not row.get("produces")
+        and bool(row.get("answers"))
+    )

@@ -135,8 +135,10 @@ def path_noun(path: str) -> str:
 
 
 def real_summary(summary: str) -> str:
-    """The summary's first sentence, or "" when it only restates the method and path."""
+    """The summary's first sentence less its asides ("Check a book out (creates a
+    Loan)"), or "" when it only restates the method and path."""
     text = re.split(r"(?<=[.!?])\s|\n", (summary or "").strip())[0].strip().rstrip(".")
+    text = re.sub(r"\s*\([^()]*\)", "", text).strip()
     if not text or _METHOD_PATH.match(text) or "{" in text or len(text) > 90:
         return ""
     return text

@@ -255,3 +255,53 @@ def test_a_first_person_ask_never_says_show_me(runtime) -> None:
     assert firsts  # the case arises: a list first, in the first person
     for text in texts:
         assert not re.search(r"(to|help me) (show|get) me\b", text), text
+
+
+def test_an_action_speaks_of_its_paths_item_and_answers_with_its_own(runtime) -> None:
+    """A book's checkout makes a loan, but the user checks out the book; a
+    ticket's exchange answers an access token, whose ID the user asks for;
+    an owner's list is "its books"."""
+    operations = {
+        "create_book": {"role": "create", "resource": "books", "path": "/books"},
+        "list_author_books": {
+            "role": "list",
+            "resource": "books",
+            "owner": "authors",
+            "path": "/authors/{authorId}/books",
+        },
+        "create_author": {"role": "create", "resource": "authors", "path": "/authors"},
+        "checkout_book": {
+            "role": "action",
+            "produces": "loans",
+            "owner": "books",
+            "path": "/books/{bookId}/checkout",
+            "summary": "Check a book out (creates a Loan)",
+        },
+        "exchangeTicket": {
+            "role": "action",
+            "owner": "tickets",
+            "path": "/tickets/{ticket_id}/exchange",
+            "answers": "accessToken",
+        },
+        "createTicket": {"role": "create", "resource": "tickets", "path": "/tickets"},
+    }
+    context = SimpleNamespace(title="Books", operations=operations, tools=[])
+    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    text = phraser.instruction(
+        [
+            Move("create_author", {"body": {"name": "Ann"}}),
+            Move("list_author_books", {}, refers=True),
+            Move("create_book", {"body": {"title": "Dune"}}),
+            Move("checkout_book", {"body": {"days": 3}}, refers=True),
+        ],
+        [],
+        "k3",
+    )
+    assert "its books" in text and "check it out with days 3" in text, text
+    assert "(creates" not in text and "for that loan" not in text, text
+    asked = phraser.instruction(
+        [Move("createTicket", {}), Move("exchangeTicket", {}, refers=True)],
+        [{"step": 1, "pointer": "/id", "value": "a1"}],
+        "k4",
+    )
+    assert "exchange it" in asked and "the access token's ID" in asked, asked
