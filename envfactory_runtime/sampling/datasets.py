@@ -240,13 +240,15 @@ def operation_words(
 
 
 def _answer_schema(spec: dict) -> str | None:
-    """The component name of an operation's success answer (`accessToken`):
-    what an action's outputs belong to when it makes no item of a resource."""
+    """The component name of an operation's success answer, or of its items
+    (`accessToken`, `Product`): what an action's outputs belong to when it
+    makes no item of a resource."""
     for status, response in sorted(spec.get("responses", {}).items()):
         if not str(status).startswith("2"):
             continue
         for media in (response.get("content") or {}).values():
-            ref = (media.get("schema") or {}).get("$ref", "")
+            schema = media.get("schema") or {}
+            ref = schema.get("$ref") or (schema.get("items") or {}).get("$ref", "")
             if ref.startswith("#/components/schemas/"):
                 return ref.rsplit("/", 1)[-1]
     return None
