@@ -186,7 +186,7 @@ class Phraser:
                 upsert=bool(row.get("upsert")),
                 key=own_key(row.get("path", "")) or "",
                 subject=noun(row.get("owner") or thing, fallback),
-                answer=noun(row["answers"]) if _answers_apart(row) else "",
+                answer=_answer_noun(row["answers"]) if _answers_apart(row) else "",
             )
         return found
 
@@ -553,3 +553,15 @@ def _answers_apart(row: dict) -> bool:
         and not row.get("produces")
         and bool(row.get("answers"))
     )
+
+
+def _answer_noun(schema: str) -> str:
+    """What an action's answer is called: its schema's name less a wire
+    suffix ("accessToken", "GetQuoteResponse" -> "quote"), or "result" where
+    that is a mouthful ("ImageToWordsWithLocationResult")."""
+    bare = re.sub(r"(?<=[a-z0-9])(Response|Result|Output|Reply|Dto)$", "", schema)
+    bare = re.sub(
+        r"^(Get|List|Describe|Create|Update|Delete|Search|Find)(?=[A-Z])", "", bare
+    )
+    spoken = noun(bare)
+    return spoken if len(spoken.split()) <= 2 else "result"

@@ -305,3 +305,20 @@ def test_an_action_speaks_of_its_paths_item_and_answers_with_its_own(runtime) ->
         "k4",
     )
     assert "exchange it" in asked and "the access token's ID" in asked, asked
+    operations["exchangeTicket"]["answers"] = "ExchangeTicketForAccessTokenResponse"
+    operations["getQuote"] = {
+        "role": "action",
+        "path": "/q",
+        "answers": "GetQuoteResponse",
+    }
+    phraser = runtime.phrasing.Phraser(context)  # a mouthful is "the result"
+    asked = phraser.instruction(
+        [Move("createTicket", {}), Move("exchangeTicket", {}, refers=True)],
+        [{"step": 1, "pointer": "/id", "value": "a1"}],
+        "k4",
+    )
+    assert "the result's ID" in asked, asked
+    quote = phraser.instruction(
+        [Move("getQuote", {})], [{"step": 0, "pointer": "/price", "value": 3}], "k5"
+    )
+    assert "the quote's price" in quote, quote
