@@ -28,6 +28,7 @@ from connexion.middleware.context import ContextMiddleware
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -268,7 +269,9 @@ class _Direct:
     every request, which costs more than the engine itself; an operation
     without a body has nothing to bind, so once Connexion has routed and
     validated the request it goes to the engine here. The answer still
-    passes Connexion's response validation on its way out.
+    passes Connexion's response validation on its way out. So does raw data
+    (a `*/*` string: GitHub's release assets) sent under a form's content
+    type, which Connexion would parse as a form and refuse when it is none.
     """
 
     def __init__(self, app: Any, *, sandbox: Sandbox) -> None:
@@ -280,17 +283,29 @@ class _Direct:
             for op in item.values()
             if isinstance(op, dict) and "operationId" in op and "requestBody" not in op
         )
+        engine = sandbox.engine
+        self.raw = frozenset(
+            op.name
+            for op in engine.operations.values()
+            if op.body and engine.schema(op.body).get("type") == "string"
+        )
 
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         routing = scope.get("extensions", {}).get("connexion_routing") or {}
         name = routing.get("operation_id")
-        if name not in self.bodiless:
+        if name not in self.bodiless and not (name in self.raw and _as_form(scope)):
             await self.app(scope, receive, send)
             return
         outcome, text = self.sandbox.execute(name, Request(scope, receive), None)
         content = text if outcome.content_type else b""
         response = Response(content, outcome.status, media_type=outcome.content_type)
         await response(scope, receive, send)
+
+
+def _as_form(scope: dict) -> bool:
+    """Whether a request says its body is a form (urlencoded or multipart)."""
+    kind = Headers(scope=scope).get("content-type", "").split(";")[0].strip().lower()
+    return kind in ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _for_connexion(document: dict) -> dict:

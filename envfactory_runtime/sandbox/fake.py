@@ -723,16 +723,47 @@ def _merge_bounds(parts: list[dict], out: dict) -> None:
         out["maximum"], out["exclusiveMaximum"] = value, not inclusive
 
 
-def _restrict_closed(parts: list[dict], out: dict) -> None:
-    """allOf parts with additionalProperties: false only admit their own properties."""
-    closed = [p for p in parts if p.get("additionalProperties") is False]
-    if not closed or "properties" not in out:
+def _restrict_additional(
+    parts: list[dict], out: dict, resolve: Callable[[Any], Any]
+) -> None:
+    """Each part's additionalProperties rules the properties it does not
+    declare itself: a part with `false` admits only its own, and one with a
+    schema has it hold for the others too (Adyen's `additionalData`: any
+    string beside a branch's boolean `threeds2.cardEnrolled`), so an optional
+    property that cannot meet both is left out."""
+    if "properties" not in out:
         return
-    out["properties"] = {
-        name: schema
-        for name, schema in out["properties"].items()
-        if all(name in p.get("properties", _EMPTY) for p in closed)
-    }
+    props = dict(out["properties"])
+    required = set(out.get("required", ()))
+    for part in parts:
+        extra = part.get("additionalProperties")
+        if extra is None or extra is True:
+            continue
+        own = part.get("properties", _EMPTY)
+        for name in [n for n in props if n not in own]:
+            if extra is False or (
+                name not in required and _clash(resolve(props[name]), resolve(extra))
+            ):
+                del props[name]
+            elif isinstance(extra, dict) and extra:
+                props[name] = {"allOf": [props[name], extra]}
+    out["properties"] = props
+
+
+def _clash(first: Any, second: Any) -> bool:
+    """Whether two schemas' types leave no value both accept."""
+    kinds = []
+    for schema in (first, second):
+        kind = schema.get("type") if isinstance(schema, dict) else None
+        if kind is None:
+            return False
+        kinds.append({kind} if isinstance(kind, str) else set(kind))
+    for both in kinds:
+        if "integer" in both:
+            both.add("number")
+        if "number" in both:
+            both.add("integer")
+    return not kinds[0] & kinds[1]
 
 
 class _View:
@@ -1001,7 +1032,7 @@ class SchemaData:
         if typed:
             out["nullable"] = all(p.get("nullable") is True for p in typed)
         _merge_bounds(parts, out)
-        _restrict_closed(parts, out)
+        _restrict_additional(parts, out, self.resolve)
         if rest:
             out["__rest__"] = list(out.get("__rest__", ())) + rest
         return out
@@ -1644,6 +1675,8 @@ class SchemaData:
     def _conform_choice(
         self, value: Any, node: _Node, rng: Random, hint: str, req: bool, depth: int
     ) -> Any:
+        if value is None and node.nullable:  # `nullable` beside the choice
+            return None
         index = self._choose(value, node, rng, req)
         result = self._conform_branch(value, node, index, rng, hint, req, depth)
         if node.exclusive and len(node.choices) > 1:

@@ -19,7 +19,7 @@ import re
 import uuid
 
 from decimal import Decimal, InvalidOperation
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, Iterator
 
 from connexion.datastructures import MediaTypeDict
@@ -200,14 +200,54 @@ def _multiple_of(
         yield ValidationError(f"{instance!r} is not a multiple of {step!r}")
 
 
-_Draft4 = validators.extend(Draft4Validator, {"multipleOf": _multiple_of})
+@lru_cache(maxsize=4096)
+def _ecma(pattern: str) -> re.Pattern:
+    """A pattern as ECMA-262 reads it, as JSON Schema says: `\\w`, `\\d` and
+    `\\b` are ASCII (Python's `re` lets `ä³` through `^[-\\w._()]+$`, an
+    ARM resource group name)."""
+    try:
+        return re.compile(pattern, re.ASCII)
+    except re.error:  # an inline `(?u)`: as written
+        return re.compile(pattern)
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: dict
+) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "string") and not _ecma(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _nullable(keyword: str, base: Any) -> Any:
+    """`keyword` of `base`, passing `null` where the schema is `nullable`
+    though it has no `type` (GitHub's `{nullable: true, oneOf: [string,
+    integer]}` milestone, "or null to remove"): what its author meant, and
+    what clients send."""
+    check = base.VALIDATORS[keyword]
+
+    def nullable(
+        validator: Any, value: Any, instance: Any, schema: dict
+    ) -> Iterator[ValidationError]:
+        if instance is None and schema.get("nullable") is True:
+            return
+        yield from check(validator, value, instance, schema)
+
+    return nullable
+
+
+def _keywords(base: Any, **extra: Any) -> dict:
+    combined = {k: _nullable(k, base) for k in ("oneOf", "anyOf", "allOf", "enum")}
+    return {**combined, "pattern": _pattern, "multipleOf": _multiple_of, **extra}
+
+
+_Draft4 = validators.extend(Draft4Validator, _keywords(Draft4Validator))
 _RequestSchema = validators.extend(
     Draft4RequestValidator,
-    {"required": _required_unless("readOnly"), "multipleOf": _multiple_of},
+    _keywords(Draft4RequestValidator, required=_required_unless("readOnly")),
 )
 _ResponseSchema = validators.extend(
     Draft4ResponseValidator,
-    {"required": _required_unless("writeOnly"), "multipleOf": _multiple_of},
+    _keywords(Draft4ResponseValidator, required=_required_unless("writeOnly")),
 )
 
 
@@ -257,11 +297,16 @@ class FileBody(AbstractRequestBodyValidator):
     allows; no bytes and no content type are no body."""
 
     async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
-        headers = Headers(scope=scope)
-        given = "content-type" in headers or int(headers.get("content-length", 0) or 0)
-        if self._required and not given:
-            raise BadRequestProblem(detail="RequestBody is required")
-        return receive, scope
+        return _present(self, receive, scope)
+
+
+def _present(validator: Any, receive: Any, scope: Any) -> Any:
+    """`FileBody`'s check: a required body was sent, in bytes or by type."""
+    headers = Headers(scope=scope)
+    given = "content-type" in headers or int(headers.get("content-length", 0) or 0)
+    if validator._required and not given:
+        raise BadRequestProblem(detail="RequestBody is required")
+    return receive, scope
 
 
 class _FormBody(_RequestBody):
@@ -276,6 +321,9 @@ class _FormBody(_RequestBody):
         """No content and no content type is no body: refused when the body is
         required. No content under a form content type is the empty form,
         valid when no field is required."""
+        if _type_of(self._schema) not in (None, "object"):
+            # `*/*` raw data (a string) a client sent under a form's type: its bytes
+            return _present(self, receive, scope)
         headers = Headers(scope=scope)
         if int(headers.get("content-length", 0) or 0):
             return await super().wrap_receive(receive, scope=scope)
@@ -445,7 +493,38 @@ def _typed(param: dict, value: str | None) -> Any:
     if _type_of(schema) == "array":
         items = _first_dict(schema, "items")
         return [_scalar(items, item) for item in value.split(",")] if value else []
+    if _type_of(schema) == "object" and not _json_container(value):
+        return _simple_object(schema, value, param.get("explode") is True)
     return _scalar(schema, value)
+
+
+def _simple_object(schema: dict, text: str, explode: bool) -> Any:
+    """A header object in OpenAPI's `simple` style: `k1,v1,k2,v2`, or
+    `k1=v1,k2=v2` exploded. A property that is an array holds its one value
+    (none when empty: Cloudmersive's form template). Text of another shape
+    stays text, for the schema check to refuse."""
+    if not text:
+        return {}
+    parts = text.split(",")
+    if explode:
+        pairs = [part.partition("=") for part in parts]
+        if not all(sep for _, sep, _ in pairs):
+            return text
+        entries = [(key, value) for key, _, value in pairs]
+    elif len(parts) % 2:
+        return text
+    else:
+        entries = list(zip(parts[::2], parts[1::2]))
+    properties = _properties(schema)
+    found: dict = {}
+    for key, value in entries:
+        field = properties.get(key) or {}
+        if _type_of(field) == "array":
+            items = _first_dict(field, "items")
+            found[key] = [_scalar(items, value)] if value else []
+        else:
+            found[key] = _scalar(field, value)
+    return found
 
 
 def _container_schema(schema: dict) -> bool:

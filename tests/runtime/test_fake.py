@@ -701,6 +701,33 @@ def test_one_of_results_match_exactly_one_branch() -> None:
     )
 
 
+def test_additional_properties_beside_a_choice_hold_for_its_branches() -> None:
+    """Adyen's `additionalData`: any string, beside anyOf branches of which
+    one declares a boolean; a branch's property must meet both, so it is
+    left out where it cannot."""
+    document = doc_with(
+        Extra3DS={
+            "type": "object",
+            "properties": {
+                "threeds2.cardEnrolled": {"type": "boolean"},
+                "threeds2.version": {"type": "string"},
+            },
+        },
+        Airline={"type": "object", "properties": {"airline.code": {"type": "string"}}},
+        AdditionalData={
+            "type": "object",
+            "additionalProperties": {"type": "string"},
+            "anyOf": [
+                {"$ref": "#/components/schemas/Extra3DS"},
+                {"$ref": "#/components/schemas/Airline"},
+            ],
+        },
+    )
+    values = check_schema(document, "AdditionalData", seeds=range(40))
+    assert any("threeds2.version" in v for v in values)
+    assert not any("threeds2.cardEnrolled" in v for v in values)
+
+
 def test_not_required_drops_the_forbidden_property() -> None:
     assert all("a" in v and "b" not in v for v in keyword_values("NotRequired"))
 
