@@ -13,7 +13,7 @@ written to a temp dir) this runs, alternately and --repeat times:
 
 and prints the median wall time of each side, the ratio envc / (dcg+black),
 envc's stage breakdown (`envc build --timings`: read, validate, normalise,
-render, infer, verify, write), and the median, p90 and largest ratio. A side
+render, models, infer, verify, write), and the median, p90 and largest ratio. A side
 that fails is reported as "failed: <last stderr line>" and does not stop the
 run. `--corpus DIR` adds a seeded sample of a folder of real specs (the same
 sample `envc corpus --sample N --seed S` takes).
@@ -454,6 +454,7 @@ _STAGE_LABELS = (
     ("validate", "val"),
     ("normalise", "norm"),
     ("render", "rend"),
+    ("models", "mod"),
     ("infer", "inf"),
     ("verify", "ver"),
     ("write", "wr"),

@@ -1,35 +1,31 @@
 """The whole build of one spec: read, validate, normalise, render, infer and
 verify dependencies, write.
 
-Structural validation (openapi-spec-validator) is the slowest step that
-nothing else waits on, so on a multi-core machine it runs in a forked
-process while the spec is normalised and the package rendered in memory.
-The package is written only once validation has passed, so a bad spec
-still writes nothing; a spec that fails validation reports the
-validator's diagnostics even if normalising it also failed. Validation is
-lenient unless `strict`: when it left parts out, the settled spec is
-normalised and rendered again.
+Structural validation (openapi-spec-validator) and `models.py`
+(datamodel-code-generator and black) are the slowest steps, and nothing but
+the finished package waits on them: on a multi-core machine each runs in a
+forked process (`forked.py`) while the spec is normalised, the package
+rendered in memory and its dependencies inferred and verified. The package is
+written only once validation has passed, so a bad spec still writes nothing;
+a spec that fails validation reports the validator's diagnostics even if
+normalising it also failed. Validation is lenient unless `strict`: when it
+left parts out, the settled spec is normalised and rendered again.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import dataclasses
-import multiprocessing
-import os
-import signal
-import time
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from . import __version__, deep_stack
 from .stage_times import StageTimes
 from .diagnostics import Diagnostic, SpecError
 from .dependency_inference import DependencyInferencer
-from .emission import EmitReport, RenderedPackage, render_package
+from .emission import EmitReport, RenderedPackage, models_file, render_package
 from .environment_verifier import EnvironmentVerifier, VerifiedDAG
+from .forked import Forked
 from .ir import NormalizedSpec
 from .schema_ingestion import ParsedSpec, SchemaLoader, check_parsed
 
@@ -111,25 +107,32 @@ def _compile(
     ) -> tuple[NormalizedSpec, RenderedPackage, VerifiedDAG, tuple[Diagnostic, ...]]:
         with times.stage("normalise"):
             spec = loader.normalize(spec_in)
-        with times.stage("render"):
-            rendered = render_package(
-                spec,
-                Path(out_dir),
-                name=name,
-                version=__version__,
-                standalone=standalone,
-            )
-        return spec, rendered, *verify_dependencies(spec, rendered, times)
+        with Forked(models_file, spec, __version__) as models:
+            with times.stage("render"):
+                rendered = render_package(
+                    spec,
+                    Path(out_dir),
+                    name=name,
+                    version=__version__,
+                    standalone=standalone,
+                    models=False,
+                )
+            dag, notes = verify_dependencies(spec, rendered, times)
+            rendered = rendered.with_models(_waited(times, "models", models))
+        return spec, rendered, dag, notes
 
-    with _Validation(parsed, strict, times) as validation:
+    with Forked(_checked, parsed, strict) as validation:
         try:
-            spec, rendered, dag, notes = compiled(parsed)
-        except Exception:
-            if validation.settled() is None:
-                raise
-        settled = validation.settled()
-    if settled is not None:  # lenient validation left parts out: compile what is left
-        spec, rendered, dag, notes = compiled(settled)
+            first = compiled(parsed)
+        except Exception as exc:
+            first, failure = None, exc
+        settled, problems = _waited(times, "validate", validation)
+        if problems:
+            raise SpecError(problems)
+        if first is None and settled is None:
+            raise failure
+    # lenient validation left parts out: compile what is left
+    spec, rendered, dag, notes = compiled(settled) if settled is not None else first
     rendered = rendered.with_module_file(DAG_FILE, dag.to_json(rendered.stamp))
     return BuildResult(spec, rendered.report, dag, notes, times.pairs()), rendered
 
@@ -155,74 +158,19 @@ def verify_dependencies(
     return dag, notes
 
 
-def _die_with_parent(parent: int) -> None:
-    """The validation worker ends when the build does: a build killed by a
-    timeout or a job scheduler must not leave it burning a core (Linux's
-    parent-death signal; elsewhere the pool's own shutdown is all there is)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
+def _waited(times: StageTimes, stage: str, forked: Forked) -> Any:
+    """A forked stage's result; `stage` is the time it took, `<stage>_wait` how long the build waited."""
+    with times.stage(f"{stage}_wait"):
+        value, seconds = forked.result()
+    times.add(stage, seconds)
+    return value
 
 
-_PR_SET_PDEATHSIG = 1
-
-
-class _Validation:
-    """Validate a parsed spec, in a forked process where that is possible."""
-
-    def __init__(self, parsed: ParsedSpec, strict: bool, times: StageTimes) -> None:
-        self.parsed = parsed
-        self.strict = strict
-        self.times = times
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: Future | None = None
-        self.outcome: tuple[ParsedSpec | None, list[Diagnostic], float] | None = None
-
-    def __enter__(self) -> "_Validation":
-        if (
-            os.cpu_count() or 1
-        ) > 1 and "fork" in multiprocessing.get_all_start_methods():
-            self.pool = ProcessPoolExecutor(
-                max_workers=1,
-                mp_context=multiprocessing.get_context("fork"),
-                initializer=_die_with_parent,
-                initargs=(os.getpid(),),
-            )
-            self.pending = self.pool.submit(_checked, self.parsed, self.strict)
-        return self
-
-    def settled(self) -> ParsedSpec | None:
-        """The spec lenient validation settled, None when it needed no change; SpecError when invalid."""
-        if self.outcome is None:
-            with self.times.stage("validate_wait"):
-                self.outcome = (
-                    self.pending.result()
-                    if self.pending
-                    else _checked(self.parsed, self.strict)
-                )
-            self.times.add("validate", self.outcome[2])
-        settled, problems, _ = self.outcome
-        if problems:
-            raise SpecError(problems)
-        return settled
-
-    def __exit__(self, *exc: object) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _checked(
-    parsed: ParsedSpec, strict: bool
-) -> tuple[ParsedSpec | None, list[Diagnostic], float]:
+def _checked(parsed: ParsedSpec, strict: bool) -> tuple[ParsedSpec | None, list[Diagnostic]]:
     """`check_parsed` in a form that crosses a process boundary: (the changed
-    spec or None, errors, seconds it took)."""
-    start = time.perf_counter()
+    spec or None, errors)."""
     try:
         checked = check_parsed(parsed, strict=strict)
     except SpecError as exc:
-        return None, list(exc.diagnostics), time.perf_counter() - start
-    return (None if checked is parsed else checked), [], time.perf_counter() - start
+        return None, list(exc.diagnostics)
+    return (None if checked is parsed else checked), []

@@ -1,9 +1,11 @@
 """Wall time per build stage, for `envc build --timings` and `bench/build_bench.py`.
 
-Stages: read (parse, bundle, repair), validate (structural validation, in
-its own process where the machine has a second core; `validate_wait` is
-how long the build then waited for it), normalise, render, infer, verify,
-write. A stage run twice (lenient validation left parts out) sums.
+Stages: read (parse, bundle, repair), validate (structural validation),
+normalise, render (the package but `models.py`), models
+(datamodel-code-generator and black), infer, verify, write. Validation and
+models run in processes of their own where the machine has a second core;
+`validate_wait` and `models_wait` are how long the build then waited for
+them. A stage run twice (lenient validation left parts out) sums.
 """
 
 from __future__ import annotations

@@ -16,6 +16,9 @@ tools, models); this library is everything that runs it, by job:
 `environment("petstore_env")` is its data and its data-bound classes.
 """
 
+import importlib
+from typing import Any
+
 from .environment import (
     ENTRY_POINTS,
     Environment,
@@ -25,31 +28,62 @@ from .environment import (
     installed,
     load,
 )
-from .frontends.actions import TaskWorld
-from .llm import LLM, LLMError
-from .sandbox.app import Sandbox
-from .sandbox.diffs import state_diff, state_hash
-from .sandbox.engine import Call, Engine, Outcome
-from .sandbox.store import StateStore, TaskState
-from .sampling.session import SessionStateManager, UnresolvableParameterError
-from .sampling.trajectory import Trajectory
-from .tasks.acceptance import Validator
-from .tasks.agents import AssistantAgent, OracleAssistant, ReplayAgent
-from .tasks.blueprints import (
-    Blueprint,
-    BlueprintGenerator,
-    TaskBuilder,
-    make_generator,
-    read_blueprints,
-    write_blueprints,
-)
-from .tasks.metrics import METRICS, Evaluator
-from .tasks.policies import PolicySuite, default_suite, load_suite
-from .tasks.qa import synthesize as synthesize_qa
-from .tasks.recombine import recombine
-from .tasks.rollouts import Rollout, RolloutRunner, pass_hat_k
-from .tasks.user_sim import HumanDriver
 from .version import DATA_FORMAT, DATA_FORMATS, __version__
+
+# The rest is imported on first use: the compiler imports this package for the
+# engine alone, and the web layer (Connexion) and the task machinery would cost
+# every `envc build` most of a second of start-up.
+_LAZY = {
+    "TaskWorld": ("frontends.actions", "TaskWorld"),
+    "LLM": ("llm", "LLM"),
+    "LLMError": ("llm", "LLMError"),
+    "Sandbox": ("sandbox.app", "Sandbox"),
+    "state_diff": ("sandbox.diffs", "state_diff"),
+    "state_hash": ("sandbox.diffs", "state_hash"),
+    "Call": ("sandbox.engine", "Call"),
+    "Engine": ("sandbox.engine", "Engine"),
+    "Outcome": ("sandbox.engine", "Outcome"),
+    "StateStore": ("sandbox.store", "StateStore"),
+    "TaskState": ("sandbox.store", "TaskState"),
+    "SessionStateManager": ("sampling.session", "SessionStateManager"),
+    "UnresolvableParameterError": ("sampling.session", "UnresolvableParameterError"),
+    "Trajectory": ("sampling.trajectory", "Trajectory"),
+    "Validator": ("tasks.acceptance", "Validator"),
+    "AssistantAgent": ("tasks.agents", "AssistantAgent"),
+    "OracleAssistant": ("tasks.agents", "OracleAssistant"),
+    "ReplayAgent": ("tasks.agents", "ReplayAgent"),
+    "Blueprint": ("tasks.blueprints", "Blueprint"),
+    "BlueprintGenerator": ("tasks.blueprints", "BlueprintGenerator"),
+    "TaskBuilder": ("tasks.blueprints", "TaskBuilder"),
+    "make_generator": ("tasks.blueprints", "make_generator"),
+    "read_blueprints": ("tasks.blueprints", "read_blueprints"),
+    "write_blueprints": ("tasks.blueprints", "write_blueprints"),
+    "METRICS": ("tasks.metrics", "METRICS"),
+    "Evaluator": ("tasks.metrics", "Evaluator"),
+    "PolicySuite": ("tasks.policies", "PolicySuite"),
+    "default_suite": ("tasks.policies", "default_suite"),
+    "load_suite": ("tasks.policies", "load_suite"),
+    "synthesize_qa": ("tasks.qa", "synthesize"),
+    "recombine": ("tasks.recombine", "recombine"),
+    "Rollout": ("tasks.rollouts", "Rollout"),
+    "RolloutRunner": ("tasks.rollouts", "RolloutRunner"),
+    "pass_hat_k": ("tasks.rollouts", "pass_hat_k"),
+    "HumanDriver": ("tasks.user_sim", "HumanDriver"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    module, attribute = _LAZY[name]
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), attribute)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
+
 
 __all__ = [
     "AssistantAgent",

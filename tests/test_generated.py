@@ -149,6 +149,6 @@ def test_timings_name_every_stage(tmp_path: Path) -> None:
     stages = dict(part.rsplit(" ", 1) for part in line[len("stages: ") :].split(", "))
     assert set(stages) == {
         *("read", "validate", "validate_wait", "normalise", "render"),
-        *("infer", "verify", "write"),
+        *("models", "models_wait", "infer", "verify", "write"),
     }
     assert all(float(seconds.rstrip("s")) >= 0 for seconds in stages.values())
