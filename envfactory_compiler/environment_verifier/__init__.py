@@ -12,8 +12,8 @@ against any base URL (the served sandbox or the real API).
 
 from __future__ import annotations
 
-import copy
 import dataclasses
+import functools
 import random
 import uuid
 from pathlib import Path
@@ -137,7 +137,11 @@ class _Run:
         }
         sources = tuple(sorted({b["source"] for b in bindings}))
         task = f"verify:{producer}->{consumer}"
-        status, body, context = self._produced_in(task, producer, sources)
+        if self.executor.forks:
+            base, status, body, context = self._produced(producer, sources)
+        else:  # a served API has no copy of a world: the producer runs in this task
+            base, context = None, {}
+            status, body = self._answer(producer, list(sources), task, context, depth=0)
         if not _ok(status):
             return EdgeVerdict(
                 **verdict,
@@ -154,6 +158,9 @@ class _Run:
                 reason=f"producer answer has nothing at {missing[0]}",
                 outcome="nothing_at_source",
             )
+        if base is not None:  # only now, for a producer that answered what was needed
+            self.executor.fork(base, task)
+            context = dict(context)
         status, _ = self._call(
             consumer,
             task,
@@ -185,26 +192,32 @@ class _Run:
             outcome="confirmed",
         )
 
-    def _produced_in(
-        self, task: str, producer: str, sources: tuple[str, ...]
-    ) -> tuple[int, Any, dict[str, Any]]:
-        """`task` as the world right after the producer answered (what it needed made first).
+    def _produced(
+        self, producer: str, sources: tuple[str, ...]
+    ) -> tuple[str, int, Any, dict[str, Any]]:
+        """The world right after the producer answered (what it needed made first): its task,
+        the producer's status and answer, and the ids made on the way.
 
-        The producer runs once per answer pointers and every consumer starts from a copy of that
-        world; where the executor cannot copy worlds (a served API), the producer runs again.
+        The producer runs once, and every consumer starts from a copy of that world. Where its
+        answer lacks one of `sources` (a list before any item exists), it runs again once per
+        set of pointers, after an item is made for it: the plain run serves every set its answer
+        already holds, since the same calls in a fresh world make the same world.
         """
+        plain = self._producer_run(producer, ())
+        if not _ok(plain[1]) or all(_at(plain[2], s) is not _MISSING for s in sources):
+            return plain
+        return self._producer_run(producer, sources)
+
+    def _producer_run(
+        self, producer: str, sources: tuple[str, ...]
+    ) -> tuple[str, int, Any, dict[str, Any]]:
         key = (producer, sources)
         if key not in self._producer_runs:
             base = f"verify:{producer}:{'|'.join(sources)}"
             context: dict[str, Any] = {}
             status, body = self._answer(producer, list(sources), base, context, depth=0)
             self._producer_runs[key] = (base, status, body, context)
-        base, status, body, context = self._producer_runs[key]
-        if self.executor.fork(base, task):
-            return status, body, dict(context)
-        context = {}
-        status, body = self._answer(producer, list(sources), task, context, depth=0)
-        return status, body, context
+        return self._producer_runs[key]
 
     def _refused(
         self, consumer: str, bindings: tuple[dict, ...], values: dict[str, Any]
@@ -304,7 +317,7 @@ class _Run:
         if key not in self._built:
             rng = random.Random(f"{self.seed}:{endpoint.name}")
             self._built[key] = self.requests.build(endpoint, fixed, rng)
-        return copy.deepcopy(self._built[key])
+        return self._built[key].copy()
 
     def _body_references(self, endpoint: EndpointDef) -> list[str]:
         """Body fields some edge fills (`Order.petId`), as pointers into the body."""
@@ -434,7 +447,12 @@ def _slot_key(endpoint: EndpointDef, param: str) -> str:
     """What a path parameter identifies: the literal segment before it and its position after
     that (`members/{}` for both `/members/{id}` and `/members/{member_id}/notes`; `repositories/{}/{}`
     for the slug of `/repositories/{username}/{slug}`), else its name."""
-    segments = endpoint.path.split("/")
+    return _path_slot_key(endpoint.path, param)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _path_slot_key(path: str, param: str) -> str:
+    segments = path.split("/")
     position = segments.index("{" + param + "}") if "{" + param + "}" in segments else 0
     literal = next(
         (

@@ -7,6 +7,7 @@ the verifier fills requests exactly as a generated package would.
 
 from __future__ import annotations
 
+import copy
 import random
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,6 +30,30 @@ class Request:
     headers: dict[str, Any] = field(default_factory=dict)
     cookies: dict[str, Any] = field(default_factory=dict)
     body: Any = None
+
+    def copy(self) -> "Request":
+        """A copy the engine may change freely (it keeps and fills the bodies it is sent)."""
+        return Request(
+            self.operation,
+            _copied(self.path),
+            _copied(self.query),
+            _copied(self.headers),
+            _copied(self.cookies),
+            _copied(self.body),
+        )
+
+
+def _copied(value: Any) -> Any:
+    """A deep copy of JSON data, several times faster than `copy.deepcopy` (no memo):
+    the verifier copies a request for every call it makes."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _copied(item) for key, item in value.items()}
+    if kind is list:
+        return [_copied(item) for item in value]
+    if kind in (str, int, float, bool, type(None)):
+        return value
+    return copy.deepcopy(value)
 
 
 class RequestFactory:

@@ -17,6 +17,8 @@ TASK_HEADER = "X-Envc-Task"
 
 
 class Executor(Protocol):
+    forks: bool  # whether `fork` can copy a world
+
     def execute(self, task: str, request: Request) -> tuple[int, Any]: ...
 
     def existing_key(
@@ -33,6 +35,8 @@ class Executor(Protocol):
 
 class InProcessExecutor:
     """Runs requests through a sandbox engine: no HTTP, no server."""
+
+    forks = True
 
     def __init__(self, sandbox: SandboxEngine) -> None:
         self.sandbox = sandbox
@@ -86,6 +90,8 @@ class InProcessExecutor:
 
 class HttpExecutor:
     """Runs requests against a served API (the sandbox or a real server)."""
+
+    forks = False
 
     def __init__(
         self,
