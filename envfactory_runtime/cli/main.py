@@ -15,7 +15,13 @@ from tqdm import tqdm
 
 from ..environment import environment
 from ..sandbox.app import base_path, load_sandbox
-from ..sampling.datasets import FORMATS, RECORDS, DatasetContext, write_jsonl
+from ..sampling.datasets import (
+    FORMATS,
+    MAX_TOOLS,
+    RECORDS,
+    DatasetContext,
+    write_jsonl,
+)
 from ..sandbox.engine import SANDBOX_TOKEN
 from ..sandbox.server import run_server
 from ..sampling.exploration import ExplorationOptions
@@ -154,6 +160,13 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
     sample.add_argument(
         "--base-url", help="run calls against this served sandbox instead of in process"
     )
+    sample.add_argument(
+        "--max-tools",
+        type=int,
+        default=MAX_TOOLS,
+        help=f"tools a record offers at most: its own, their resources' reads, others"
+        f" drawn; 0 for all (default: {MAX_TOOLS})",
+    )
 
 
 def sample(args: argparse.Namespace) -> None:
@@ -232,7 +245,7 @@ def _sampled(args: argparse.Namespace) -> tuple[DatasetContext, list, Any]:
     if not collection.trajectories:  # nothing written: an empty dataset is an error
         sys.exit("error: no trajectory could be sampled; the summary above says why")
     context = DatasetContext.of_package(
-        args.package, sampler.sandbox.engine.document, args.seed
+        args.package, sampler.sandbox.engine.document, args.seed, args.max_tools
     )
     return context, collection.trajectories, sampler.sandbox.engine
 

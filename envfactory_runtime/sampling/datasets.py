@@ -16,6 +16,7 @@ same trajectories always give the same bytes.
 from __future__ import annotations
 
 import json
+import random
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -30,6 +31,7 @@ from ..tasks.policies import in_path_order, own_key, scalars
 from .trajectory import Trajectory
 
 FORMATS = ("openai", "sharegpt", "raw")
+MAX_TOOLS = 32  # tools one record offers at most, by default
 
 
 @dataclass(frozen=True)
@@ -42,9 +44,12 @@ class DatasetContext:
     metadata: dict[str, Any]
     # operation -> role, resource, produces, owner, path, summary (for phrasing)
     operations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    max_tools: int = MAX_TOOLS  # tools a record offers at most (0: all of them)
 
     @classmethod
-    def of_package(cls, package: str, document: dict, seed: int) -> "DatasetContext":
+    def of_package(
+        cls, package: str, document: dict, seed: int, max_tools: int = MAX_TOOLS
+    ) -> "DatasetContext":
         files = resources.files(package)
         tools = json.loads(files.joinpath("tools.json").read_text("utf-8"))["tools"]
         table = json.loads(files.joinpath("operations.json").read_text("utf-8"))
@@ -67,7 +72,32 @@ class DatasetContext:
             operations=operation_words(
                 table["operations"], document, table.get("resources", {})
             ),
+            max_tools=max_tools,
         )
+
+    def tools_for(self, trajectory: Trajectory) -> list[dict]:
+        """The tools a record offers: every one of a package that has at most
+        `max_tools`; else the trajectory's own, the reads and lists of their
+        resources, and others drawn (seeded by the record) up to `max_tools`,
+        in the package's order. Kubernetes' 845 tools are 9.5 MB of schema: no
+        model reads that in one prompt."""
+        if not self.max_tools or len(self.tools) <= self.max_tools:
+            return self.tools
+        used = set(trajectory.operations)
+        resources = {self.operations.get(n, {}).get("resource") for n in used} - {None}
+        related = {
+            name
+            for name, row in self.operations.items()
+            if row.get("resource") in resources and row.get("role") in ("read", "list")
+        }
+        chosen = used | set(
+            sorted(related - used)[: max(0, self.max_tools - len(used))]
+        )
+        others = [t["function"]["name"] for t in self.tools]
+        others = [name for name in others if name not in chosen]
+        room = max(0, self.max_tools - len(chosen))
+        chosen |= set(random.Random(f"tools:{_key(trajectory)}").sample(others, room))
+        return [t for t in self.tools if t["function"]["name"] in chosen]
 
     @cached_property
     def phraser(self) -> Phraser:
@@ -151,7 +181,7 @@ def openai_record(
     messages.append({"role": "assistant", "content": context.closing(trajectory)})
     return {
         "messages": messages,
-        "tools": context.tools,
+        "tools": context.tools_for(trajectory),
         "metadata": context.metadata_of(trajectory, index),
     }
 
@@ -168,7 +198,7 @@ def sharegpt_record(
     return {
         "conversations": turns,
         "system": context.system_prompt(),
-        "tools": _json([tool["function"] for tool in context.tools]),
+        "tools": _json([tool["function"] for tool in context.tools_for(trajectory)]),
         "metadata": context.metadata_of(trajectory, index),
     }
 

@@ -60,6 +60,48 @@ def test_sampled_records_meet_the_quality_floors(sampled) -> None:
     assert "quality: 100.0% grounded values" in summary  # the summary says it too
 
 
+def test_a_record_offers_a_prompts_worth_of_tools(sampled, tmp_path) -> None:
+    """netlify's 108 tools are more than a record offers (32 by default): its
+    own, its resources' reads and lists, and others drawn; `--max-tools 0`
+    offers every one."""
+    package, path, _ = sampled
+    every = json.loads((GENERATED / package / package / "tools.json").read_text())
+    names = [t["function"]["name"] for t in every["tools"]]
+    table = json.loads((GENERATED / package / package / "operations.json").read_text())
+    ops = table["operations"]
+    for row in records(path):
+        offered = [t["function"]["name"] for t in row["tools"]]
+        assert len(offered) == min(32, len(names)), package
+        assert offered == [n for n in names if n in offered]  # the package's order
+        used = {
+            c["function"]["name"]
+            for m in row["messages"]
+            for c in m.get("tool_calls") or []
+        }
+        assert used <= set(offered)
+        touched = {ops[n].get("resource") for n in used} - {None}
+        reads = {
+            name
+            for name, op in ops.items()
+            if op.get("resource") in touched and op["role"] in ("read", "list")
+        }
+        assert reads <= set(offered) or len(used | reads) > 32
+    if len(names) <= 32:
+        return
+    out = tmp_path / "all.jsonl"
+    run(
+        "sample",
+        str(GENERATED / package),
+        "-n",
+        "5",
+        "--max-tools",
+        "0",
+        "-o",
+        str(out),
+    )
+    assert all(len(row["tools"]) == len(names) for row in records(out))
+
+
 def test_user_messages_state_goals_not_operations(sampled) -> None:
     package, path, _ = sampled
     for row in records(path):
