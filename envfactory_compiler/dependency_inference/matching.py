@@ -29,7 +29,7 @@ from typing import Any
 from .catalog import Catalog, schema_nouns
 from .consumers import Slot
 from .identity import IdField, Item
-from .names import noun_suffixes, reference
+from .names import reference, reference_tails
 from .producers import ProducerIndex
 from .schemas import compatibility, key_as_text, scalar_type
 
@@ -171,7 +171,7 @@ class Matcher:
         found = self._by_nouns(slot, slot.nouns, CONFIDENCE["name-type"], shown)
         if not found and slot.ref.noun:
             found = self._by_nouns(
-                slot, tuple(noun_suffixes(slot.ref.noun)), _TAIL_CONFIDENCE, shown
+                slot, tuple(reference_tails(slot.ref.noun)), _TAIL_CONFIDENCE, shown
             )
         return found
 

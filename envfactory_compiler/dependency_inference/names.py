@@ -204,3 +204,9 @@ def noun_suffixes(phrase: str) -> list[str]:
     """Shorter readings of a qualified noun: `transfer_account` -> `account`."""
     words = phrase.split("_")
     return ["_".join(words[i:]) for i in range(1, len(words))]
+
+
+def reference_tails(phrase: str) -> list[str]:
+    """The shorter readings a qualified reference may mean (`transfer_account` -> `account`),
+    never a bookkeeping noun: the `request` of `X-Bunq-Client-Request-Id` names no item."""
+    return [tail for tail in noun_suffixes(phrase) if tail not in _NEVER_NOUNS]

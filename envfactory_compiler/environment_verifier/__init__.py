@@ -93,6 +93,8 @@ class _Run:
             tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]
         ] = {}  # -> world, answer
         self._refusals: dict[tuple, int] = {}
+        self._fingerprints: dict[str, str] = {}  # producer world -> `Executor.fingerprint`
+        self._settled: dict[tuple, int] = {}  # (world, consumer, values) -> status
         # what the graph says of each consumer, worked out once (not per call)
         self._references: dict[str, list[str]] = {}
         self._producers: dict[tuple[str, str, str], tuple[str, dict] | None] = {}
@@ -158,18 +160,7 @@ class _Run:
                 reason=f"producer answer has nothing at {missing[0]}",
                 outcome="nothing_at_source",
             )
-        if base is not None:  # only now, for a producer that answered what was needed
-            self.executor.fork(base, task)
-            context = dict(context)
-        status, _ = self._call(
-            consumer,
-            task,
-            context,
-            given=_given(bindings, values),
-            depth=0,
-            body_values=_body_values(bindings, values),
-        )
-        self.executor.discard(task)
+        status = self._consumed(consumer, task, base, context, bindings, values)
         if not _ok(status):
             return EdgeVerdict(
                 **verdict,
@@ -191,6 +182,46 @@ class _Run:
             reason="confirmed: produced value accepted, foreign value refused",
             outcome="confirmed",
         )
+
+    def _consumed(
+        self,
+        consumer: str,
+        task: str,
+        base: str | None,
+        context: dict[str, Any],
+        bindings: tuple[dict, ...],
+        values: dict[str, Any],
+    ) -> int:
+        """The consumer's status for the produced values, in `task` (a copy of the
+        producer's world `base`, if there is one).
+
+        Execution cannot tell apart candidates that meet the consumer with the same values in
+        the same world (a list and a read that both answer the seeded item): such a call is
+        made once and its status reused, the world known by its fingerprint.
+        """
+        given, body_values = _given(bindings, values), _body_values(bindings, values)
+        key = None
+        if base is not None:
+            if base not in self._fingerprints:
+                self._fingerprints[base] = self.executor.fingerprint(base)
+            key = (
+                self._fingerprints[base],
+                consumer,
+                repr(sorted(given.items())),
+                repr(sorted(body_values.items(), key=repr)),
+                repr(sorted(context.items())),
+            )
+            if key in self._settled:
+                return self._settled[key]
+            self.executor.fork(base, task)  # only now: a world is copied for a call made
+            context = dict(context)
+        status, _ = self._call(
+            consumer, task, context, given=given, depth=0, body_values=body_values
+        )
+        self.executor.discard(task)
+        if key is not None:
+            self._settled[key] = status
+        return status
 
     def _produced(
         self, producer: str, sources: tuple[str, ...]

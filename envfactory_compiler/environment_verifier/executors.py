@@ -6,9 +6,13 @@ fresh, isolated world (the sandbox's `X-Envc-Task` header over HTTP).
 
 from __future__ import annotations
 
+import hashlib
 import json
+import marshal
 from typing import Any, Protocol
 from urllib.parse import quote
+
+from envfactory_runtime.sandbox.diffs import state_hash
 
 from .calls import Request
 from .sandbox_runtime import SandboxEngine
@@ -28,6 +32,10 @@ class Executor(Protocol):
 
     def fork(self, task: str, new_task: str) -> bool:
         """Make `new_task` a copy of `task`'s world; False where that cannot be done."""
+
+    def fingerprint(self, task: str) -> str:
+        """What the task's world holds (items and id counter), as a digest: equal worlds
+        answer equal calls alike. Only asked of an executor that `forks`."""
 
     def discard(self, task: str) -> None:
         """Forget a task that is no longer needed."""
@@ -59,6 +67,16 @@ class InProcessExecutor:
 
     def discard(self, task: str) -> None:
         self.sandbox.store.delete(task)
+
+    def fingerprint(self, task: str) -> str:
+        """marshal's bytes, fast; worlds alike but for the order items came in only differ
+        (equal bytes mean equal worlds, which is all it must promise)."""
+        state = self.sandbox.store.task(task)
+        try:
+            data = marshal.dumps((state.counter, state.objects))
+        except ValueError:  # a value marshal cannot write
+            return f"{state_hash(state)}:{state.counter}"
+        return hashlib.sha256(data).hexdigest()
 
     def existing_key(
         self, task: str, operation: str, known: dict[str, Any]

@@ -236,3 +236,27 @@ def test_every_kind_of_credential_reaches_the_verified_calls(tmp_path) -> None:
     dag = json.loads((project / project.name / "dag.json").read_text())
     confirmed = [(e["producer"], e["consumer"]) for e in dag["edges"] if e["confirmed"]]
     assert confirmed == [("createShop", "getShop")], dag["edges"]
+
+
+def test_candidates_execution_cannot_tell_apart_are_settled_once(petstore) -> None:
+    """Two lists that both answer the seeded pet leave the same world and the same
+    value: the consumer runs once for both candidates, and both keep its verdict."""
+    edges = [
+        (lister, "getPetById", _binding("petId", "/0/id"))
+        for lister in ("findPetsByStatus", "findPetsByTags")
+    ]
+    verifier = EnvironmentVerifier.in_process(
+        GENERATED / "swagger_petstore_v3_env" / "swagger_petstore_v3_env"
+    )
+    executed = []
+    execute = verifier.executor.execute
+    verifier.executor.execute = lambda task, request: (
+        executed.append((task, request.operation)) or execute(task, request)
+    )
+    dag = verifier.verify(petstore, _graph(petstore, edges))
+    assert sorted(dag.confirmed_edges()) == [
+        ("findPetsByStatus", "getPetById"),
+        ("findPetsByTags", "getPetById"),
+    ], dag.reasons()
+    with_produced_value = [t for t, op in executed if op == "getPetById" and "->" in t]
+    assert len(with_produced_value) == 1, executed
