@@ -60,10 +60,21 @@ def sample(
             else " ".join(finished.output.strip().splitlines()[-3:])
         )
         return SamplingOutcome(False, note=why[:400])
-    lines = out.read_text(encoding="utf-8").count("\n") if out.is_file() else 0
+    lines = _lines(out)
     # A parameter that cannot be resolved is reported under its operation's name: said once is enough.
     uncovered = {
         name: why.removeprefix(f"{name}: ")
         for name, why in _NEVER.findall(finished.output)
     }
     return SamplingOutcome(True, int(coverage[1]), int(coverage[2]), lines, uncovered)
+
+
+def _lines(path: Path) -> int:
+    """The records a JSONL file holds, read a block at a time: a package's
+    records can run to gigabytes (Kubernetes' held every tool schema)."""
+    if not path.is_file():
+        return 0
+    with path.open("rb") as handle:
+        return sum(
+            block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b"")
+        )
