@@ -34,7 +34,7 @@ from ..sandbox.diffs import canonical, state_diff, state_hash
 from ..sampling.exploration import ExplorationOptions
 from ..llm import LLM
 from .outputs import choose_outputs
-from .phrasing import Persona, Phraser, moves_of
+from .phrasing import Persona, Phraser, about, moves_of
 from .mentions import naming
 from ..pointers import find, parts, pointer, without
 from .policies import (
@@ -248,6 +248,7 @@ class TaskBuilder:
             "step": name,
             "values": values,
             "refers": bool(bound),
+            "about": about(places),
             "given": named,
             "named": list(mention),
             "own": bool(named) and named[-1] == own_key(op.path),

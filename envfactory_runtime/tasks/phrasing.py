@@ -19,7 +19,7 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Iterable
 
 from ..llm import LLM, LLMError
 from .policies import one_value, own_key, scalars
@@ -129,6 +129,9 @@ class Move:
     given: tuple[str, ...] = ()  # keys of `values` naming an item the user has
     named: tuple = ()  # (field, value) telling its item apart in an earlier list
     own: bool = True  # the last of `given` is the item's own key, not a parent's
+    # what its earlier-answered argument names ("product" for `product_id`): the
+    # item an action works on where its path has no owner to say so
+    about: str = ""
 
 
 def moves_of(facts: list[dict]) -> list[Move]:
@@ -141,6 +144,7 @@ def moves_of(facts: list[dict]) -> list[Move]:
             tuple(f.get("given", ())),
             tuple(f.get("named", ())),
             f.get("own", True),
+            f.get("about", ""),
         )
         for f in facts
     ]
@@ -259,12 +263,13 @@ class Phraser:
             text = _object(rng.choice(_VERBS[words.role]), target)
         else:
             detail = with_phrase(pairs)
+            subject = words.owner or move.about or words.subject
             if move.refers and not move.given:  # the path's item, not the one it makes
-                target = "it" if last == words.subject else f"that {words.subject}"
+                target = "it" if last == subject else f"that {subject}"
             text = words.doing + (f" for {target}" if move.refers or move.given else "")
             article = re.search(  # "a book" in "check a book out", "ticket" ending "exchange ticket"
-                rf"\b(?:a|an|the) {re.escape(words.subject)}(?=$| {_PARTICLES}\b)"
-                rf"|\b{re.escape(words.subject)}$",
+                rf"\b(?:a|an|the) {re.escape(subject)}(?=$| {_PARTICLES}\b)"
+                rf"|\b{re.escape(subject)}$",
                 words.doing,
             )
             if move.refers and not move.given and article:  # "check that book out"
@@ -565,3 +570,14 @@ def _answer_noun(schema: str) -> str:
     )
     spoken = noun(bare)
     return spoken if len(spoken.split()) <= 2 else "result"
+
+
+def about(places: Iterable[str]) -> str:
+    """What the first earlier-answered argument names, by its name: `product_id`
+    and `/body/productId` name a product; a bare `id` names nothing."""
+    for place in places:
+        last = re.split(r"[/.]", place.strip("/"))[-1]
+        stem = re.sub(r"(?<=[a-z0-9])[_-]?(?:id|Id|ID|key|Key)$", "", last)
+        if stem and stem != last:
+            return noun(stem)
+    return ""

@@ -322,3 +322,31 @@ def test_an_action_speaks_of_its_paths_item_and_answers_with_its_own(runtime) ->
         [Move("getQuote", {})], [{"step": 0, "pointer": "/price", "value": 3}], "k5"
     )
     assert "the quote's price" in quote, quote
+
+
+def test_an_action_bound_through_a_query_speaks_of_what_it_names(runtime) -> None:
+    """Uber's time estimates take a `product_id` from the products listed:
+    "get the time estimates for it", not "for that time"."""
+    assert runtime.phrasing.about(["/product_id"]) == "product"
+    assert runtime.phrasing.about(["/body/petId"]) == "pet"
+    assert runtime.phrasing.about(["/id"]) == ""
+    operations = {
+        "get__products": {"role": "list", "resource": "products", "path": "/products"},
+        "get__estimates_time": {"role": "action", "path": "/estimates/time"},
+        "get__me": {"role": "action", "path": "/me"},
+    }
+    context = SimpleNamespace(title="Uber", operations=operations, tools=[])
+    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    text = phraser.instruction(
+        [
+            Move("get__products", {}),
+            Move("get__estimates_time", {}, refers=True, about="product"),
+        ],
+        [],
+        "k6",
+    )
+    assert text.endswith("get the estimates time for it."), text
+    alone = phraser.instruction(
+        [Move("get__estimates_time", {}, refers=True, about="product")], [], "k6"
+    )
+    assert alone.endswith("get the estimates time for that product."), alone
