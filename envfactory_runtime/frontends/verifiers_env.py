@@ -67,15 +67,7 @@ class SandboxState(vf.State):
     steps: int = 0
 
 
-class SandboxTaskConfig(vf.TaskConfig):
-    pass
-
-
-class SandboxToolsConfig(vf.ToolsetConfig):
-    pass
-
-
-class SandboxTools(vf.Toolset[SandboxToolsConfig, SandboxState]):
+class SandboxTools(vf.Toolset[vf.ToolsetConfig, SandboxState]):
     """One rollout's tools over its own world (run as `python -m` this module)."""
 
     TOOL_PREFIX = None  # the package's tool names, as its datasets spell them
@@ -114,14 +106,15 @@ class SandboxTools(vf.Toolset[SandboxToolsConfig, SandboxState]):
         return call
 
 
-class SandboxTask(vf.Task[SandboxData, SandboxState, SandboxTaskConfig]):
+class SandboxTask(vf.Task[SandboxData, SandboxState]):
     @classmethod
-    def toolsets(cls, config: SandboxTaskConfig) -> list[vf.Toolset]:
-        return [SandboxTools(SandboxToolsConfig())]
+    def toolsets(cls, config: vf.TaskConfig) -> list[vf.Toolset]:
+        return [SandboxTools(vf.ToolsetConfig())]
 
     @vf.reward
     async def solved(self, trace: vf.Trace) -> float:
-        """1 on the blueprint's final state and every expected output, else 0."""
+        """1 on the blueprint's final state, its changes along the way and every
+        expected output in the last reply, else 0."""
         return self._scored(trace)[0]
 
     @vf.metric
@@ -142,7 +135,6 @@ class SandboxTask(vf.Task[SandboxData, SandboxState, SandboxTaskConfig]):
 
 
 class SandboxTasksetConfig(vf.TasksetConfig):
-    task: SandboxTaskConfig = SandboxTaskConfig()
     package: str = ""  # import name or path; the taskset id when empty
     blueprints: Path | None = None  # a blueprints JSONL; else generated:
     num_tasks: int = 20
