@@ -43,6 +43,7 @@ class Item:
     nouns: tuple[str, ...]
     fields: tuple[IdField, ...]
     implied: bool = False
+    embedded: bool = False  # inside another item (`pullrequest.source.repository`)
 
     @cached_property
     def kinds(self) -> frozenset[str]:

@@ -185,6 +185,7 @@ class _SchemaWalker:
                     schema_pointer,
                     nouns,
                     fields,
+                    embedded=embedded > 0,
                 )
             )
             if self.policy.embedded_objects and embedded < EMBEDDED_DEPTH:

@@ -12,17 +12,7 @@ import re
 import warnings
 from typing import Any
 
-from datamodel_code_generator import (
-    DataModelType,
-    InputFileType,
-    OpenAPIScope,
-    PythonVersion,
-    generate,
-)
-
 from ..frozen import thaw
-
-_SCOPES = [OpenAPIScope.Schemas, OpenAPIScope.Paths, OpenAPIScope.Parameters]
 
 
 class ModelsError(Exception):
@@ -30,6 +20,15 @@ class ModelsError(Exception):
 
 
 def generate_models(document: Any, header: str) -> str:
+    # imported here: half a second of start-up, paid only in the process that makes models
+    from datamodel_code_generator import (
+        DataModelType,
+        InputFileType,
+        OpenAPIScope,
+        PythonVersion,
+        generate,
+    )
+
     text = json.dumps(_safe_schema_names(thaw(document)), ensure_ascii=False)
     try:
         with warnings.catch_warnings():
@@ -40,7 +39,11 @@ def generate_models(document: Any, header: str) -> str:
                 text,
                 input_file_type=InputFileType.OpenAPI,
                 output_model_type=DataModelType.PydanticV2BaseModel,
-                openapi_scopes=_SCOPES,
+                openapi_scopes=[
+                    OpenAPIScope.Schemas,
+                    OpenAPIScope.Paths,
+                    OpenAPIScope.Parameters,
+                ],
                 target_python_version=PythonVersion.PY_311,
                 disable_timestamp=True,
                 formatters=[],

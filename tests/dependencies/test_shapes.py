@@ -24,3 +24,10 @@ def test_a_request_id_header_is_no_reference_to_a_request() -> None:
     bound = _bound("request_id_headers.yaml")
     assert not {b for b in bound if b[2] == "X-Bunq-Client-Request-Id"}, bound
     assert ("listRequests", "getRequest", "requestInquiryId") in bound
+
+
+def test_an_embedded_copy_is_no_producer_by_schema_alone() -> None:
+    bound = _bound("embedded_copies.yaml")
+    producers = {p for p, c, name in bound if name == "repo_slug"}
+    assert producers == {"listRepositories", "getRepository"}, bound
+    assert ("listPullRequests", "getPullRequest", "pull_request_id") in bound
