@@ -9,18 +9,22 @@ import tempfile
 import traceback
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import click
 
 from . import __version__
-from . import corpus as corpus_runner
 from . import stage_times
 from .diagnostics import SpecError
-from .environment_verifier import EnvironmentVerifier, VerifiedDAG
 from .graph_formats import FORMATS
 from .graph_formats import render as render_graph
 from .pipeline import DAG_FILE, compile_spec
 from .pipeline import build as build_spec
 from .schema_ingestion import SchemaLoader
+
+if TYPE_CHECKING:  # the verifier and the corpus runner are imported by the commands
+    # that use them: `envc build` forks its workers before it imports them
+    from .environment_verifier import VerifiedDAG
 
 MAX_WARNINGS_SHOWN = 10
 
@@ -162,6 +166,8 @@ def _module_dir(package: Path) -> Path:
 
 
 def _package_dag(package: Path) -> VerifiedDAG:
+    from .environment_verifier import VerifiedDAG
+
     path = _module_dir(package) / DAG_FILE
     if not path.is_file():
         raise click.ClickException(
@@ -238,6 +244,8 @@ def verify(package: Path, base_url: str | None, seed: int) -> None:
     consumer with the produced value (expects 2xx) and with a value no
     producer made (expects 4xx).
     """
+    from .environment_verifier import EnvironmentVerifier
+
     module_dir = _module_dir(package)
     spec = SchemaLoader().load(str(module_dir / "openapi.json"))
     recorded = _package_dag(package)
@@ -459,9 +467,8 @@ def _package(package: Path):
 )
 @click.option(
     "--stages",
-    default=",".join(corpus_runner.STAGES),
-    show_default=True,
-    help="Comma-separated stages to run after the build: conformance, sample.",
+    default=None,
+    help="Comma-separated stages to run after the build: conformance, sample (default: both).",
 )
 def corpus(
     spec_dir: Path,
@@ -475,12 +482,15 @@ def corpus(
     sample_size: int | None,
     build_timeout: float,
     stage_timeout: float,
-    stages: str,
+    stages: str | None,
 ) -> None:
     """Build, serve (Schemathesis --checks all) and sample every spec in DIR; write one table.
 
     Exits 1 when a spec fails to build or Schemathesis reports a failure.
     """
+    from . import corpus as corpus_runner
+
+    stages = stages or ",".join(corpus_runner.STAGES)
     wanted = tuple(
         s for s in ("build", *stages.split(",")) if s in corpus_runner.STAGES
     )

@@ -31,11 +31,13 @@ def can_fork() -> bool:
 
 
 class Forked(Generic[T]):
-    """`function(*args)` in a child process; `result()` is its value (or its exception) and seconds."""
+    """`function(*args, **kwargs)` in a child process; `result()` is its value (or its
+    exception) and seconds."""
 
-    def __init__(self, function: Callable[..., T], *args: Any) -> None:
+    def __init__(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> None:
         self.function = function
         self.args = args
+        self.kwargs = kwargs
         self._process: Any = None
         self._pipe: Any = None
         self._outcome: tuple[bool, Any, float] | None = None
@@ -46,7 +48,7 @@ class Forked(Generic[T]):
             receiver, sender = context.Pipe(duplex=False)
             self._process = context.Process(
                 target=_child,
-                args=(sender, os.getpid(), self.function, self.args),
+                args=(sender, os.getpid(), self.function, self.args, self.kwargs),
                 name=f"envc-{getattr(self.function, '__name__', 'worker')}",
             )
             self._process.start()
@@ -57,7 +59,11 @@ class Forked(Generic[T]):
     def result(self) -> tuple[T, float]:
         """The function's value and the seconds it took; what it raised, raised here."""
         if self._outcome is None:
-            self._outcome = self._received() if self._process else _run(self.function, self.args)
+            self._outcome = (
+                self._received()
+                if self._process
+                else _run(self.function, self.args, self.kwargs)
+            )
         ok, value, seconds = self._outcome
         if not ok:
             raise value
@@ -86,17 +92,21 @@ class WorkerDied(RuntimeError):
     """The child ended without sending a result (killed, or out of memory)."""
 
 
-def _run(function: Callable[..., Any], args: tuple) -> tuple[bool, Any, float]:
+def _run(
+    function: Callable[..., Any], args: tuple, kwargs: dict
+) -> tuple[bool, Any, float]:
     start = time.perf_counter()
     try:
-        return True, function(*args), time.perf_counter() - start
+        return True, function(*args, **kwargs), time.perf_counter() - start
     except Exception as exc:  # noqa: BLE001 - handed to whoever asks for the result
         return False, exc, time.perf_counter() - start
 
 
-def _child(sender: Any, parent: int, function: Callable[..., Any], args: tuple) -> None:
+def _child(
+    sender: Any, parent: int, function: Callable[..., Any], args: tuple, kwargs: dict
+) -> None:
     _die_with_parent(parent)
-    outcome = _run(function, args)
+    outcome = _run(function, args, kwargs)
     try:
         sender.send(outcome)
     except (pickle.PicklingError, TypeError, AttributeError) as exc:  # it cannot cross

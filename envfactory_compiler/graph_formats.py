@@ -10,8 +10,10 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+from typing import TYPE_CHECKING
 
-from .environment_verifier.dag import VerifiedDAG
+if TYPE_CHECKING:  # annotations only: `envc` imports this module at start-up
+    from .environment_verifier.dag import VerifiedDAG
 
 FORMATS = ("mermaid", "dot", "json", "png")
 

@@ -17,17 +17,18 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, deep_stack
 from .stage_times import StageTimes
 from .diagnostics import Diagnostic, SpecError
-from .dependency_inference import DependencyInferencer
-from .emission import EmitReport, RenderedPackage, models_file, render_package
-from .environment_verifier import EnvironmentVerifier, VerifiedDAG
+from .emission import EmitReport, RenderedPackage, python_files, render_package
 from .forked import Forked
 from .ir import NormalizedSpec
 from .schema_ingestion import ParsedSpec, SchemaLoader, check_parsed
+
+if TYPE_CHECKING:  # imported once the workers are forked (`verify_dependencies`)
+    from .environment_verifier import VerifiedDAG
 
 DAG_FILE = "dag.json"
 
@@ -107,7 +108,13 @@ def _compile(
     ) -> tuple[NormalizedSpec, RenderedPackage, VerifiedDAG, tuple[Diagnostic, ...]]:
         with times.stage("normalise"):
             spec = loader.normalize(spec_in)
-        with Forked(models_file, spec, __version__) as models:
+        with Forked(
+            python_files,
+            spec,
+            name=name,
+            version=__version__,
+            standalone=standalone,
+        ) as python:
             with times.stage("render"):
                 rendered = render_package(
                     spec,
@@ -115,10 +122,10 @@ def _compile(
                     name=name,
                     version=__version__,
                     standalone=standalone,
-                    models=False,
+                    python=False,
                 )
             dag, notes = verify_dependencies(spec, rendered, times)
-            rendered = rendered.with_models(_waited(times, "models", models))
+            rendered = rendered.with_python(_waited(times, "models", python))
         return spec, rendered, dag, notes
 
     with Forked(_checked, parsed, strict) as validation:
@@ -141,6 +148,11 @@ def verify_dependencies(
     spec: NormalizedSpec, rendered: RenderedPackage, times: StageTimes | None = None
 ) -> tuple[VerifiedDAG, tuple[Diagnostic, ...]]:
     """Infer the dependency graph and confirm it against the rendered package's engine."""
+    # Imported here, not at the top: a build has forked its workers by now, and
+    # they need neither (nor networkx, nor the runtime's engine).
+    from .dependency_inference import DependencyInferencer
+    from .environment_verifier import EnvironmentVerifier
+
     times = times or StageTimes()
     with times.stage("infer"):
         inferencer = DependencyInferencer(spec.document)

@@ -57,7 +57,7 @@ class F(BaseModel):
 
 
 def _whole(source: str) -> str:
-    return black.format_str(source, mode=formatting._MODE)
+    return black.format_str(source, mode=formatting.mode())
 
 
 @pytest.mark.parametrize("run_bytes", [1, 40, 200])

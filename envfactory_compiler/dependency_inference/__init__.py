@@ -17,9 +17,7 @@ included; `STRICT`: only identifiers of items the producer answers).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..diagnostics import Diagnostic
 from ..ir import EndpointDef, Resource
@@ -30,6 +28,9 @@ from .links import LinkReader
 from .matching import Matcher
 from .policy import DOCUMENTED, STRICT, Policy
 from .producers import ProducerIndex
+
+if TYPE_CHECKING:  # imported where a graph is built: the build forks its workers first
+    import networkx as nx
 
 __all__ = [
     "DOCUMENTED",

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from ..ir import EndpointDef
 from .consumers import Slot
 from .links import LinkBinding
 from .matching import CONFIDENCE, Candidate
 from .names import reference
+
+if TYPE_CHECKING:  # imported in `build`: the emitter reads the catalog without it
+    import networkx as nx
 
 SlotKey = tuple[str, str, str]  # (location, name, body field or "")
 
@@ -76,6 +77,8 @@ class GraphBuilder:
         sources.setdefault(source, _Support()).add(evidence, confidence)
 
     def build(self, endpoints: Iterable[EndpointDef]) -> nx.DiGraph:
+        import networkx as nx
+
         graph = nx.DiGraph()
         for endpoint in sorted(endpoints, key=lambda e: e.name):
             graph.add_node(

@@ -49,11 +49,12 @@ class EmitReport:
 
 
 @dataclass(frozen=True)
-class ModelsFile:
-    """`models.py`, formatted: its text, its number of classes, and why there are none."""
+class PythonFiles:
+    """The package's Python modules, formatted (the thin templates and `models.py`),
+    with the number of model classes and why there are none."""
 
-    code: str
-    count: int
+    files: dict[str, str]  # file name in the inner package -> text
+    models: int
     notes: tuple[Diagnostic, ...] = ()
 
 
@@ -75,13 +76,15 @@ class RenderedPackage:
             self, files=files, report=dataclasses.replace(self.report, files=len(files))
         )
 
-    def with_models(self, models: ModelsFile) -> "RenderedPackage":
-        """The package with the `models.py` that `render_package(models=False)` left out."""
-        package = self.with_module_file("models.py", models.code)
+    def with_python(self, python: PythonFiles) -> "RenderedPackage":
+        """The package with the modules that `render_package(python=False)` left out."""
+        package = self
+        for filename, text in python.files.items():
+            package = package.with_module_file(filename, text)
         report = dataclasses.replace(
             package.report,
-            models=models.count,
-            warnings=package.report.warnings + models.notes,
+            models=python.models,
+            warnings=package.report.warnings + python.notes,
         )
         return dataclasses.replace(package, report=report)
 
@@ -111,22 +114,18 @@ def render_package(
     name: str | None,
     version: str,
     standalone: bool = False,
-    models: bool = True,
+    python: bool = True,
 ) -> RenderedPackage:
     """Every file of `<out_dir>/<name>_env/`, rendered and formatted, not yet written
     (`standalone`: with a private copy of the runtime, see `runtime_copy.py`;
-    `models=False`: without `models.py`, for a caller that makes it meanwhile
-    with `models_file` and adds it with `with_models`)."""
+    `python=False`: without the Python modules, for a caller that makes them
+    meanwhile with `python_files` and adds them with `with_python`)."""
     package = package_name(spec.title, name)
     source_name = Path(spec.source.path).name
     header = _header(spec, version)
     files: dict[str, str] = {}
     module = f"{package}/"
     context = _context(spec, package, source_name, version, header, standalone)
-    for template in MODULE_TEMPLATES:
-        files[module + template] = format_python(
-            render(f"module/{template}.jinja", **context)
-        )
     if standalone:  # kept black-formatted in the repository
         files.update(
             {module + path: text for path, text in runtime_files(header).items()}
@@ -150,14 +149,31 @@ def render_package(
         (),
     )
     rendered = RenderedPackage(files, report, context["stamp"])
-    return rendered.with_models(models_file(spec, version)) if models else rendered
+    if not python:
+        return rendered
+    return rendered.with_python(
+        python_files(spec, name=name, version=version, standalone=standalone)
+    )
 
 
-def models_file(spec: NormalizedSpec, version: str) -> ModelsFile:
-    """`models.py` of the package: datamodel-code-generator's models, formatted by black."""
+def python_files(
+    spec: NormalizedSpec, *, name: str | None, version: str, standalone: bool = False
+) -> PythonFiles:
+    """The package's Python modules: the thin templates and datamodel-code-generator's
+    models, formatted by black (the part of rendering that needs those two libraries)."""
+    package = package_name(spec.title, name)
+    header = _header(spec, version)
+    context = _context(
+        spec, package, Path(spec.source.path).name, version, header, standalone
+    )
+    files = {
+        template: format_python(render(f"module/{template}.jinja", **context))
+        for template in MODULE_TEMPLATES
+    }
     notes: list[Diagnostic] = []
-    code, count = _models(spec, _header(spec, version), notes)
-    return ModelsFile(format_python(code), count, tuple(notes))
+    code, count = _models(spec, header, notes)
+    files["models.py"] = format_python(code)
+    return PythonFiles(files, count, tuple(notes))
 
 
 def _header(spec: NormalizedSpec, version: str) -> str:

@@ -15,13 +15,12 @@ black's own output for the whole (`tests/test_formatting.py` checks this).
 
 from __future__ import annotations
 
+import functools
 import gc
-
-import black
+from typing import Any
 
 from ..forked import Forked, can_fork
 
-_MODE = black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
 RUN_BYTES = 100_000  # a source this long or shorter is formatted whole
 PARALLEL_BYTES = 1_000_000  # from this long on, two processes share the runs
 
@@ -75,7 +74,16 @@ def _format_all(runs: list[str]) -> list[str]:
 
 
 def _format(source: str) -> str:
+    import black  # here: the build forks its models worker before it pays for black
+
     try:
-        return black.format_str(source, mode=_MODE)
+        return black.format_str(source, mode=mode())
     except black.NothingChanged:
         return source
+
+
+@functools.cache
+def mode() -> Any:
+    import black
+
+    return black.Mode(target_versions={black.TargetVersion.PY311}, line_length=88)
