@@ -211,15 +211,20 @@ def _locate(document: dict, exc: Exception, located: set[str] = frozenset()) -> 
             "required",
         )
     if hasattr(exc, "instance") and not getattr(exc, "absolute_path", None):
-        instance = exc.instance
-        return _find(
-            document,
-            lambda v: isinstance(v, dict)
-            and "default" in v
-            and v["default"] == instance,
-            "default",
-            skip=located,
+        instance, schema = exc.instance, getattr(exc, "schema", None)
+
+        def holds(v: Any) -> bool:
+            return isinstance(v, dict) and "default" in v and v["default"] == instance
+
+        # The schema the default broke, if the error names it (a `format: email` whose
+        # default is ''), else the first default of that value: gsmtasks has hundreds of
+        # '' defaults, and leaving out the wrong ones took every lenient round.
+        named = (
+            _find(document, lambda v: holds(v) and v == schema, "default", skip=located)
+            if isinstance(schema, dict)
+            else ""
         )
+        return named or _find(document, holds, "default", skip=located)
     return ""
 
 

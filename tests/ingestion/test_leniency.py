@@ -140,3 +140,32 @@ def test_swagger2_findings_are_settled_in_the_document_s_own_version() -> None:
         {"name": "id", "in": "path", "required": True, "type": "string"},
     ]
     assert validate(document, "2.0", "s.yaml") == []
+
+
+def test_a_default_off_its_format_is_left_out_where_it_is() -> None:
+    """Reduced from gsmtasks.com: many '' defaults, a few of them on `format: email`.
+    The validator's finding names no path; the default left out is the one on the
+    schema the finding names, so one round settles it (every round, and an error,
+    when the first '' default in the document was taken instead)."""
+    plain = {"type": "string", "default": ""}
+    email = {"type": "string", "format": "email", "default": ""}
+    document = {
+        "openapi": "3.0.3",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {
+            "schemas": {
+                "Export": {
+                    "type": "object",
+                    "properties": {"name": dict(plain), "email": dict(email)},
+                }
+            }
+        },
+    }
+    settled = settle(document, "3.0", "s.yaml")
+    assert not settled.errors and len(settled.warnings) == 1, settled
+    properties = document["components"]["schemas"]["Export"]["properties"]
+    assert properties == {
+        "name": plain,
+        "email": {"type": "string", "format": "email"},
+    }
