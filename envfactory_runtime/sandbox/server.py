@@ -18,6 +18,7 @@ from typing import Any
 import uvicorn
 
 from ..environment import required_package
+from . import long_urls
 from .app import Sandbox, load_sandbox
 
 
@@ -33,7 +34,7 @@ def uvicorn_config(app: Any, *, host: str, port: int) -> uvicorn.Config:
         proxy_headers=False,
         server_header=False,
         loop="auto",
-        http="auto",
+        http=long_urls.protocol(),
         lifespan="on",
     )
 

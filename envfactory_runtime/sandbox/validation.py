@@ -699,7 +699,9 @@ def _object(schema: dict, tree: dict) -> dict:
     typed = {}
     for key, value in tree.items():
         field = properties.get(key) or (others if isinstance(others, dict) else {})
-        if isinstance(value, dict):
+        if isinstance(value, dict) and _type_of(field) == "array":
+            typed[key] = _listed(field, value)
+        elif isinstance(value, dict):
             typed[key] = _object(field, value)
         elif not isinstance(value, list):
             typed[key] = _scalar(field, value)
@@ -712,10 +714,37 @@ def _object(schema: dict, tree: dict) -> dict:
     return typed
 
 
+def _listed(field: dict, tree: dict) -> list:
+    """An array sent as bracketed items, in order: `items[0][price]=...` (an
+    object per index) or `expand[]=a&expand[]=b` (Stripe's forms)."""
+    items = _first_dict(field, "items")
+    found: list = []
+    for index in sorted(tree, key=lambda k: (0, int(k)) if k.isdigit() else (1, k)):
+        value = tree[index]
+        if isinstance(value, dict):
+            found.append(_object(items, value))
+        elif isinstance(value, list):
+            found.extend(_scalar(items, item) for item in value)
+        else:
+            found.append(_scalar(items, value))
+    return found
+
+
 def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
-    """Form fields as the values their schemas type: see `URIParser`."""
+    """Form fields as the values their schemas type: see `URIParser`. Objects
+    and arrays sent as bracketed keys (`cancellation_details[comment]`,
+    `items[0][price]`, `expand[]`: Stripe's forms, `deepObject` style and
+    what clients send beyond it) are gathered under their field first."""
     properties = _properties(schema)
-    resolved = {}
+    open_ended = schema.get("additionalProperties", True) is not False
+    nested: dict = {}
+    for key in [k for k in form_data if "[" in k and k not in properties]:
+        path = [key.split("[", 1)[0], *_BRACKETS.findall(key)]
+        if path[0] in properties or open_ended:
+            values = form_data[key]
+            _put(nested, path, values if isinstance(values, list) else [values])
+    form_data = {k: v for k, v in form_data.items() if not _in_tree(k, nested)}
+    resolved = _object(schema, nested) if nested else {}
     for name, values in form_data.items():
         values = values if isinstance(values, list) else [values]
         field = properties.get(name) or {}
@@ -742,6 +771,11 @@ def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
         else:
             resolved[name] = [_scalar(field, value) for value in values]
     return resolved
+
+
+def _in_tree(key: str, tree: dict) -> bool:
+    """Whether a bracketed form key was gathered into `tree`."""
+    return "[" in key and key.split("[", 1)[0] in tree
 
 
 _DELIMITERS = {"form": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
