@@ -47,7 +47,7 @@ from .routes import (
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, answer, body_text
-from .validation import VALIDATORS, URIParser, register_formats
+from .validation import REF_PROPERTY, VALIDATORS, URIParser, register_formats
 from .worker_sessions import WorkerSessions
 
 SPEC_FILE = "openapi.json"
@@ -318,6 +318,8 @@ def _for_connexion(document: dict) -> dict:
     - A `$ref` loses its siblings: OpenAPI 3.0 says they are ignored (and
       Schemathesis ignores them), but Connexion merges them into the target,
       so a sibling `required` would refuse requests the spec allows.
+    - A property named `$ref` is declared under `x-envc-ref-property`,
+      which the sandbox's validators read.
     """
 
     def clean(node: Any) -> Any:
@@ -329,7 +331,12 @@ def _for_connexion(document: dict) -> dict:
             return {"$ref": node["$ref"]}
         result = {}
         for key, value in node.items():
-            if key == "content" and isinstance(value, dict):
+            if key == "properties" and isinstance(value, dict) and "$ref" in value:
+                # a property named `$ref` (Kubernetes' JSONSchemaProps): Connexion
+                # takes any `$ref` key for a reference, and fails to start
+                result[key] = clean({k: v for k, v in value.items() if k != "$ref"})
+                result[REF_PROPERTY] = clean(value["$ref"])
+            elif key == "content" and isinstance(value, dict):
                 media: dict = {}
                 for name, item in value.items():
                     bare = name.split(";")[0].strip() if "/" in name else name

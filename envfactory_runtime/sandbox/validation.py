@@ -235,9 +235,21 @@ def _nullable(keyword: str, base: Any) -> Any:
     return nullable
 
 
+# a property named `$ref`, which Connexion takes for a reference (see `app._for_connexion`)
+REF_PROPERTY = "x-envc-ref-property"
+
+
+def _ref_property(
+    validator: Any, schema: dict, instance: Any, _: dict
+) -> Iterator[ValidationError]:
+    if validator.is_type(instance, "object") and "$ref" in instance:
+        yield from validator.descend(instance["$ref"], schema, path="$ref")
+
+
 def _keywords(base: Any, **extra: Any) -> dict:
     combined = {k: _nullable(k, base) for k in ("oneOf", "anyOf", "allOf", "enum")}
-    return {**combined, "pattern": _pattern, "multipleOf": _multiple_of, **extra}
+    own = {"pattern": _pattern, "multipleOf": _multiple_of, REF_PROPERTY: _ref_property}
+    return {**combined, **own, **extra}
 
 
 _Draft4 = validators.extend(Draft4Validator, _keywords(Draft4Validator))

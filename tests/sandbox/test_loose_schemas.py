@@ -83,6 +83,17 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
     )
 
 
+def test_a_property_named_ref_is_a_property(client) -> None:
+    """Kubernetes' JSONSchemaProps has properties `$ref` and `$schema`: Connexion
+    took the first for a reference and the sandbox did not start."""
+    body = {"$ref": "#/definitions/x", "type": "object", "properties": {"a": {}}}
+    made = client.post("/customresourcedefinitions", json=body)
+    assert made.status_code == 201, made.text
+    nested = {"properties": {"a": {"$ref": 7}}}  # a nested one is checked too
+    refused = client.post("/customresourcedefinitions", json=nested)
+    assert refused.status_code == 400, refused.text
+
+
 def test_additional_properties_hold_for_every_branch_answered(client) -> None:
     for amount in range(1, 30):
         reply = client.post("/payments/authorise", json={"amount": amount})
