@@ -560,10 +560,18 @@ def _json_container(text: Any) -> bool:
 
 def _scalar(schema: dict, text: Any) -> Any:
     """Text read as the value its schema types; objects and arrays travel
-    as JSON text (as form parts and clients send them)."""
+    as JSON text (as form parts and clients send them). Where branches type
+    it apart (Stripe's `anyOf: [boolean, enum [""]]`), as the first scalar
+    branch that reads it."""
     kind = _type_of(schema)
     if not isinstance(text, str):
         return text
+    if kind is None and text:
+        for branch in _branches(schema):
+            if _type_of(branch) in ("boolean", "integer", "number"):
+                value = _scalar(branch, text)
+                if not isinstance(value, str):
+                    return value
     if text == "null" and schema.get("nullable") is True:
         return None
     if (kind in ("object", "array") or kind is None and _container_schema(schema)) and (
@@ -705,20 +713,25 @@ def _put(tree: dict, path: list[str], values: list) -> None:
 
 
 def _object(schema: dict, tree: dict) -> dict:
-    """Gathered query text (lists of the values sent) as the object its schema types."""
+    """Gathered query or form text (lists of the values sent) as the object its
+    schema types; a field whose branches differ (Stripe's `anyOf: [array,
+    enum [""]]`) is read by its array or object branch."""
     properties = _properties(schema)
     others = schema.get("additionalProperties")
     typed = {}
     for key, value in tree.items():
         field = properties.get(key) or (others if isinstance(others, dict) else {})
-        if isinstance(value, dict) and _type_of(field) == "array":
-            typed[key] = _listed(field, value)
+        array = _shaped(field, "array")
+        if isinstance(value, dict) and array is not None:
+            typed[key] = _listed(array, value)
         elif isinstance(value, dict):
-            typed[key] = _object(field, value)
+            typed[key] = _object(_shaped(field, "object") or field, value)
         elif not isinstance(value, list):
             typed[key] = _scalar(field, value)
-        elif _type_of(field) == "array":
-            typed[key] = [_scalar(_first_dict(field, "items"), item) for item in value]
+        elif array is not None and all(item == "" for item in value):
+            typed[key] = []  # `fixed_amounts[]=`: no items, as a form says so
+        elif array is not None:
+            typed[key] = [_scalar(_first_dict(array, "items"), item) for item in value]
         elif _type_of(field) == "object" and value[-1] == "":
             typed[key] = {}  # `Redrive=`: a nested object with nothing in it
         else:
@@ -726,9 +739,17 @@ def _object(schema: dict, tree: dict) -> dict:
     return typed
 
 
+def _shaped(field: dict, kind: str) -> dict | None:
+    """`field` if it is of type `kind`, else its first branch that is."""
+    if _type_of(field) == kind:
+        return field
+    return next((b for b in _branches(field) if _type_of(b) == kind), None)
+
+
 def _listed(field: dict, tree: dict) -> list:
     """An array sent as bracketed items, in order: `items[0][price]=...` (an
-    object per index) or `expand[]=a&expand[]=b` (Stripe's forms)."""
+    object per index) or `expand[]=a&expand[]=b` (Stripe's forms); `x[]=`
+    alone is no item."""
     items = _first_dict(field, "items")
     found: list = []
     for index in sorted(tree, key=lambda k: (0, int(k)) if k.isdigit() else (1, k)):
@@ -736,7 +757,7 @@ def _listed(field: dict, tree: dict) -> list:
         if isinstance(value, dict):
             found.append(_object(items, value))
         elif isinstance(value, list):
-            found.extend(_scalar(items, item) for item in value)
+            found.extend(_scalar(items, item) for item in value if item != "" or index)
         else:
             found.append(_scalar(items, value))
     return found
@@ -809,6 +830,20 @@ def _properties(schema: dict) -> dict:
         if isinstance(part, dict):
             found.update(_properties(part))
     found.update(schema.get("properties") or {})
+    return found
+
+
+def _branches(schema: dict) -> list[dict]:
+    """A schema's anyOf / oneOf branches (through `allOf`)."""
+    found = [
+        p
+        for k in ("anyOf", "oneOf")
+        for p in schema.get(k) or ()
+        if isinstance(p, dict)
+    ]
+    for part in schema.get("allOf") or ():
+        if isinstance(part, dict):
+            found += _branches(part)
     return found
 
 

@@ -76,6 +76,17 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
     items = "items[0][price]=p1&items[0][quantity]=2&items[1][price]=p2&expand[]=a&expand[]=b"
     added = client.post("/subscription_items", content=items, headers=form)
     assert added.status_code == 200, added.text
+    unions = "tax_rates[]=t1&tax_rates[]=t2&tipping[aud][fixed_amounts][]=&tipping[aud][smart_tip_threshold]=5"
+    assert (
+        client.post("/subscription_items", content=unions, headers=form).status_code
+        == 200
+    )
+    unset = client.post("/subscription_items", content="tax_rates=", headers=form)
+    assert unset.status_code == 200, unset.text  # "" unsets, as Stripe's enum says
+    off = client.post(
+        "/subscriptions", content="customer=c&off_session=false", headers=form
+    )
+    assert off.status_code == 200, off.text  # the boolean branch reads it
     typed = "items[0][quantity]=many"
     assert (
         client.post("/subscription_items", content=typed, headers=form).status_code
