@@ -130,7 +130,11 @@ class TrajectorySampler(Guidance):
                     or self.requests.fixed(name, t.location, t.name)
                     or (
                         t.location == "path"
-                        and (self._names_new_item(name, t.name) or self._free(name, t))
+                        and (
+                            self._names_new_item(name, t.name)
+                            or self._free(name, t)
+                            or (fixtures and self._circular(t))
+                        )
                     )
                 ]
                 for name in self.order
@@ -199,6 +203,20 @@ class TrajectorySampler(Guidance):
         return bool(target.sources) and all(
             not s.confirmed
             and self.dag.edges[s.producer, name].get("outcome") == "not_selective"
+            for s in target.sources
+        )
+
+    def _circular(self, target: Any) -> bool:
+        """Whether every producer of path parameter `target` needs that very
+        parameter in its own path (GitHub's `{org}`: only `GET` and `PATCH
+        /orgs/{org}` answer an organization, and no call makes or lists them
+        by it): then a seeded item's key, which the user gives, fills it
+        instead of a producer no call can ever start."""
+        return bool(target.sources) and all(
+            any(
+                p.name == target.name and p.location == "path"
+                for p in self.operations[s.producer].params
+            )
             for s in target.sources
         )
 

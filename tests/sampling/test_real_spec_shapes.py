@@ -25,6 +25,7 @@ SHAPE_NAMES = (
     "arm_upsert_context",
     "google_resource_names",
     "media_type_headers",
+    "name_keyed_parent",
 )
 
 
@@ -184,13 +185,17 @@ def user_words(sampled: list[dict]) -> list[str]:
     return [m["content"] for r in sampled for m in r["messages"] if m["role"] == "user"]
 
 
-@pytest.mark.parametrize("name", ["arm_upsert_context", "google_resource_names"])
+@pytest.mark.parametrize(
+    "name", ["arm_upsert_context", "google_resource_names", "name_keyed_parent"]
+)
 def test_context_and_named_items_do_not_block_an_operation(made, name) -> None:
     """Every operation is in some record: an upsert names the item it makes
     (nothing has to produce `{supportTicketName}`), a parent no call returns
     (`{subscriptionId}`, Google's `{parent}`) is given from the task's own
-    items, and a read-only resource is read under the subscription it is in
-    (before: no record at all of the ARM shape, 1 of 6 Google operations)."""
+    items, a read-only resource is read under the subscription it is in, and
+    a parent only calls needing it answer (GitHub's `{org}`) is given too
+    (before: no record at all of the ARM shape, 1 of 6 Google operations, 0
+    of 6 of the organizations')."""
     package, sampled, _ = made[name]
     tools = {t["function"]["name"] for t in sampled[0]["tools"]}
     assert {tool for tool, _ in calls(sampled)} == tools
