@@ -624,6 +624,9 @@ class URIParser(OpenAPIURIParser):
         gathered = dict(query_data)
         declared = self._placed["query"]
         for name, defn in declared.items():
+            if name not in gathered and _type_of(defn.get("schema") or {}) == "array":
+                _gather_items(gathered, name)
+        for name, defn in declared.items():
             if name in gathered or not _exploded_object(defn):
                 continue
             schema = defn.get("schema") or {}
@@ -683,6 +686,21 @@ class URIParser(OpenAPIURIParser):
 
 
 _BRACKETS = re.compile(r"\[([^\[\]]*)\]")
+
+
+def _gather_items(query: dict, name: str) -> None:
+    """An array's items sent in brackets, `expand[]=a&expand[]=b` or
+    `expand[0]=a` (Stripe's clients), as the exploded array `expand=a&expand=b`
+    (Connexion's deepObject reading keeps the first item, as an object)."""
+    keys = [
+        k for k in query if k.startswith(name + "[") and _ITEM.fullmatch(k[len(name) :])
+    ]
+    keys.sort(key=lambda k: (len(k), k))  # expand[2] before expand[10]
+    if keys:
+        query[name] = [value for key in keys for value in query.pop(key)]
+
+
+_ITEM = re.compile(r"\[\d*\]")
 
 
 def _exploded(defn: dict) -> bool:

@@ -87,6 +87,13 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
         "/subscriptions", content="customer=c&off_session=false", headers=form
     )
     assert off.status_code == 200, off.text  # the boolean branch reads it
+    for query in ("expand[]=a&expand[]=b", "expand[0]=a&expand[1]=b", "expand=a"):
+        listed = client.get(f"/subscription_items?{query}")
+        assert listed.status_code == 200, (query, listed.text)
+    long = "&".join(
+        f"expand[]={'x' * 4000}" for _ in range(3)
+    )  # each item short enough
+    assert client.get(f"/subscription_items?{long}").status_code == 200
     typed = "items[0][quantity]=many"
     assert (
         client.post("/subscription_items", content=typed, headers=form).status_code
