@@ -133,7 +133,8 @@ def test_serve_says_where_the_api_and_its_ui_are(served: httpx.Client) -> None:
 
 def test_a_url_longer_than_64_kib_reaches_the_api(served: httpx.Client) -> None:
     """httptools reads a URL's parts with 16-bit offsets; Stripe's long
-    `expand[]` queries drew uvicorn's plain-text 400 before the app saw them."""
+    `expand[]` queries and ids drew uvicorn's plain-text 400 before the app
+    saw them."""
     import socket
 
     url = httpx.URL(str(served.base_url))
@@ -149,3 +150,14 @@ def test_a_url_longer_than_64_kib_reaches_the_api(served: httpx.Client) -> None:
         head, _, body = reply.partition(b"\r\n\r\n")
         assert head.startswith(b"HTTP/1.1 200"), (size, head, body[:200])
         assert body.startswith(b"["), body[:200]
+    long_id = "%C2%B0" * 15_000  # a 90 KB path: the operation's own refusal
+    with socket.create_connection((url.host, url.port), timeout=10) as sock:
+        sock.sendall(
+            f"GET {url.path.rstrip('/')}/pets/{long_id} HTTP/1.1\r\nHost: x\r\n"
+            "Connection: close\r\n\r\n".encode()
+        )
+        reply = b""
+        while chunk := sock.recv(65536):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert b"HTTP/1.1 4" in head and b"json" in head.lower(), (head, body[:200])

@@ -11,6 +11,7 @@ and the query handed on whole.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import unquote
 
 _MAX = 65535  # the longest URL httptools' parse_url reads
 
@@ -28,10 +29,16 @@ def protocol() -> Any:
             if len(url) <= _MAX:
                 super().on_headers_complete()
                 return
-            path, _, query = url.partition(b"?")
-            self.url = path
+            self.url = b"/"  # read here instead, as uvicorn reads a URL's parts
             super().on_headers_complete()  # the request's task starts on the next loop turn
-            if "query_string" in self.scope:
-                self.scope["query_string"] = query
+            if "path" not in self.scope:
+                return
+            raw_path, _, query = url.partition(b"?")
+            path = raw_path.decode("ascii", "replace")
+            if "%" in path:
+                path = unquote(path)
+            self.scope["path"] = self.root_path + path
+            self.scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+            self.scope["query_string"] = query
 
     return LongUrlProtocol
