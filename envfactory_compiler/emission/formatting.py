@@ -22,14 +22,17 @@ from typing import Any
 from ..forked import Forked, can_fork
 
 RUN_BYTES = 100_000  # a source this long or shorter is formatted whole
-PARALLEL_BYTES = 1_000_000  # from this long on, two processes share the runs
+PARALLEL_BYTES = 32_000  # from this long on, two processes share the runs
 
 
 def format_python(source: str, *, run_bytes: int = RUN_BYTES) -> str:
+    parallel = len(source) >= PARALLEL_BYTES and can_fork()
+    if parallel:  # at least two runs a side
+        run_bytes = min(run_bytes, len(source) // 4)
     runs = class_runs(source, run_bytes)
     if len(runs) == 1:
         return _format(source)
-    if len(source) >= PARALLEL_BYTES and can_fork():
+    if parallel:
         half = len(runs) // 2
         with Forked(_format_all, runs[half:]) as rest:
             first = _format_all(runs[:half])
