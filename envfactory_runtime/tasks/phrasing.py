@@ -356,6 +356,11 @@ class Phraser:
             step = output["step"]
             owner = self._owner(moves[step]) if step < len(moves) else "result"
             field_ = pointer_field(output["pointer"])
+            noun_ = owner.removeprefix("new ")
+            if field_.lower().startswith(
+                noun_.lower() + " "
+            ):  # a form's `formId`: its ID
+                field_ = field_[len(noun_) + 1 :]
             heads.append(
                 f"its {field_}" if owner in seen else f"the {owner}'s {field_}"
             )

@@ -350,3 +350,18 @@ def test_an_action_bound_through_a_query_speaks_of_what_it_names(runtime) -> Non
         [Move("get__estimates_time", {}, refers=True, about="product")], [], "k6"
     )
     assert alone.endswith("get the estimates time for that product."), alone
+
+
+def test_an_output_named_for_its_owner_says_the_field_alone(runtime) -> None:
+    """Google's forms answer `formId`: "the new form's ID", not "form ID"."""
+    operations = {
+        "forms_create": {"role": "create", "resource": "forms", "path": "/v1/forms"}
+    }
+    context = SimpleNamespace(title="Forms", operations=operations, tools=[])
+    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    text = phraser.instruction(
+        [Move("forms_create", {"body": {"title": "X"}})],
+        [{"step": 0, "pointer": "/formId", "value": "a1"}],
+        "k1",
+    )
+    assert "the new form's ID" in text and "form ID" not in text, text
