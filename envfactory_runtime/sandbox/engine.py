@@ -24,6 +24,7 @@ import base64
 import json
 import random
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Mapping
 
 from .catalog import Credential, Operation, Param, Reply, Resource
@@ -168,6 +169,8 @@ class Engine:
         if len(names) != resource.depth:
             return (owner,) * resource.depth
         for name, schema in names:
+            if name not in context and (seeded := self._seeded_key(task, name)):
+                context[name] = seeded
             if name not in context:
                 rng = random.Random(f"{task.seed}:context:{name}")
                 value = self.data.generate(schema, rng, hint=name, direction="request")
@@ -178,6 +181,34 @@ class Engine:
                     else owner
                 )
         return tuple(context[name] for name, _ in names)
+
+    def _seeded_key(self, task: TaskState, param: str) -> str | None:
+        """The key of a seeded top-level item that path parameter `param`
+        names (GitHub's runners at `/orgs/{org}/actions/runners`, a resource
+        of their own: under the seeded organization, not an invented one)."""
+        for resource in self._keyed_by.get(param, ()):
+            keys = list(task.objects.get(resource, {}))
+            if keys:
+                return keys[0][-1]
+        return None
+
+    @cached_property
+    def _keyed_by(self) -> dict[str, list[str]]:
+        """Top-level resources by the one path parameter that keys their items,
+        the one most operations work under first (`/orgs/{org}` before
+        `/user/memberships/orgs/{org}`)."""
+        under: dict[str, int] = {}
+        keyed: dict[str, set[str]] = {}
+        for op in self.operations.values():
+            for resource, params in op.scopes:
+                under[resource] = under.get(resource, 0) + 1
+                top = resource in self.resources and not self.resources[resource].depth
+                if len(params) == 1 and top:
+                    keyed.setdefault(params[0], set()).add(resource)
+        return {
+            param: sorted(names, key=lambda r: (-under[r], r))
+            for param, names in keyed.items()
+        }
 
     def _parent_names(self, resource: Resource) -> list[tuple[str, dict]]:
         """The parent parameters of a resource's collection path and their
