@@ -292,6 +292,8 @@ class Phraser:
             if field_ == "name":
                 return f"the {words.noun} named {say(value)}"
             return f"the {words.noun} with {label(field_)} {say(value)}"
+        if move.refers and last == _LISTED + words.noun:
+            return "the one listed"  # "it" would be the item before the list
         if move.refers:
             return "it" if last == words.noun else f"that {words.noun}"
         return f"the {words.noun}"
@@ -315,7 +317,8 @@ class Phraser:
         clauses, last, said = [], "", set()
         for move in moves:
             clauses.append(self.clause(move, rng, values=values, last=last, said=said))
-            last = self.words(move.name).noun
+            listed = _LISTED if self.role(move) == "list" else ""
+            last = listed + self.words(move.name).noun
             said |= _pairs(move.values)
         report = self.wanted(outputs, moves)
         persona = Persona.of(key)
@@ -549,6 +552,9 @@ def _chain(clauses: list[str], rng: random.Random) -> str:
     final = rng.choice(("and finally ", "and then ", "and last, "))
     return ", ".join([clauses[0], *middle, final + clauses[-1]])
 
+
+# what `last` says of a list step: an item taken from it is "the one listed"
+_LISTED = "listed "
 
 # what may follow an action's object ("check a book out"), unlike a noun of a
 # compound ("list the thing keys")

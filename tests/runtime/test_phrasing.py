@@ -345,7 +345,7 @@ def test_an_action_bound_through_a_query_speaks_of_what_it_names(runtime) -> Non
         [],
         "k6",
     )
-    assert text.endswith("get the estimates time for it."), text
+    assert text.endswith("get the estimates time for that product."), text
     alone = phraser.instruction(
         [Move("get__estimates_time", {}, refers=True, about="product")], [], "k6"
     )
@@ -365,3 +365,27 @@ def test_an_output_named_for_its_owner_says_the_field_alone(runtime) -> None:
         "k1",
     )
     assert "the new form's ID" in text and "form ID" not in text, text
+
+
+def test_an_item_taken_from_a_list_is_the_one_listed(runtime) -> None:
+    """After "delete it; list the offer delegations", "change it" would mean
+    the deleted one: the item the list answered is "the one listed"."""
+    operations = {
+        "create": {"role": "create", "resource": "delegations", "path": "/d"},
+        "delete": {"role": "delete", "resource": "delegations", "path": "/d/{id}"},
+        "list": {"role": "list", "resource": "delegations", "path": "/d"},
+        "update": {"role": "update", "resource": "delegations", "path": "/d/{id}"},
+    }
+    context = SimpleNamespace(title="Offers", operations=operations, tools=[])
+    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    text = phraser.instruction(
+        [
+            Move("create", {"body": {"name": "a"}}),
+            Move("delete", {}, refers=True),
+            Move("list", {}),
+            Move("update", {"body": {"note": "x"}}, refers=True),
+        ],
+        [],
+        "k7",
+    )
+    assert "the one listed" in text and len(re.findall(r"\bit\b", text)) == 1, text
