@@ -53,6 +53,15 @@ FORM_ARRAY = {
 }
 
 
+def _one_operation(title: str, path: str, method: str, operation: dict) -> dict:
+    """An OpenAPI 3.0.3 document of one operation: a reduction's whole spec."""
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": title, "version": "1.0"},
+        "paths": {path: {method: operation}},
+    }
+
+
 class KnownFinding(Exception):
     """Schemathesis reported exactly the finding the test is about."""
 
@@ -345,54 +354,48 @@ def test_schemathesis_sends_query_objects_as_their_keys(tmp_path: Path) -> None:
     _expect_only(QUERY_OBJECTS, tmp_path, ("GET /tags: Schema-valid request rejected",))
 
 
-RAW_UPLOAD = {
-    "openapi": "3.0.3",
-    "info": {"title": "Release assets", "version": "1.0"},
-    "paths": {
-        "/releases/{releaseId}/assets": {
-            "post": {
-                "operationId": "uploadReleaseAsset",
-                "parameters": [
-                    {
-                        "name": "releaseId",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "integer"},
-                    },
-                    {
-                        "name": "name",
-                        "in": "query",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                ],
-                "requestBody": {
-                    "content": {
-                        "*/*": {
-                            "schema": {
-                                "type": "string",
-                                "description": "The raw file data",
-                            }
+RAW_UPLOAD = _one_operation(
+    "Release assets",
+    "/releases/{releaseId}/assets",
+    "post",
+    {
+        "operationId": "uploadReleaseAsset",
+        "parameters": [
+            {
+                "name": "releaseId",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer"},
+            },
+            {
+                "name": "name",
+                "in": "query",
+                "required": True,
+                "schema": {"type": "string"},
+            },
+        ],
+        "requestBody": {
+            "content": {
+                "*/*": {
+                    "schema": {"type": "string", "description": "The raw file data"}
+                }
+            }
+        },
+        "responses": {
+            "201": {
+                "description": "uploaded",
+                "content": {
+                    "application/json": {
+                        "schema": {
+                            "type": "object",
+                            "properties": {"name": {"type": "string"}},
                         }
                     }
                 },
-                "responses": {
-                    "201": {
-                        "description": "uploaded",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "type": "object",
-                                    "properties": {"name": {"type": "string"}},
-                                }
-                            }
-                        },
-                    }
-                },
             }
-        }
+        },
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -412,34 +415,31 @@ def test_schemathesis_mutates_raw_data_into_raw_data(tmp_path: Path) -> None:
     )
 
 
-HEADER_OBJECT = {
-    "openapi": "3.0.3",
-    "info": {"title": "Forms", "version": "1.0"},
-    "paths": {
-        "/forms/recognize": {
-            "post": {
-                "operationId": "recognizeForm",
-                "parameters": [
-                    {
-                        "name": "template",
-                        "in": "header",
-                        "schema": {
-                            "type": "object",
-                            "properties": {
-                                "Name": {"type": "string"},
-                                "FieldDefinitions": {
-                                    "type": "array",
-                                    "items": {"type": "string"},
-                                },
-                            },
+HEADER_OBJECT = _one_operation(
+    "Forms",
+    "/forms/recognize",
+    "post",
+    {
+        "operationId": "recognizeForm",
+        "parameters": [
+            {
+                "name": "template",
+                "in": "header",
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "Name": {"type": "string"},
+                        "FieldDefinitions": {
+                            "type": "array",
+                            "items": {"type": "string"},
                         },
-                    }
-                ],
-                "responses": {"200": {"description": "the fields read"}},
+                    },
+                },
             }
-        }
+        ],
+        "responses": {"200": {"description": "the fields read"}},
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -462,43 +462,38 @@ def test_schemathesis_writes_arrays_in_a_header_object_as_python_repr(
     )
 
 
-FORM_OBJECT_ARRAY = {
-    "openapi": "3.0.3",
-    "info": {"title": "Subscription items", "version": "1.0"},
-    "paths": {
-        "/subscription_items": {
-            "post": {
-                "operationId": "addSubscriptionItems",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/x-www-form-urlencoded": {
-                            "encoding": {
-                                "items": {"style": "deepObject", "explode": True}
-                            },
-                            "schema": {
-                                "type": "object",
-                                "properties": {
-                                    "items": {
-                                        "type": "array",
-                                        "items": {
-                                            "type": "object",
-                                            "properties": {
-                                                "price": {"type": "string"},
-                                                "quantity": {"type": "integer"},
-                                            },
-                                        },
-                                    }
+FORM_OBJECT_ARRAY = _one_operation(
+    "Subscription items",
+    "/subscription_items",
+    "post",
+    {
+        "operationId": "addSubscriptionItems",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "encoding": {"items": {"style": "deepObject", "explode": True}},
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "items": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "price": {"type": "string"},
+                                        "quantity": {"type": "integer"},
+                                    },
                                 },
-                            },
-                        }
+                            }
+                        },
                     },
-                },
-                "responses": {"200": {"description": "the items added"}},
-            }
-        }
+                }
+            },
+        },
+        "responses": {"200": {"description": "the items added"}},
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -521,35 +516,29 @@ def test_schemathesis_sends_form_arrays_of_objects_as_their_keys(
     )
 
 
-FORM_REQUIRED_ARRAY = {
-    "openapi": "3.0.3",
-    "info": {"title": "Checkout sessions", "version": "1.0"},
-    "paths": {
-        "/checkout/sessions": {
-            "post": {
-                "operationId": "createCheckoutSession",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/x-www-form-urlencoded": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["line_items"],
-                                "properties": {
-                                    "line_items": {
-                                        "type": "array",
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {"200": {"description": "the session"}},
-            }
-        }
+FORM_REQUIRED_ARRAY = _one_operation(
+    "Checkout sessions",
+    "/checkout/sessions",
+    "post",
+    {
+        "operationId": "createCheckoutSession",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["line_items"],
+                        "properties": {
+                            "line_items": {"type": "array", "items": {"type": "string"}}
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {"200": {"description": "the session"}},
     },
-}
+)
 
 
 @pytest.mark.xfail(

@@ -131,6 +131,12 @@ def test_outputs_skip_what_the_user_said_and_pick_the_touched_item(runtime) -> N
     assert chosen == [{"step": 1, "pointer": "/1/id", "value": 5}]
 
 
+def _phraser_over(runtime, operations: dict, title: str):
+    """A phraser over `operations` (their roles, resources and paths), and `Move`."""
+    context = SimpleNamespace(title=title, operations=operations, tools=[])
+    return runtime.phrasing.Phraser(context), runtime.phrasing.Move
+
+
 def _arm_phraser(runtime):
     item = "/subs/{subscriptionId}/groups/{resourceGroupName}/things/{thingName}"
     operations = {
@@ -285,8 +291,7 @@ def test_an_action_speaks_of_its_paths_item_and_answers_with_its_own(runtime) ->
         },
         "createTicket": {"role": "create", "resource": "tickets", "path": "/tickets"},
     }
-    context = SimpleNamespace(title="Books", operations=operations, tools=[])
-    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    phraser, Move = _phraser_over(runtime, operations, "Books")
     text = phraser.instruction(
         [
             Move("create_author", {"body": {"name": "Ann"}}),
@@ -311,7 +316,7 @@ def test_an_action_speaks_of_its_paths_item_and_answers_with_its_own(runtime) ->
         "path": "/q",
         "answers": "GetQuoteResponse",
     }
-    phraser = runtime.phrasing.Phraser(context)  # a mouthful is "the result"
+    phraser, _ = _phraser_over(runtime, operations, "Books")  # a mouthful: "the result"
     asked = phraser.instruction(
         [Move("createTicket", {}), Move("exchangeTicket", {}, refers=True)],
         [{"step": 1, "pointer": "/id", "value": "a1"}],
@@ -335,8 +340,7 @@ def test_an_action_bound_through_a_query_speaks_of_what_it_names(runtime) -> Non
         "get__estimates_time": {"role": "action", "path": "/estimates/time"},
         "get__me": {"role": "action", "path": "/me"},
     }
-    context = SimpleNamespace(title="Uber", operations=operations, tools=[])
-    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    phraser, Move = _phraser_over(runtime, operations, "Uber")
     text = phraser.instruction(
         [
             Move("get__products", {}),
@@ -357,8 +361,7 @@ def test_an_output_named_for_its_owner_says_the_field_alone(runtime) -> None:
     operations = {
         "forms_create": {"role": "create", "resource": "forms", "path": "/v1/forms"}
     }
-    context = SimpleNamespace(title="Forms", operations=operations, tools=[])
-    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    phraser, Move = _phraser_over(runtime, operations, "Forms")
     text = phraser.instruction(
         [Move("forms_create", {"body": {"title": "X"}})],
         [{"step": 0, "pointer": "/formId", "value": "a1"}],
@@ -376,8 +379,7 @@ def test_an_item_taken_from_a_list_is_the_one_listed(runtime) -> None:
         "list": {"role": "list", "resource": "delegations", "path": "/d"},
         "update": {"role": "update", "resource": "delegations", "path": "/d/{id}"},
     }
-    context = SimpleNamespace(title="Offers", operations=operations, tools=[])
-    phraser, Move = runtime.phrasing.Phraser(context), runtime.phrasing.Move
+    phraser, Move = _phraser_over(runtime, operations, "Offers")
     text = phraser.instruction(
         [
             Move("create", {"body": {"name": "a"}}),
