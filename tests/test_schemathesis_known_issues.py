@@ -528,9 +528,16 @@ FORM_REQUIRED_ARRAY = _one_operation(
                 "application/x-www-form-urlencoded": {
                     "schema": {
                         "type": "object",
-                        "required": ["line_items"],
+                        "required": ["line_items", "business_profile"],
                         "properties": {
-                            "line_items": {"type": "array", "items": {"type": "string"}}
+                            "line_items": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                            },
+                            "business_profile": {
+                                "type": "object",
+                                "properties": {"name": {"type": "string"}},
+                            },
                         },
                     }
                 }
@@ -545,13 +552,13 @@ FORM_REQUIRED_ARRAY = _one_operation(
     strict=True,
     raises=KnownFinding,
     reason=(
-        "A urlencoded form writes an empty array as nothing at all, so a form without a "
-        "required array is that array empty, which the schema allows; Schemathesis drops the "
+        "A urlencoded form writes an empty array or object as nothing at all, so a form "
+        "without a required one is it empty, which the schema allows; Schemathesis drops the "
         "field as a 'missing required property' and expects a refusal (Stripe's line_items, "
-        "permissions, wide corpus seed 99)"
+        "permissions, business_profile, wide corpus seed 99)"
     ),
 )
-def test_schemathesis_takes_an_empty_form_array_for_a_missing_one(
+def test_schemathesis_takes_an_empty_form_value_for_a_missing_one(
     tmp_path: Path,
 ) -> None:
     _expect_only(

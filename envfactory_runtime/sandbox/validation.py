@@ -322,8 +322,9 @@ def _present(validator: Any, receive: Any, scope: Any) -> Any:
 
 
 class _FormBody(_RequestBody):
-    """Forms cannot carry an empty array: a missing required array means [],
-    and an empty body is the empty form.
+    """Forms cannot carry an empty array or object: a missing required one
+    means it empty, at any depth (Stripe's `business_profile` with none of its
+    fields set), and an empty body is the empty form.
 
     A body the form parser chokes on (no boundary, no content type) is a
     bad request, not a server error.
@@ -381,10 +382,7 @@ class _FormBody(_RequestBody):
 
     def _validate(self, body: Any) -> Any:
         if isinstance(body, dict):
-            properties = _properties(self._schema)
-            for name in self._schema.get("required") or ():
-                if name not in body and _type_of(properties.get(name) or {}) == "array":
-                    body[name] = []
+            _fill_empty(self._schema, body)
         # `true`, `false` and `null` in a text field of a urlencoded form are
         # text: the form carries nothing else (see MultipartBody for parts).
         return super()._validate(body)
@@ -410,6 +408,20 @@ class MultipartBody(_FormBody, MultiPartFormDataValidator):
                 if _json_literal(properties.get(name) or {}, value):
                     body[name] = json.loads(value)
         return super()._validate(body)
+
+
+def _fill_empty(schema: dict, value: dict) -> None:
+    """The required arrays and objects a form left out, as the empty ones it
+    could not write, in `value` and the objects inside it."""
+    properties = _properties(schema)
+    for name in schema.get("required") or ():
+        kind = _type_of(properties.get(name) or {})
+        if name not in value and kind in ("array", "object"):
+            value[name] = [] if kind == "array" else {}
+    for name, inner in value.items():
+        field = _shaped(properties.get(name) or {}, "object")
+        if isinstance(inner, dict) and field is not None:
+            _fill_empty(field, inner)
 
 
 def _json_literal(schema: dict, value: Any) -> bool:
@@ -785,7 +797,8 @@ def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
     """Form fields as the values their schemas type: see `URIParser`. Objects
     and arrays sent as bracketed keys (`cancellation_details[comment]`,
     `items[0][price]`, `expand[]`: Stripe's forms, `deepObject` style and
-    what clients send beyond it) are gathered under their field first."""
+    what clients send beyond it), and an object in `form` style (OpenAPI's
+    default: its fields at the top), are gathered under their field first."""
     properties = _properties(schema)
     open_ended = schema.get("additionalProperties", True) is not False
     nested: dict = {}
@@ -795,6 +808,13 @@ def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
             values = form_data[key]
             _put(nested, path, values if isinstance(values, list) else [values])
     form_data = {k: v for k, v in form_data.items() if not _in_tree(k, nested)}
+    for name, field in properties.items():  # an object in form style: fields at the top
+        inner = _properties(field)
+        style = (encodings.get(name) or {}).get("style", "form")
+        if _type_of(field) != "object" or style != "form" or name in nested:
+            continue
+        for key in [k for k in form_data if k in inner and k not in properties]:
+            nested.setdefault(name, {})[key] = form_data.pop(key)
     resolved = _object(schema, nested) if nested else {}
     for name, values in form_data.items():
         values = values if isinstance(values, list) else [values]

@@ -71,6 +71,10 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
     body = "customer=cus_1&cancellation_details[comment]=late&cancellation_details[feedback]=unused"
     made = client.post("/subscriptions", content=body, headers=form)
     assert made.status_code == 200, made.text
+    named = client.post(
+        "/subscriptions", content="customer=c&name=Acme&url=u", headers=form
+    )  # an object in form style: its fields at the top
+    assert named.status_code == 200, named.text
     odd = "customer=cus_1&cancellation_details[mood]=x"
     assert client.post("/subscriptions", content=odd, headers=form).status_code == 400
     items = "items[0][price]=p1&items[0][quantity]=2&items[1][price]=p2&expand[]=a&expand[]=b"
@@ -94,6 +98,8 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
         f"expand[]={'x' * 4000}" for _ in range(3)
     )  # each item short enough
     assert client.get(f"/subscription_items?{long}").status_code == 200
+    empty = client.post("/subscription_items", content="", headers=form)
+    assert empty.status_code == 200, empty.text  # a required `profile` with nothing set
     typed = "items[0][quantity]=many"
     assert (
         client.post("/subscription_items", content=typed, headers=form).status_code
