@@ -837,6 +837,11 @@ def _resolve_form(form_data: dict, schema: dict, encodings: dict) -> dict:
                 items = values[-1].split(delimiter) if values[-1] else []
             item_schema = _first_dict(field, "items")
             resolved[name] = [_scalar(item_schema, item) for item in items]
+        elif kind is None and _shaped(field, "array") and values != [""]:
+            # an array among the branches (Stripe's `anyOf: [array, enum [""]]`):
+            # the values sent are its items, and `x=` alone the empty-string one
+            item_schema = _first_dict(_shaped(field, "array"), "items")
+            resolved[name] = [_scalar(item_schema, value) for value in values]
         elif len(values) == 1:
             resolved[name] = _scalar(field, values[0])
         else:
