@@ -39,6 +39,8 @@ _THIRD_PERSON = {
     "shows": "show",
     "does": "do",
 }
+# what a summary says an operation hands back, which the user gets
+_GIVING = frozenset(("provides", "gives", "yields", "delivers", "outputs", "supplies"))
 # Verbs that open an operation's summary as an instruction ("Merge a pull request").
 _VERB_STARTS = frozenset(
     """accept activate add allow apply approve archive assign attach authenticate
@@ -109,7 +111,10 @@ def plural(word: str) -> str:
 
 def noun(resource: str | None, fallback: str = "item") -> str:
     """A resource's name as a singular noun phrase: "deploy_keys" -> "deploy key"."""
-    parts_ = [w for w in words(resource or "") if w not in ("api", "v1", "v2", "v3")]
+    said = words(resource or "")
+    parts_ = [w for w in said if w not in ("api", "apis", "v1", "v2", "v3")]
+    if not parts_ and said and said[-1] in ("api", "apis"):
+        parts_ = ["api"]  # a resource of APIs (Tyk's `/tyk/apis`), not a path's prefix
     if not parts_:
         return fallback
     return " ".join(label(singular(w)) for w in parts_)
@@ -211,6 +216,8 @@ def _imperative(word: str) -> str | None:
     "merges" -> "merge"), or None when it is no verb we know."""
     if word in _THIRD_PERSON:
         return _THIRD_PERSON[word]
+    if word in _GIVING:  # "Provides the boundaries ...": what the caller gets
+        return "get"
     for stem in (word, word[:-1], word[:-2], word[:-3] + "y"):
         if stem in _VERB_STARTS and (stem == word or word.endswith("s")):
             return stem

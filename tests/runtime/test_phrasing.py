@@ -24,6 +24,7 @@ def test_nouns_from_resource_names(runtime) -> None:
     assert w.noun("deploy_keys") == "deploy key" and w.nouns("pet") == "pets"
     assert w.noun("dnsZones") == "DNS zone" and w.nouns("category") == "categories"
     assert w.label("photoUrls") == "photo URLs"
+    assert w.noun("apis") == "API" and w.nouns("apis") == "APIs"  # Tyk's `/tyk/apis`
 
 
 @pytest.mark.parametrize(
@@ -43,6 +44,11 @@ def test_nouns_from_resource_names(runtime) -> None:
         ),
         ("POST /sites/{site_id}/builds", "createSiteBuild", "create site build"),
         ("", "get__estimates_time", "get the estimates time"),
+        (
+            "Provides the geographical boundaries for all the jurisdictions",
+            "get__jurisdictiongeography",
+            "get the geographical boundaries for all the jurisdictions",
+        ),
     ],
 )
 def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
