@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import io
+import json
+from pathlib import Path
 
 import pytest
 
 from envfactory_runtime import load
 from envfactory_runtime.sampling import datasets, runs
 
-from sampling_helpers import GENERATED, petstore_runtime  # noqa: F401 - fixture
+from ray_child import run_on_ray
+from sampling_helpers import (
+    GENERATED,
+    PETSTORE,
+    petstore_runtime,
+)  # noqa: F401 - fixture
 
 
 def dataset(package, collection, seed: int) -> str:
@@ -34,18 +41,28 @@ def collect(package, n: int, seed: int, *, base_url: str | None = None, **kwargs
 
 def test_ray_engine_matches_local(petstore_runtime) -> None:
     """Two packages on one Ray cluster: each the bytes of its local run."""
-    ray = pytest.importorskip("ray")
+    pytest.importorskip("ray")
     other = load(GENERATED / "petstore_env")
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
-    try:
-        remote = collect(petstore_runtime, 120, 5, engine="ray", workers=2)
-        remote_other = collect(other, 30, 5, engine="ray", workers=2)
-    finally:
-        ray.shutdown()
+    remote, remote_other = json.loads(
+        run_on_ray(
+            f"""
+            import json, sys
+            sys.path.insert(0, {str(PETSTORE)!r})
+            import swagger_petstore_v3_env as package
+            from envfactory_runtime import load
+            from test_engines import collect, dataset
+            other = load({str(GENERATED / "petstore_env")!r})
+            remote = collect(package, 120, 5, engine="ray", workers=2)
+            remote_other = collect(other, 30, 5, engine="ray", workers=2)
+            assert len(remote.trajectories) == 120
+            print(json.dumps([dataset(package, remote, 5), dataset(other, remote_other, 5)]))
+            """,
+            helpers=Path(__file__).parent,
+        )
+    )
     local = collect(petstore_runtime, 120, 5)
-    assert len(remote.trajectories) == 120
-    assert dataset(petstore_runtime, remote, 5) == dataset(petstore_runtime, local, 5)
-    assert dataset(other, remote_other, 5) == dataset(other, collect(other, 30, 5), 5)
+    assert remote == dataset(petstore_runtime, local, 5)
+    assert remote_other == dataset(other, collect(other, 30, 5), 5)
 
 
 def test_http_engine_matches_in_process(petstore_runtime) -> None:
