@@ -11,23 +11,22 @@ is no second core or no fork, the function runs when its result is asked for.
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import multiprocessing
 import os
 import pickle
-import signal
 import time
 import traceback
 from typing import Any, Callable, Generic, TypeVar
 
-T = TypeVar("T")
+from .orphans import die_with_parent
 
-_PR_SET_PDEATHSIG = 1
+T = TypeVar("T")
 
 
 def can_fork() -> bool:
-    return (os.cpu_count() or 1) > 1 and "fork" in multiprocessing.get_all_start_methods()
+    return (
+        os.cpu_count() or 1
+    ) > 1 and "fork" in multiprocessing.get_all_start_methods()
 
 
 class Forked(Generic[T]):
@@ -75,7 +74,11 @@ class Forked(Generic[T]):
         except EOFError:
             self._process.join()
             code = self._process.exitcode
-            return False, WorkerDied(f"the {self._process.name} process died (exit code {code})"), 0.0
+            return (
+                False,
+                WorkerDied(f"the {self._process.name} process died (exit code {code})"),
+                0.0,
+            )
         self._process.join()
         return outcome
 
@@ -105,7 +108,7 @@ def _run(
 def _child(
     sender: Any, parent: int, function: Callable[..., Any], args: tuple, kwargs: dict
 ) -> None:
-    _die_with_parent(parent)
+    die_with_parent(parent)
     outcome = _run(function, args, kwargs)
     try:
         sender.send(outcome)
@@ -118,14 +121,3 @@ def _child(
         )
         sender.send((False, RuntimeError(why), seconds))
     sender.close()
-
-
-def _die_with_parent(parent: int) -> None:
-    """Linux's parent-death signal (elsewhere, `__exit__` ending the child is all there is)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)

@@ -1,5 +1,6 @@
 """A build killed mid-way (a timeout, a job scheduler) leaves no process
-behind: its forked workers (validation, models) die with it."""
+behind: its forked workers (validation, models) die with it; so do the
+builds and sandbox servers of a killed corpus runner."""
 
 from __future__ import annotations
 
@@ -32,10 +33,45 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.mark.skipif(
-    not Path("/proc/self/task").exists() or (os.cpu_count() or 1) < 2,
-    reason="needs Linux /proc and forked workers",
+def _gone(pids: list[int]) -> bool:
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not any(_alive(p) for p in pids)
+
+
+LINUX = pytest.mark.skipif(
+    not Path("/proc/self/task").exists(), reason="needs Linux /proc"
 )
+
+_RUNNER = """
+import sys, time
+from pathlib import Path
+from envfactory_compiler.corpus import processes
+server = processes.start(
+    [sys.executable, "-c", "import time; time.sleep(120)"], log=Path(sys.argv[1])
+)
+print(server.pid, flush=True)
+time.sleep(120)
+"""
+
+
+@LINUX
+def test_a_killed_corpus_runner_leaves_no_server(tmp_path: Path) -> None:
+    runner = subprocess.Popen(
+        [sys.executable, "-c", _RUNNER, str(tmp_path / "server.log")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    server = int(runner.stdout.readline())
+    assert _alive(server)
+    os.kill(runner.pid, signal.SIGKILL)
+    runner.wait(timeout=10)
+    assert _gone([server]), f"the server {server} outlived its runner"
+
+
+@LINUX
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="needs forked workers")
 def test_a_killed_build_leaves_no_worker(tmp_path: Path) -> None:
     spec = write_large_spec(tmp_path / "large.yaml", megabytes=8)
     build = subprocess.Popen(
@@ -58,7 +94,4 @@ def test_a_killed_build_leaves_no_worker(tmp_path: Path) -> None:
     assert len(workers) == 2, f"the build forked {workers}, not its two workers"
     os.kill(build.pid, signal.SIGKILL)
     build.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not any(_alive(w) for w in workers), workers
+    assert _gone(workers), workers

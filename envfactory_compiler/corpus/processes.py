@@ -9,7 +9,10 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+
+from ..orphans import die_with_parent
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ def run(
             env=_env(env),
             cwd=cwd,
             start_new_session=True,
+            preexec_fn=_orphan_killed(),
         )
         fired: list[bool] = []
         killer = threading.Timer(
@@ -74,6 +78,7 @@ def start(
             stderr=subprocess.STDOUT,
             env=_env(env),
             start_new_session=True,
+            preexec_fn=_orphan_killed(),
         )
 
 
@@ -94,6 +99,12 @@ def python() -> str:
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
     return {**os.environ, "PYTHONHASHSEED": "0", **(extra or {})}
+
+
+def _orphan_killed():
+    """What a child runs before it starts: it dies with this process (a runner
+    killed for memory left a sandbox server holding its port)."""
+    return partial(die_with_parent, os.getpid())
 
 
 def _kill_group(pid: int) -> None:
