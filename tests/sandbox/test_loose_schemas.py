@@ -120,6 +120,17 @@ def test_a_property_named_ref_is_a_property(client) -> None:
     assert refused.status_code == 400, refused.text
 
 
+def test_a_property_named_properties_keeps_its_reference(client) -> None:
+    """Azure's envelope: `properties: {properties: {$ref: ...}}` is a property
+    whose schema is a reference (taking it for a property named `$ref` kept
+    every ARM sandbox from starting)."""
+    made = client.post("/bots", json={"properties": {"displayName": "Echo"}})
+    assert made.status_code == 201, made.text
+    assert made.json()["properties"] == {"displayName": "Echo"}
+    typed = client.post("/bots", json={"properties": {"displayName": 7}})
+    assert typed.status_code == 400, typed.text
+
+
 def test_additional_properties_hold_for_every_branch_answered(client) -> None:
     for amount in range(1, 30):
         reply = client.post("/payments/authorise", json={"amount": amount})
