@@ -20,6 +20,7 @@ from ..sandbox.engine import SANDBOX_TOKEN, Engine
 from ..pointers import find, pointer
 from ..tasks.policies import one_value
 from ..pointers import parts as _parts
+from .ranges import order_bounds
 
 OPTIONAL_COUNTS = (
     0.55,
@@ -117,6 +118,9 @@ class RequestBuilder:
             )
             params.setdefault(param.location, {})[param.name] = value
             arguments[param.name] = value
+        for location, values in params.items():
+            order_bounds(values, (n for (at, n) in resolved if at == location))
+            arguments.update(values)
         body = None
         if plan.body_schema is not None:
             body = self.engine.data.generate(
@@ -125,6 +129,7 @@ class RequestBuilder:
             optional = [p for p in unbound if not self._required(plan.body_schema, p)]
             body = _bind_body(body, resolved, optional)
             self._add_optional(plan, body, resolved, rng)
+            _order_body(body, resolved)
             arguments[plan.body_key] = body
         path = op.path
         for name_, value in params.get("path", {}).items():
@@ -349,6 +354,19 @@ def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:
     for pointer in unbound:
         _drop(body, pointer)
     return body
+
+
+def _order_body(node: Any, resolved: dict, at: str = "") -> None:
+    """Bounds in order in every object of the body (`ranges`), but for the
+    values resolved from the user or earlier results."""
+    if isinstance(node, list):
+        for i, item in enumerate(node):
+            _order_body(item, resolved, f"{at}/{i}")
+    elif isinstance(node, dict):
+        fixed = [k for k in node if ("body", pointer(*_parts(at), k)) in resolved]
+        order_bounds(node, fixed)
+        for key, value in node.items():
+            _order_body(value, resolved, pointer(*_parts(at), key))
 
 
 def _set(body: dict, pointer: str, value: Any) -> None:

@@ -26,6 +26,7 @@ SHAPE_NAMES = (
     "google_resource_names",
     "media_type_headers",
     "name_keyed_parent",
+    "range_bounds",
 )
 
 
@@ -267,3 +268,26 @@ def test_accept_and_content_type_parameters_are_not_asked_for(made) -> None:
     assert words and not any(
         re.search(r"content type|accept '", text, re.I) for text in words
     )
+
+
+def test_bounds_that_come_in_pairs_are_sent_in_order(made) -> None:
+    """A search from `date_min` to `date_max` is never an empty range; a
+    `from`/`to` pair of addresses is no range and keeps what was drawn."""
+    _, sampled, tasks = made["range_bounds"]
+    sent = calls(sampled) + [
+        (a["name"], a["arguments"]) for t in tasks for a in t["actions"]
+    ]
+    pairs = {
+        "listPostChanges": [("date_min", "date_max")],
+        "searchProducts": [("minPrice", "maxPrice"), ("created[gte]", "created[lte]")],
+        "createReport": [("start_date", "end_date")],
+    }
+    seen = {name: 0 for name in pairs}
+    for name, arguments in sent:
+        values = arguments.get("body", arguments)
+        for low, high in pairs.get(name, ()):
+            assert values[low] <= values[high], (name, arguments)
+            seen[name] += 1
+    assert all(seen.values()), seen
+    reports = [a["body"] for name, a in sent if name == "createReport"]
+    assert any(r["from"] > r["to"] for r in reports), "from/to were reordered"
