@@ -10,9 +10,10 @@ from typing import Iterator
 
 import pytest
 
-from conftest import GENERATED, ROOT, import_package  # tests/conftest.py
+from conftest import GENERATED, ROOT, build, import_package  # tests/conftest.py
 
 PROJECT = GENERATED / "swagger_petstore_v3_env"
+SHAPES = ROOT / "tests" / "real_shapes"
 AUTH = {"Authorization": "Bearer envc-sandbox-token"}
 sys.path.insert(
     0, str(ROOT / "bench")
@@ -37,6 +38,23 @@ def in_process(package, **load) -> Iterator:
     with TestClient(sandbox.asgi()) as test_client:
         test_client.sandbox = sandbox
         yield test_client
+
+
+def shape_fixtures(name: str, *, client_scope: str = "function", **load):
+    """A test module's `project` (tests/real_shapes/NAME.yaml, built once) and
+    `client` (an in-process client of a fresh sandbox of it) fixtures."""
+
+    @pytest.fixture(scope="module")
+    def project(tmp_path_factory) -> Path:
+        out = tmp_path_factory.mktemp(name) / "out"
+        return build(SHAPES / f"{name}.yaml", out, name)
+
+    @pytest.fixture(scope=client_scope)
+    def client(project):
+        with in_process(project, **load) as test_client:
+            yield test_client
+
+    return project, client
 
 
 @pytest.fixture

@@ -4,28 +4,17 @@ drew Schemathesis findings on the wide corpus (seed 99) before it was handled.""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
 import yaml
 
-from conftest import ROOT, build
+from conftest import build
 from envfactory_compiler.corpus.conformance import check
-from sandbox_fixtures import in_process
+from sandbox_fixtures import SHAPES, shape_fixtures
 
-SPEC = ROOT / "tests" / "real_shapes" / "loose_schemas.yaml"
+SPEC = SHAPES / "loose_schemas.yaml"
 THINGS = "/subscriptions/s1/resourceGroups/{}/things"
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build(SPEC, tmp_path_factory.mktemp("loose") / "out", "loose_schemas")
-
-
-@pytest.fixture
-def client(project):
-    with in_process(project) as client:
-        yield client
+project, client = shape_fixtures("loose_schemas")
 
 
 def test_a_patterns_word_class_is_ascii_as_ecma_reads_it(client) -> None:

@@ -5,29 +5,19 @@ the sandbox routes each request to the operation it meets, and Schemathesis find
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 
 from envfactory_runtime.sandbox import routes
 
 from conftest import ROOT, build, run_envc
-from sandbox_fixtures import in_process
+from sandbox_fixtures import SHAPES, in_process, shape_fixtures
 from envfactory_compiler.corpus.conformance import check
 
-SPEC = ROOT / "tests" / "real_shapes" / "shared_urls.yaml"
+SPEC = SHAPES / "shared_urls.yaml"
 AUTH = {"Authorization": "Bearer envc-sandbox-token"}
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build(SPEC, tmp_path_factory.mktemp("shared") / "out", "shared_urls")
-
-
-@pytest.fixture(scope="module")
-def client(project):
-    with in_process(project, fixtures=1) as client:
-        yield client
+project, client = shape_fixtures("shared_urls", client_scope="module", fixtures=1)
 
 
 def test_each_request_reaches_the_operation_its_key_names(client) -> None:

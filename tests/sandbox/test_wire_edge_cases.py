@@ -7,27 +7,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 
 from envfactory_runtime.sandbox import routes
 
-from conftest import ROOT, build
 from envfactory_compiler.corpus.conformance import check
-from sandbox_fixtures import in_process
+from sandbox_fixtures import SHAPES, shape_fixtures
 
-SPEC = ROOT / "tests" / "real_shapes" / "wire_edge_cases.yaml"
+SPEC = SHAPES / "wire_edge_cases.yaml"
 ARN = "arn:aws:geo:123456789012:job/abcdef123456"
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build(SPEC, tmp_path_factory.mktemp("wire") / "out", "wire_edge_cases")
-
-
-@pytest.fixture
-def client(project):
-    with in_process(project) as client:
-        yield client
+project, client = shape_fixtures("wire_edge_cases")
 
 
 def _served(project: Path) -> dict:

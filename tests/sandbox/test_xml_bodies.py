@@ -4,26 +4,15 @@ What Schemathesis makes of them is in test_schemathesis_known_issues.py."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from conftest import ROOT, build
-from sandbox_fixtures import in_process
+from sandbox_fixtures import SHAPES, shape_fixtures
 
-SPEC = ROOT / "tests" / "real_shapes" / "xml_bodies.yaml"
+SPEC = SHAPES / "xml_bodies.yaml"
 XML = {"Content-Type": "text/xml"}
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return build(SPEC, tmp_path_factory.mktemp("xml") / "out", "xml_bodies")
-
-
-@pytest.fixture(scope="module")
-def client(project):
-    with in_process(project) as client:
-        yield client
+project, client = shape_fixtures("xml_bodies", client_scope="module")
 
 
 def test_an_xml_body_is_read_by_its_schema_and_kept(client) -> None:
