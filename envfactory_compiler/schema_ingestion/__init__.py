@@ -20,10 +20,10 @@ from ..diagnostics import Diagnostic, Level, SpecError, error, warning
 from ..frozen import freeze
 from ..ir import NormalizedSpec, SecurityScheme, SpecSource
 from . import openapi31, swagger2
+from .credential_parameters import credential_parameters_to_security
 from .example_schemas import derive_example_schemas
 from .contract import (
     add_sandbox_responses,
-    authorization_parameters_to_security,
     drop_unparsed_media,
     type_parameter_schemas,
 )
@@ -50,9 +50,10 @@ _ADAPTATIONS = (
         "offer request bodies as JSON or forms to have them validated",
     ),
     (
-        authorization_parameters_to_security,
-        "{count} operations take a required Authorization header parameter; it is "
-        "read as a credential (security scheme EnvcAuthorizationHeader)",
+        credential_parameters_to_security,
+        "{count} operations take a required header parameter that carries a credential "
+        "(Authorization, an API key, a token or a secret); it is read as an apiKey "
+        "security scheme of that header (Envc<Name>Header), sent by the environment",
         "declare credentials as securitySchemes rather than header parameters",
     ),
     (

@@ -12,10 +12,6 @@ Likewise a request body offered in media types the sandbox cannot parse and
 validate (XML, say) next to ones it can (JSON, forms) keeps only the latter,
 so the contract never promises validation the sandbox cannot perform.
 
-A required `Authorization` header parameter is a credential in disguise:
-it becomes an API-key security scheme (`EnvcAuthorizationHeader`), so a
-request without one is answered 401, as clients expect.
-
 A parameter schema without a `type` (a `oneOf` of an integer and a uuid,
 say) is given one, since the sandbox must know how to read the text of a
 URL: the branches' common type, or `string` when they differ.
@@ -282,68 +278,3 @@ def parameter_objects(document: dict):
             for index, parameter in enumerate(owner.get("parameters") or []):
                 if isinstance(parameter, dict) and "$ref" not in parameter:
                     yield ("paths", *parts, "parameters", index), parameter
-
-
-AUTHORIZATION_SCHEME = "EnvcAuthorizationHeader"
-
-
-def authorization_parameters_to_security(document: dict) -> list[str]:
-    """Required `Authorization` header parameters become a security requirement; the pointers moved."""
-    moved = []
-    for path, item in (document.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        inherited = _authorization(document, item.get("parameters") or [])
-        for method, operation in item.items():
-            if (
-                not isinstance(operation, dict)
-                or method == "parameters"
-                or "responses" not in operation
-            ):
-                continue
-            own = _authorization(document, operation.get("parameters") or [])
-            if not (own or inherited) or operation.get(
-                "security", document.get("security")
-            ):
-                continue
-            operation["parameters"] = [
-                p for p in operation.get("parameters") or [] if p not in own
-            ]
-            operation["security"] = [{AUTHORIZATION_SCHEME: []}]
-            moved.append(pointer_join("paths", path, method))
-    if moved:
-        schemes = document.setdefault("components", {}).setdefault(
-            "securitySchemes", {}
-        )
-        schemes[AUTHORIZATION_SCHEME] = {
-            "type": "apiKey",
-            "in": "header",
-            "name": "Authorization",
-            "description": "The spec's required Authorization header parameter (x-envc-added).",
-            "x-envc-added": True,
-        }
-        for item in (document.get("paths") or {}).values():
-            if isinstance(item, dict) and item.get("parameters"):
-                item["parameters"] = [
-                    p
-                    for p in item["parameters"]
-                    if p not in _authorization(document, item["parameters"])
-                ]
-    return moved
-
-
-def _authorization(document: dict, parameters: list) -> list:
-    """The required `Authorization` header parameters among `parameters` (as written, refs included)."""
-    found = []
-    for parameter in parameters:
-        resolved = (
-            deref(document, parameter, "")[0] if isinstance(parameter, dict) else None
-        )
-        if (
-            isinstance(resolved, dict)
-            and resolved.get("in") == "header"
-            and resolved.get("required")
-            and str(resolved.get("name", "")).lower() == "authorization"
-        ):
-            found.append(parameter)
-    return found

@@ -20,8 +20,8 @@ each fix is a warning naming the JSON pointer of what was changed:
   tools shall ignore them (the media types say what they carry). Kept, they
   became task arguments ("list the brands with content type
   'application/json' and accept 'delta'") and Schemathesis mutated what the
-  HTTP layer sets anyway. (A required `Authorization` one becomes a security
-  scheme: `contract`);
+  HTTP layer sets anyway. (A required `Authorization`, API-key or token one
+  becomes a security scheme: `credential_parameters`);
 - a `content` key that is no media type (`access` beside
   `application/json`): dropped, and a comma-separated list of media types
   read as each of them;
