@@ -178,7 +178,9 @@ def _waited(times: StageTimes, stage: str, forked: Forked) -> Any:
     return value
 
 
-def _checked(parsed: ParsedSpec, strict: bool) -> tuple[ParsedSpec | None, list[Diagnostic]]:
+def _checked(
+    parsed: ParsedSpec, strict: bool
+) -> tuple[ParsedSpec | None, list[Diagnostic]]:
     """`check_parsed` in a form that crosses a process boundary: (the changed
     spec or None, errors)."""
     try:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..diagnostics import pointer_join
 from ..ir import EndpointDef, Parameter, Role
-from ..schema_ingestion.resources import normalise_path, param_name
+from ..schema_ingestion.resources import acted_on, normalise_path, param_name
 from .catalog import Catalog
 from .names import Reference, object_nouns, reference
 from .schemas import all_properties, is_array, is_plain_value, items, resolve
@@ -80,8 +80,9 @@ def consumer_slots(
 def _path_slots(endpoint: EndpointDef, catalog: Catalog) -> list[Slot]:
     """Path parameters, each with the collection whose items its position holds, if any."""
     declared = {p.name: p for p in endpoint.params_in("path")}
-    segments = endpoint.path.split("/")
-    normalised = normalise_path(endpoint.path).split("/")
+    path = acted_on(endpoint.path)  # a custom method's item is a slot too
+    segments = path.split("/")
+    normalised = normalise_path(path).split("/")
     slots = []
     for position, segment in enumerate(segments):
         param: Parameter | None = (

@@ -292,9 +292,7 @@ def _named_copies(found: list[Candidate]) -> list[Candidate]:
     (a pull request's `source.repository`, a group's `workspace`) names the slot's
     kind of object but rarely one the slot can take: 1 of 11,170 confirmed over 29
     specs, none hand-labelled. Any other evidence for the same value keeps it."""
-    backed = {
-        (c.producer, c.source) for c in found if c.evidence != "schema-ref"
-    }
+    backed = {(c.producer, c.source) for c in found if c.evidence != "schema-ref"}
     return [
         c
         for c in found

@@ -208,5 +208,6 @@ def noun_suffixes(phrase: str) -> list[str]:
 
 def reference_tails(phrase: str) -> list[str]:
     """The shorter readings a qualified reference may mean (`transfer_account` -> `account`),
-    never a bookkeeping noun: the `request` of `X-Bunq-Client-Request-Id` names no item."""
+    never a bookkeeping noun: the `request` of `X-Bunq-Client-Request-Id` names no item.
+    """
     return [tail for tail in noun_suffixes(phrase) if tail not in _NEVER_NOUNS]

@@ -160,7 +160,8 @@ def python_files(
     spec: NormalizedSpec, *, name: str | None, version: str, standalone: bool = False
 ) -> PythonFiles:
     """The package's Python modules: the thin templates and datamodel-code-generator's
-    models, formatted by black (the part of rendering that needs those two libraries)."""
+    models, formatted by black (the part of rendering that needs those two libraries).
+    """
     package = package_name(spec.title, name)
     header = _header(spec, version)
     context = _context(

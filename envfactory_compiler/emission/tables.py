@@ -19,6 +19,7 @@ from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
 from ..schema_ingestion.resources import (
+    acted_on,
     VERSION_ROOT,
     normalise_name,
     normalise_path,
@@ -413,9 +414,12 @@ def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
     """Every resource item this path names, with the params of its key: by position
     (`/users/{}/orders/{}`), and top-level items by parameter name (`/{workspace_id}/members`
     names a workspace when workspaces are `/workspaces/{workspace_id}`; `/books/{bookId}/checkout`
-    names a book of any author when books are `/authors/{}/books/{bookId}`)."""
-    segments = _segments(endpoint.path)
-    raw = endpoint.path.split("/")
+    names a book of any author when books are `/authors/{}/books/{bookId}`). A Google custom
+    method names the item it acts on (`.../watches/{watchId}:renew`: renewing a watch no one
+    made is a 404, not a new watch)."""
+    path = acted_on(endpoint.path)
+    segments = _segments(path)
+    raw = path.split("/")
     scopes = []
     for resource in sorted(
         resources.values(), key=lambda r: r.collection_path.count("/")
@@ -433,7 +437,7 @@ def _scopes(endpoint: EndpointDef, resources: dict[str, Resource]) -> tuple:
         params = tuple(param_name(raw[i]) for i, s in enumerate(prefix) if s == "{}")
         scopes.append((resource.name, params))
     scoped = {param for _, params in scopes for param in params}
-    for param in path_params(endpoint.path):
+    for param in path_params(path):
         owners = [r for r in resources.values() if r.item_path and r.id_param == param]
         if (
             param not in scoped and len(owners) == 1

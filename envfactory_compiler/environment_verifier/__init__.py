@@ -93,7 +93,9 @@ class _Run:
             tuple[str, tuple[str, ...]], tuple[str, int, Any, dict[str, Any]]
         ] = {}  # -> world, answer
         self._refusals: dict[tuple, int] = {}
-        self._fingerprints: dict[str, str] = {}  # producer world -> `Executor.fingerprint`
+        self._fingerprints: dict[str, str] = (
+            {}
+        )  # producer world -> `Executor.fingerprint`
         self._settled: dict[tuple, int] = {}  # (world, consumer, values) -> status
         # what the graph says of each consumer, worked out once (not per call)
         self._references: dict[str, list[str]] = {}
@@ -213,7 +215,9 @@ class _Run:
             )
             if key in self._settled:
                 return self._settled[key]
-            self.executor.fork(base, task)  # only now: a world is copied for a call made
+            self.executor.fork(
+                base, task
+            )  # only now: a world is copied for a call made
             context = dict(context)
         status, _ = self._call(
             consumer, task, context, given=given, depth=0, body_values=body_values

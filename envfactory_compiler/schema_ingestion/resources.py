@@ -25,6 +25,13 @@ _FORMAT_SUFFIX = re.compile(
     r"\.(?:json|xml|yaml|yml|csv|txt|html|atom|rss)$", re.IGNORECASE
 )
 _PARAM = re.compile(r"^\{([^}]*)\}$")
+_CUSTOM_METHOD = re.compile(r"\}:[A-Za-z][A-Za-z0-9]*$")
+
+
+def acted_on(path: str) -> str:
+    """The path of the item a Google custom method acts on
+    (`/watches/{watchId}:renew` -> `/watches/{watchId}`); other paths as they are."""
+    return _CUSTOM_METHOD.sub("}", path)
 
 
 def _segments(path: str) -> list[str]:

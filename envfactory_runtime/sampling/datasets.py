@@ -24,7 +24,7 @@ from importlib import resources
 from typing import Any, Callable, Iterable, TextIO
 
 from ..tasks.outputs import choose_outputs
-from ..tasks.phrasing import Move, Phraser, about
+from ..tasks.phrasing import Move, Phraser
 from ..tasks.mentions import naming
 from ..pointers import find, without
 from ..tasks.policies import in_path_order, own_key, scalars
@@ -129,7 +129,12 @@ class DatasetContext:
                 given=in_path_order(given.get(number, ()), path),
                 named=_named(step.arguments, step.bound, answers[:number]),
                 own=bool(given.get(number)) and own_key(path) in given[number],
-                about=about(step.bound),
+                about=self.phraser.about(
+                    step.bound,
+                    step.arguments,
+                    answers[:number],
+                    [s.operation for s in trajectory.steps[:number]],
+                ),
             )
             for number, (step, path) in enumerate(zip(trajectory.steps, paths))
         ]

@@ -331,11 +331,11 @@ def _for_connexion(document: dict) -> dict:
             return {"$ref": node["$ref"]}
         result = {}
         for key, value in node.items():
-            if key == "properties" and isinstance(value, dict) and (
-                isinstance(value.get("$ref"), dict)
-            ):  # a property named `$ref` (Kubernetes' JSONSchemaProps), whose
-                # schema is an object where a reference is text: Connexion takes
-                # any `$ref` key for a reference, and fails to start
+            named_ref = isinstance(value, dict) and isinstance(value.get("$ref"), dict)
+            if key == "properties" and named_ref:
+                # a property named `$ref` (Kubernetes' JSONSchemaProps), whose schema
+                # is an object where a reference is text: Connexion takes any `$ref`
+                # key for a reference, and fails to start
                 result[key] = clean({k: v for k, v in value.items() if k != "$ref"})
                 result[REF_PROPERTY] = clean(value["$ref"])
             elif key == "content" and isinstance(value, dict):

@@ -34,7 +34,7 @@ from ..sandbox.diffs import canonical, state_diff, state_hash
 from ..sampling.exploration import ExplorationOptions
 from ..llm import LLM
 from .outputs import choose_outputs
-from .phrasing import Persona, Phraser, about, moves_of
+from .phrasing import Persona, Phraser, moves_of
 from .mentions import naming
 from ..pointers import find, parts, pointer, without
 from .policies import (
@@ -154,6 +154,7 @@ class TaskBuilder:
                 r.arguments,
                 {n for s, n in told if s == number},
                 answers[:number],
+                [r.name for r in results[:number]],
             )
             for number, r in enumerate(results)
         ]
@@ -193,12 +194,14 @@ class TaskBuilder:
         arguments: dict,
         told: set[str] = frozenset(),
         earlier: list[Any] = (),
+        callers: list[str] = (),
     ) -> dict[str, Any]:
         """What the user must tell the assistant for one action: its arguments
         less the ids an earlier answer provides (edge-bound ones that an
         earlier answer shows; a path parameter no edge binds, one no earlier
         answer shows, or one the trajectory had the user give (`told`), is
-        the user's to give)."""
+        the user's to give). `callers` name the operations that answered
+        `earlier`."""
         op = self.engine.operations[name]
         targets = SessionStateManager().targets(op, self.dag)
         given_paths = {p.name for p in op.params if p.location == "path"}
@@ -248,7 +251,7 @@ class TaskBuilder:
             "step": name,
             "values": values,
             "refers": bool(bound),
-            "about": about(places),
+            "about": self.phraser.about(places, arguments, earlier, callers),
             "given": named,
             "named": list(mention),
             "own": bool(named) and named[-1] == own_key(op.path),

@@ -22,12 +22,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable
 
 from ..llm import LLM, LLMError
-from .policies import one_value, own_key, scalars
+from ..pointers import find
+from .policies import one_value, own_key, scalars, text
 from .wording import (
     capital,
     fields_phrase,
     join,
     label,
+    method_noun,
     noun,
     nouns,
     path_noun,
@@ -190,9 +192,27 @@ class Phraser:
                 upsert=bool(row.get("upsert")),
                 key=own_key(row.get("path", "")) or "",
                 subject=noun(row.get("owner") or thing, fallback),
-                answer=_answer_noun(row["answers"]) if _answers_apart(row) else "",
+                answer=(_answer_noun(row["answers"]) if _answers_apart(row) else "")
+                or method_noun(row.get("path", "")),
             )
         return found
+
+    def about(
+        self, places: Iterable[str], arguments: dict, answers: list, callers: list
+    ) -> str:
+        """What an action's earlier-answered argument names: by its name
+        (`product_id`), else by the earlier answer holding its value (Google's
+        `{resource}` holds the name a connection's create answered);
+        `callers` name the operations that gave `answers`."""
+        places = list(places)
+        named = about(places)
+        for place in places if not named else ():
+            value = text(find(arguments, place))
+            for caller, answer in reversed(list(zip(callers, answers))):
+                if value in {text(v) for v in scalars(answer)}:
+                    words = self.words(caller)
+                    return words.noun if words.role != "action" else ""
+        return named
 
     def role(self, move: Move) -> str:
         """The step's role as the user sees it: an upsert on an item no earlier

@@ -28,6 +28,7 @@ _ACRONYMS = {
     "ssl": "SSL",
     "sso": "SSO",
     "ssh": "SSH",
+    "iam": "IAM",
 }
 _THIRD_PERSON = {
     "returns": "get",
@@ -127,8 +128,25 @@ def nouns(resource: str | None, fallback: str = "item") -> str:
     return (head + " " if head else "") + plural(last)
 
 
+_CUSTOM_METHOD = re.compile(r"\}:([A-Za-z][A-Za-z0-9]*)$")
+_READ_VERBS = ("get", "set", "test", "list", "search", "query", "fetch")
+
+
+def method_noun(path: str) -> str:
+    """What a Google custom method reads or sets (`{resource}:getIamPolicy` ->
+    "IAM policy"), else ""."""
+    custom = _CUSTOM_METHOD.search(path)
+    spoken = words(custom.group(1)) if custom else []
+    if len(spoken) > 1 and spoken[0] in _READ_VERBS:
+        return noun("_".join(spoken[1:]))
+    return ""
+
+
 def path_noun(path: str) -> str:
-    """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build")."""
+    """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build");
+    for a Google custom method, the item it acts on (`/watches/{id}:renew` -> "watch").
+    """
+    path = _CUSTOM_METHOD.sub("}", path)
     literal = [s for s in path.split("/") if s and not s.startswith("{")]
     literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
     last = (

@@ -27,6 +27,7 @@ SHAPE_NAMES = (
     "media_type_headers",
     "name_keyed_parent",
     "range_bounds",
+    "custom_methods",
 )
 
 
@@ -291,3 +292,32 @@ def test_bounds_that_come_in_pairs_are_sent_in_order(made) -> None:
     assert all(seen.values()), seen
     reports = [a["body"] for name, a in sent if name == "createReport"]
     assert any(r["from"] > r["to"] for r in reports), "from/to were reordered"
+
+
+def test_a_custom_method_acts_on_the_item_it_names(made) -> None:
+    """`watches/{watchId}:renew` renews that watch: a 404 for a watch no one
+    made, so the verifier confirms that the ID comes from the create."""
+    package, sampled, tasks = made["custom_methods"]
+    runtime = import_package(package)
+    engine = runtime.load_sandbox(seed=0).engine
+    world = TaskWorld(engine, fresh_state(engine, 0))
+    form = world.run("forms_forms_create", {"body": {"info": {"title": "T"}}})
+    form_id = form.output["formId"]
+    watch = world.run(
+        "forms_forms_watches_create",
+        {"formId": form_id, "body": {"watch": {"eventType": "SCHEMA"}}},
+    )
+    renew = "forms_forms_watches_renew"
+    missing = world.run(renew, {"formId": form_id, "watchId": "nope", "body": {}})
+    assert missing.status == 404
+    renewed = world.run(
+        renew, {"formId": form_id, "watchId": watch.output["id"], "body": {}}
+    )
+    assert renewed.status == 200 and renewed.output["id"] == watch.output["id"]
+    dag = json.loads((package / package.name / "dag.json").read_text())
+    confirmed = {
+        (e["producer"], e["consumer"]) for e in dag["edges"] if e.get("confirmed")
+    }
+    assert ("forms_forms_watches_create", renew) in confirmed
+    renewals = [a for n, a in calls(sampled) if n == renew]
+    assert renewals  # the sampler reaches it, on a watch it made
