@@ -287,13 +287,8 @@ class Phraser:
             if move.refers and not move.given:  # the path's item, not the one it makes
                 target = "it" if last == subject else f"that {subject}"
             text = words.doing + (f" for {target}" if move.refers or move.given else "")
-            article = re.search(  # "a book" in "check a book out", "ticket" ending "exchange ticket"
-                rf"\b(?:a|an|the) {re.escape(subject)}(?=$| {_PARTICLES}\b)"
-                rf"|\b{re.escape(subject)}$",
-                words.doing,
-            )
-            if move.refers and not move.given and article:  # "check that book out"
-                text = words.doing.replace(article.group(0), target, 1)
+            if move.refers and not move.given:  # "check that book out"
+                text = _acting_on(words.doing, subject, target) or text
         return f"{text} {detail}".strip()
 
     def _target(self, move: Move, words: Words, last: str, values: bool) -> str:
@@ -579,6 +574,22 @@ _LISTED = "listed "
 # what may follow an action's object ("check a book out"), unlike a noun of a
 # compound ("list the thing keys")
 _PARTICLES = "(?:out|in|up|off|back|over|down|away|to|for|from|with|on|at|into)"
+_MODIFIERS = r"(?:[\w-]+ ){0,3}?"  # "direct debit" in "cancel a direct debit mandate"
+
+
+def _acting_on(doing: str, subject: str, target: str) -> str:
+    """`doing` with its object, an item of `subject`, said as `target`: "check
+    that book out" for "check a book out", "cancel it" for "cancel a direct
+    debit mandate", "check that tag" for "check repository tag"; "" where
+    its object is something else."""
+    noun_ = re.escape(subject)
+    article = re.search(
+        rf"\b(?:a|an|the) {_MODIFIERS}{noun_}(?=$| {_PARTICLES}\b)", doing
+    )
+    if article:
+        return doing.replace(article.group(0), target, 1)
+    bare = re.fullmatch(rf"(\w+(?: {_PARTICLES})?) {_MODIFIERS}{noun_}", doing)
+    return f"{bare.group(1)} {target}" if bare else ""
 
 
 def _answers_apart(row: dict) -> bool:

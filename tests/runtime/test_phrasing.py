@@ -397,3 +397,22 @@ def test_an_item_taken_from_a_list_is_the_one_listed(runtime) -> None:
         "k7",
     )
     assert "the one listed" in text and len(re.findall(r"\bit\b", text)) == 1, text
+
+
+@pytest.mark.parametrize(
+    "doing, subject, target, said",
+    [
+        ("check a book out", "book", "that book", "check that book out"),
+        # a compound noun is said whole as the item (fire.com's mandates,
+        # Docker Hub's tags): not "cancel a direct debit it"
+        ("cancel a direct debit mandate", "mandate", "it", "cancel it"),
+        ("check repository tag", "tag", "that tag", "check that tag"),
+        ("exchange ticket", "ticket", "it", "exchange it"),
+        # the item is not the object: the phrase is kept, "for it" added
+        ("update a direct debit mandate alias", "mandate", "it", ""),
+    ],
+)
+def test_an_action_says_its_item_in_place_of_its_object(
+    runtime, doing, subject, target, said
+) -> None:
+    assert runtime.phrasing._acting_on(doing, subject, target) == said
