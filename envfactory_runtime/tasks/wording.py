@@ -81,9 +81,25 @@ def words(name: str) -> list[str]:
     return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w]
 
 
+# `created_at` is the creation time ("its created at" is no English)
+_EVENTS = {
+    **{"created": "creation", "updated": "update", "modified": "modification"},
+    **{"deleted": "deletion", "published": "publication", "started": "start"},
+    **{"ended": "end", "completed": "completion", "expired": "expiry"},
+    **{"expires": "expiry", "used": "use", "cancelled": "cancellation"},
+    **{"canceled": "cancellation", "submitted": "submission", "sent": "sending"},
+    **{"approved": "approval", "archived": "archival", "closed": "closing"},
+}
+_WHEN = {"at": "time", "on": "date"}
+
+
 def label(name: str) -> str:
-    """A field or parameter name in words: `photoUrls` -> "photo URLs"."""
-    return " ".join(_ACRONYMS.get(w, w) for w in words(name)) or name
+    """A field or parameter name in words: `photoUrls` -> "photo URLs",
+    `created_at` -> "creation time"."""
+    said = words(name)
+    if len(said) >= 2 and said[-1] in _WHEN and said[-2] in _EVENTS:
+        said = [*said[:-2], _EVENTS[said[-2]], _WHEN[said[-1]]]
+    return " ".join(_ACRONYMS.get(w, w) for w in said) or name
 
 
 def singular(word: str) -> str:

@@ -24,6 +24,10 @@ def test_nouns_from_resource_names(runtime) -> None:
     assert w.noun("deploy_keys") == "deploy key" and w.nouns("pet") == "pets"
     assert w.noun("dnsZones") == "DNS zone" and w.nouns("category") == "categories"
     assert w.label("photoUrls") == "photo URLs"
+    assert w.label("created_at") == "creation time"  # not "its created at"
+    assert w.label("lastUsedAt") == "last use time"
+    assert w.label("publishedOn") == "publication date"
+    assert w.label("look_at") == "look at"
     assert w.noun("apis") == "API" and w.nouns("apis") == "APIs"  # Tyk's `/tyk/apis`
 
 
