@@ -387,7 +387,7 @@ class Phraser:
 
     def _owner(self, move: Move) -> str:
         words = self.words(move.name)
-        if self.role(move) == "create":
+        if self.role(self.speakable(move)) == "create":
             return f"new {words.noun}"
         return words.answer or words.noun
 
@@ -461,11 +461,13 @@ class Phraser:
                 for head, output in zip(self._heads(outputs, moves), outputs)
             ]
             return f"{opener} {capital(join(facts))}."
-        done = [
-            f"{_PAST[self.role(m)]} the {self.words(m.name).noun}"
-            for m in moves
-            if self.role(m) in _PAST
-        ]
+        done = []
+        for move in moves:  # as the instruction said it: an upsert of a
+            role = self.role(self.speakable(move))  # singleton is an edit
+            if role in _PAST:
+                words = self.words(move.name)
+                thing = words.nouns if role == "list" else words.noun
+                done.append(f"{_PAST[role]} the {thing}")
         return f"{opener} I {join(done)}." if done else opener
 
     def _rephrase(self, text: str, moves: list[Move]) -> str:

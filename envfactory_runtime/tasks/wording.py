@@ -62,6 +62,8 @@ _VERB_STARTS = frozenset(
     encode encrypt evaluate execute extend extract forecast geocode initiate invalidate
     lookup migrate modify parse predict provision purge recalculate recognize
     regenerate renew render rerun reserve retry scan summarize transform translate
+    destroy resend deregister unassign unshare hide unhide ban unban flag unflag
+    redeem withdraw deposit capture settle dispatch assess
     """.split()
 )
 _IRREGULAR = {
@@ -206,7 +208,7 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
                 lambda m: "and " + (_imperative(m.group(1).lower()) or m.group(1)),
                 rest,
             )
-            return (verb + (" " + rest if rest else "")).strip()
+            return (verb + (" " + _untitled(rest) if rest else "")).strip()
         if text.istitle():  # a noun phrase: "Price Estimates"
             return "get the " + text.lower()
         spoken = words(operation)  # "getLatestPluginRuns", not a generated name
@@ -214,7 +216,7 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
             return " ".join(_ACRONYMS.get(w, w) for w in spoken)
         return "get " + _lower_first(text)  # "Info for a pet"
     spoken = [w for w in words(operation) if w not in ("", "by")]
-    noun_verb = _noun_verb(operation)
+    noun_verb = _noun_verb(operation) or _custom_method(path)
     if noun_verb:
         return noun_verb
     if spoken and not re.fullmatch(r"(get|post|put|patch|delete)", spoken[0]):
@@ -222,6 +224,34 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
     verb = _METHOD_VERBS.get(spoken[0] if spoken else "", "use")
     rest = " ".join(_ACRONYMS.get(w, w) for w in spoken[1:])
     return f"{verb} the {rest or path_noun(path)}"
+
+
+def _custom_method(path: str) -> str:
+    """A Google custom method as a clause, verb first
+    ("/v1/detailedLeadReports:search" -> "search the detailed lead reports",
+    "/v1/{resource}:getIamPolicy" -> "get the IAM policy", "/watches/{id}:renew"
+    -> "renew the watch"), or ""."""
+    found = re.search(r"([^/]*):([A-Za-z][A-Za-z0-9]*)$", path)
+    spoken = words(found.group(2)) if found else []
+    verb = _imperative(spoken[0]) if spoken else None
+    if verb is None:
+        return ""
+    if len(spoken) > 1:
+        return f"{verb} the " + " ".join(_ACRONYMS.get(w, w) for w in spoken[1:])
+    owner = found.group(1)
+    thing = path_noun(path) if owner.startswith("{") else label(owner)
+    return f"{verb} the {thing}"
+
+
+def _untitled(text: str) -> str:
+    """A Title Case summary's words in lower case ("list Card Transactions" ->
+    "list card transactions"); names spelt otherwise (GitHub, API) kept."""
+    long_words = [w for w in text.split() if len(w) > 3]
+    if not long_words or not all(w[:1].isupper() for w in long_words):
+        return text
+    return " ".join(
+        w.lower() if re.fullmatch(r"[A-Z][a-z]+", w) else w for w in text.split()
+    )
 
 
 def _noun_verb(operation: str) -> str:

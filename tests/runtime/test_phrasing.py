@@ -53,6 +53,11 @@ def test_nouns_from_resource_names(runtime) -> None:
             "get__jurisdictiongeography",
             "get the geographical boundaries for all the jurisdictions",
         ),
+        # Title Case is no name (fire.com: "list Card Transactions for it");
+        # names spelt otherwise stay
+        ("List Card Transactions", "getCardTransactions", "list card transactions"),
+        ("Get GitHub Repos", "getRepos", "get GitHub repos"),
+        ("Destroy Application", "deleteApplication", "destroy application"),
     ],
 )
 def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
@@ -420,3 +425,22 @@ def test_an_action_says_its_item_in_place_of_its_object(
     runtime, doing, subject, target, said
 ) -> None:
     assert runtime.phrasing._acting_on(doing, subject, target) == said
+
+
+@pytest.mark.parametrize(
+    ("operation", "path", "expected"),
+    [
+        (
+            "localservices_detailedLeadReports_search",
+            "/v1/detailedLeadReports:search",
+            "search the detailed lead reports",
+        ),
+        ("iam_getIamPolicy", "/v1/{resource}:getIamPolicy", "get the IAM policy"),
+        ("forms_watches_renew", "/v1/forms/{f}/watches/{w}:renew", "renew the watch"),
+    ],
+)
+def test_a_google_custom_method_without_a_summary_says_its_verb(
+    runtime, operation, path, expected
+) -> None:
+    """Not "localservices detailed lead reports search" (its operationId)."""
+    assert runtime.wording.verb_phrase("", operation, path) == expected
