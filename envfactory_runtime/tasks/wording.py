@@ -29,6 +29,7 @@ _ACRONYMS = {
     "sso": "SSO",
     "ssh": "SSH",
     "iam": "IAM",
+    "oauth": "OAuth",
 }
 _THIRD_PERSON = {
     "returns": "get",
@@ -189,9 +190,10 @@ def real_summary(summary: str) -> str:
 # summary's subject, which an imperative leaves out
 _SUBJECT = re.compile(
     r"^(?:this|it)(?: (?:api|operation|endpoint|method|call|request|resource))?\s+"
-    r"(?!(?:is|was|has|does)\b)(?=[a-z]+s\b)",
+    r"(?!(?:is|was|has|does)\b)(?=[a-z]+s\b)"
+    r"|^(?:(?:this|it)(?: (?:api|operation|endpoint|method|call|request))? )?will\s+",
     re.IGNORECASE,
-)
+)  # "This endpoint returns ...", "Will reload the targeted gateway": the verb first
 
 
 def verb_phrase(summary: str, operation: str, path: str) -> str:

@@ -58,6 +58,8 @@ def test_nouns_from_resource_names(runtime) -> None:
         ("List Card Transactions", "getCardTransactions", "list card transactions"),
         ("Get GitHub Repos", "getRepos", "get GitHub repos"),
         ("Destroy Application", "deleteApplication", "destroy application"),
+        ("Will reload the gateway", "get__tyk_reload", "reload the gateway"),
+        ("This endpoint will list keys", "listKeys", "list keys"),
     ],
 )
 def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
