@@ -264,11 +264,15 @@ _ResponseSchema = validators.extend(
 
 
 class _RequestBody:
-    """Validators built once; an absent optional body is not an error."""
+    """Validators built once; an absent optional body is not an error, and an
+    absent required one is, even where its schema has a `default` (Connexion
+    would send the default: VTEX's whole example is its body's default)."""
 
     async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
         absent = not int(Headers(scope=scope).get("content-length", 0) or 0)
-        if absent and not self._required and self._schema.get("default") is None:
+        if absent and self._required:
+            raise BadRequestProblem("RequestBody is required")
+        if absent and self._schema.get("default") is None:
             return receive, scope
         return await super().wrap_receive(receive, scope=scope)
 

@@ -120,6 +120,15 @@ def test_a_property_named_properties_keeps_its_reference(client) -> None:
     assert typed.status_code == 400, typed.text
 
 
+def test_a_required_body_is_required_whatever_its_default(client) -> None:
+    """VTEX's body schema has its example as `default`: Connexion sent the
+    default for a missing body, and Schemathesis's missing-body request was
+    accepted."""
+    assert client.put("/suggestions/s1").status_code == 400
+    saved = client.put("/suggestions/s1", json={"Name": "Lamp", "Quantity": 2})
+    assert saved.status_code == 200, saved.text
+
+
 def test_additional_properties_hold_for_every_branch_answered(client) -> None:
     for amount in range(1, 30):
         reply = client.post("/payments/authorise", json={"amount": amount})
