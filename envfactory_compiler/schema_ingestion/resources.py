@@ -30,12 +30,20 @@ _CUSTOM_METHOD = re.compile(r"\}:[A-Za-z][A-Za-z0-9]*$")
 
 def acted_on(path: str) -> str:
     """The path of the item a Google custom method acts on
-    (`/watches/{watchId}:renew` -> `/watches/{watchId}`); other paths as they are."""
-    return _CUSTOM_METHOD.sub("}", path)
+    (`/watches/{watchId}:renew` -> `/watches/{watchId}`), without a trailing
+    slash (`_segments`); other paths as they are."""
+    return _unslashed(_CUSTOM_METHOD.sub("}", path))
+
+
+def _unslashed(path: str) -> str:
+    """A trailing slash says nothing of the resource: Django REST's
+    `/dcim/devices/{id}/` is `/dcim/devices/{id}` (NetBox's 844 operations
+    had no resource at all)."""
+    return path[:-1] if len(path) > 1 and path.endswith("/") else path
 
 
 def _segments(path: str) -> list[str]:
-    segments = path.split("/")
+    segments = _unslashed(path).split("/")
     segments[-1] = _FORMAT_SUFFIX.sub("", segments[-1])
     return segments
 

@@ -28,6 +28,7 @@ SHAPE_NAMES = (
     "name_keyed_parent",
     "range_bounds",
     "custom_methods",
+    "trailing_slashes",
 )
 
 
@@ -321,3 +322,18 @@ def test_a_custom_method_acts_on_the_item_it_names(made) -> None:
     assert ("forms_forms_watches_create", renew) in confirmed
     renewals = [a for n, a in calls(sampled) if n == renew]
     assert renewals  # the sampler reaches it, on a watch it made
+
+
+def test_paths_ending_in_a_slash_are_collections_and_items(made) -> None:
+    """`/dcim/sites/` and `/dcim/sites/{id}/` are sites: the item a create
+    makes is read and deleted, confirmed by execution."""
+    package, sampled, _ = made["trailing_slashes"]
+    table = json.loads((package / package.name / "operations.json").read_text())
+    assert {"sites", "devices"} <= set(table["resources"]), table["resources"].keys()
+    dag = json.loads((package / package.name / "dag.json").read_text())
+    confirmed = {(e["producer"], e["consumer"]) for e in dag["edges"] if e["confirmed"]}
+    assert {
+        ("dcim_sites_create", "dcim_sites_read"),
+        ("dcim_sites_create", "dcim_sites_delete"),
+    } <= confirmed, confirmed
+    assert any(n == "dcim_sites_read" for n, _ in calls(sampled))
