@@ -10,9 +10,10 @@ are swapped when the lower bound is above the upper one.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
+
+from ..tasks.wording import words as name_words
 
 _BOUNDS = {
     "min": "max",
@@ -29,7 +30,6 @@ _BOUNDS = {
     "oldest": "newest",
 }
 _UPPER = {high: low for low, high in _BOUNDS.items()}
-_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 
 
 def order_bounds(values: dict[str, Any], fixed: Iterable[str] = ()) -> None:
@@ -50,7 +50,7 @@ def _pairs(values: dict[str, Any]) -> list[tuple[str, str]]:
     lows: dict[tuple, str] = {}
     highs: dict[tuple, str] = {}
     for key in values:
-        words = [w.lower() for w in _WORDS.findall(key)]
+        words = name_words(key)
         for i, word in enumerate(words):
             if word in _BOUNDS:
                 lows.setdefault((*words[:i], _BOUNDS[word], *words[i + 1 :]), key)
