@@ -8,7 +8,9 @@ import argparse
 import json
 import os
 import sys
+from collections import Counter
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any, Iterator, TextIO
 
 from tqdm import tqdm
@@ -144,7 +146,13 @@ def _add_sample(commands: argparse._SubParsersAction) -> None:
     sample.add_argument(
         "--engine", choices=("local", "ray"), default="local", help="where trees grow"
     )
-    sample.add_argument("--min-depth", type=int, default=2)
+    sample.add_argument(
+        "--min-depth",
+        type=int,
+        default=None,
+        help="calls a trajectory needs at least (default 2; where no tree"
+        " reaches 2, one-call trajectories, said on stderr)",
+    )
     sample.add_argument("--max-depth", type=int, default=5)
     sample.add_argument("--branching-factor", type=int, default=2)
     sample.add_argument(
@@ -203,6 +211,29 @@ def sample_packages(packages: list[str], argv: list[str]) -> None:
             _report_quality(context, trajectories, engine)
 
 
+def _collected(config: RunConfig, args: argparse.Namespace) -> Any:
+    with tqdm(
+        total=args.n, unit="traj", disable=not sys.stderr.isatty(), file=sys.stderr
+    ) as bar:
+        return collect(
+            config,
+            args.n,
+            workers=args.workers,
+            engine=args.engine,
+            on_tree=lambda tree: bar.update(
+                min(len(tree.trajectories), args.n - bar.n)
+            ),
+        )
+
+
+def _all_short(collection: Any) -> bool:
+    """Whether every tree dropped its paths for being one call long."""
+    drops = Counter()
+    for tree in collection.trees:
+        drops.update(tree.drops)
+    return bool(drops) and all(r.startswith("shorter than min depth") for r in drops)
+
+
 @contextmanager
 def _jsonl_output(path: str) -> Iterator[TextIO]:
     """stdout, or a file that appears only once every package is in."""
@@ -219,7 +250,7 @@ def _sampled(args: argparse.Namespace) -> tuple[DatasetContext, list, Any]:
     """The run `args` describe, its summary on stderr: the records' context,
     the trajectories, and the engine they ran on."""
     options = ExplorationOptions(
-        min_depth=args.min_depth,
+        min_depth=args.min_depth or 2,
         max_depth=args.max_depth,
         branching_factor=args.branching_factor,
         depth_threshold=args.depth_threshold,
@@ -227,18 +258,21 @@ def _sampled(args: argparse.Namespace) -> tuple[DatasetContext, list, Any]:
         similarity_threshold=args.similarity_threshold,
     )
     config = RunConfig(args.package, args.seed, args.fixtures, args.base_url, options)
-    with tqdm(
-        total=args.n, unit="traj", disable=not sys.stderr.isatty(), file=sys.stderr
-    ) as bar:
-        collection = collect(
-            config,
-            args.n,
-            workers=args.workers,
-            engine=args.engine,
-            on_tree=lambda tree: bar.update(
-                min(len(tree.trajectories), args.n - bar.n)
-            ),
+    collection = _collected(config, args)
+    if (
+        not collection.trajectories
+        and args.min_depth is None
+        and _all_short(collection)
+    ):
+        # a list nothing fills and a read of what it would list (HubSpot CMS's
+        # two operations, no fixtures): one call is all a task can be
+        print(
+            "note: no tree reached 2 calls; sampling one-call trajectories"
+            " (--min-depth 2 to refuse, --fixtures N to start with items)",
+            file=sys.stderr,
         )
+        config = replace(config, options=replace(options, min_depth=1))
+        collection = _collected(config, args)
     sampler = sampler_for(config)
     summary = Summary.of_run(sampler, collection.trajectories, collection.trees)
     print(summary.render(), file=sys.stderr)

@@ -337,3 +337,19 @@ def test_paths_ending_in_a_slash_are_collections_and_items(made) -> None:
         ("dcim_sites_create", "dcim_sites_delete"),
     } <= confirmed, confirmed
     assert any(n == "dcim_sites_read" for n, _ in calls(sampled))
+
+
+def test_where_no_tree_reaches_two_calls_one_call_tasks_are_sampled(tmp_path) -> None:
+    package = build(SHAPES / "empty_world_reads.yaml", tmp_path / "out", "cms")
+    out = tmp_path / "s.jsonl"
+    result = CliRunner().invoke(
+        envc, ["sample", str(package), "-n", "3", "--seed", "0", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "sampling one-call trajectories" in result.output
+    sampled = records(out)
+    assert sampled and all(len(c) == 1 for c in [calls([r]) for r in sampled])
+    refused = CliRunner().invoke(
+        envc, ["sample", str(package), "-n", "3", "--min-depth", "2", "-o", str(out)]
+    )
+    assert refused.exit_code != 0  # asked for two calls: none, as before
