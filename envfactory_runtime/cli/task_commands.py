@@ -88,7 +88,13 @@ def _add_blueprints(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--workers", type=int, default=1, help="worker processes growing trees (1)"
     )
-    parser.add_argument("--min-depth", type=int, default=2)
+    parser.add_argument(
+        "--min-depth",
+        type=int,
+        default=None,
+        help="calls a task needs at least (default 2; where no tree reaches 2,"
+        " one-call tasks, said on stderr)",
+    )
     parser.add_argument("--max-depth", type=int, default=5)
     parser.add_argument("--base-url", help="replay against this served sandbox")
 
@@ -127,25 +133,14 @@ def _add_rollout(commands: argparse._SubParsersAction) -> None:
 
 
 def blueprints(args: argparse.Namespace) -> None:
-    options = ExplorationOptions(min_depth=args.min_depth, max_depth=args.max_depth)
     builder = make_builder(args.package, seed=args.seed, base_url=args.base_url)
-    generator = make_generator(
-        builder,
-        seed=args.seed,
-        fixtures=args.fixtures,
-        options=options,
-        best_of=args.best_of,
-        max_attempts=args.max_attempts,
-        policies=tuple(args.policies),
-        committee=args.committee,
-        min_correctness=args.min_correctness,
-        engine=args.engine,
-        workers=args.workers,
-    )
-    try:
-        report = generator.generate(args.n)
-    finally:
-        generator.close()
+    report, generator = _generated(builder, args, args.min_depth or 2)
+    if not report.accepted and not report.proposals and args.min_depth is None:
+        _say(  # as `sample`: a list nothing fills and reads of what it would list
+            "note: no tree reached 2 calls; proposing one-call tasks"
+            " (--min-depth 2 to refuse, --fixtures N to start with items)"
+        )
+        report, generator = _generated(builder, args, 1)
     accepted = list(report.accepted)
     composed: list = []
     if args.recombine:
@@ -162,6 +157,28 @@ def blueprints(args: argparse.Namespace) -> None:
     if len(accepted) < args.n:
         _say(f"only {len(accepted)} of {args.n}: raise --max-attempts or --best-of")
         sys.exit(1)
+
+
+def _generated(builder: Any, args: argparse.Namespace, min_depth: int) -> tuple:
+    """`args.n` blueprints proposed from trees of `min_depth` calls or more:
+    the report, and the generator (closed) whose validator checks recombinations."""
+    generator = make_generator(
+        builder,
+        seed=args.seed,
+        fixtures=args.fixtures,
+        options=ExplorationOptions(min_depth=min_depth, max_depth=args.max_depth),
+        best_of=args.best_of,
+        max_attempts=args.max_attempts,
+        policies=tuple(args.policies),
+        committee=args.committee,
+        min_correctness=args.min_correctness,
+        engine=args.engine,
+        workers=args.workers,
+    )
+    try:
+        return generator.generate(args.n), generator
+    finally:
+        generator.close()
 
 
 def rollout(args: argparse.Namespace) -> None:

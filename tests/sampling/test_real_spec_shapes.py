@@ -340,6 +340,7 @@ def test_paths_ending_in_a_slash_are_collections_and_items(made) -> None:
 
 
 def test_where_no_tree_reaches_two_calls_one_call_tasks_are_sampled(tmp_path) -> None:
+    """`sample` and `blueprints`: not "no trajectory could be sampled"."""
     package = build(SHAPES / "empty_world_reads.yaml", tmp_path / "out", "cms")
     out = tmp_path / "s.jsonl"
     result = CliRunner().invoke(
@@ -353,3 +354,9 @@ def test_where_no_tree_reaches_two_calls_one_call_tasks_are_sampled(tmp_path) ->
         envc, ["sample", str(package), "-n", "3", "--min-depth", "2", "-o", str(out)]
     )
     assert refused.exit_code != 0  # asked for two calls: none, as before
+    tasks = tmp_path / "tasks.jsonl"
+    made = CliRunner().invoke(
+        envc, ["blueprints", str(package), "-n", "1", "--seed", "0", "-o", str(tasks)]
+    )
+    assert made.exit_code == 0, made.output
+    assert [len(t["actions"]) for t in records(tasks)] == [1]
