@@ -19,39 +19,6 @@ import yaml
 from conftest import ROOT, build
 from envfactory_compiler.corpus.conformance import check
 
-FORM_ARRAY = {
-    "openapi": "3.0.3",
-    "info": {"title": "Form array", "version": "1.0"},
-    "paths": {
-        "/notes": {
-            "post": {
-                "operationId": "createNote",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "application/x-www-form-urlencoded": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["tags"],
-                                "properties": {
-                                    "tags": {
-                                        "type": "array",
-                                        "items": {"type": "string"},
-                                    }
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {
-                    "201": {"description": "created"},
-                    "400": {"description": "bad request"},
-                },
-            }
-        }
-    },
-}
-
 
 def _one_operation(title: str, path: str, method: str, operation: dict) -> dict:
     """An OpenAPI 3.0.3 document of one operation: a reduction's whole spec."""
@@ -60,6 +27,47 @@ def _one_operation(title: str, path: str, method: str, operation: dict) -> dict:
         "info": {"title": title, "version": "1.0"},
         "paths": {path: {method: operation}},
     }
+
+
+def _objects(properties: dict, **constraints) -> dict:
+    """An array of objects with these properties (Stripe's and AWS's lists of
+    records, which Schemathesis writes as their keys in a query or a form)."""
+    return {
+        "type": "array",
+        **constraints,
+        "items": {"type": "object", **properties},
+    }
+
+
+FORM_ARRAY = _one_operation(
+    "Form array",
+    "/notes",
+    "post",
+    {
+        "operationId": "createNote",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["tags"],
+                        "properties": {
+                            "tags": {
+                                "type": "array",
+                                "items": {"type": "string"},
+                            }
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {
+            "201": {"description": "created"},
+            "400": {"description": "bad request"},
+        },
+    },
+)
 
 
 class KnownFinding(Exception):
@@ -106,33 +114,30 @@ def test_schemathesis_takes_a_one_item_form_array_for_a_string(tmp_path: Path) -
     )
 
 
-MULTIPART_TEXT = {
-    "openapi": "3.0.3",
-    "info": {"title": "Connectors", "version": "1.0"},
-    "paths": {
-        "/connectors": {
-            "post": {
-                "operationId": "addConnector",
-                "requestBody": {
-                    "required": True,
-                    "content": {
-                        "multipart/form-data": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["name"],
-                                "properties": {
-                                    "name": {"type": "string"},
-                                    "types": {"type": "string", "example": "false"},
-                                },
-                            }
-                        }
-                    },
-                },
-                "responses": {"200": {"description": "the connector"}},
-            }
-        }
+MULTIPART_TEXT = _one_operation(
+    "Connectors",
+    "/connectors",
+    "post",
+    {
+        "operationId": "addConnector",
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["name"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "types": {"type": "string", "example": "false"},
+                        },
+                    }
+                }
+            },
+        },
+        "responses": {"200": {"description": "the connector"}},
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -179,28 +184,25 @@ def test_schemathesis_generates_peertube_video_imports(tmp_path: Path) -> None:
     )
 
 
-FIXED_WIDTH_HEADER = {
-    "openapi": "3.0.3",
-    "info": {"title": "Fixed-width header", "version": "1.0"},
-    "paths": {
-        "/reports": {
-            "get": {
-                "operationId": "listReports",
-                "parameters": [
-                    {
-                        "name": "X-Period",
-                        "in": "header",
-                        "schema": {"type": "string", "pattern": "^[a-z]{4}-[a-z]{2}$"},
-                    }
-                ],
-                "responses": {
-                    "200": {"description": "the reports"},
-                    "400": {"description": "bad request"},
-                },
+FIXED_WIDTH_HEADER = _one_operation(
+    "Fixed-width header",
+    "/reports",
+    "get",
+    {
+        "operationId": "listReports",
+        "parameters": [
+            {
+                "name": "X-Period",
+                "in": "header",
+                "schema": {"type": "string", "pattern": "^[a-z]{4}-[a-z]{2}$"},
             }
-        }
+        ],
+        "responses": {
+            "200": {"description": "the reports"},
+            "400": {"description": "bad request"},
+        },
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -307,37 +309,32 @@ def test_schemathesis_mutates_an_xml_array_into_its_own_wire_form(
     _expect_only(spec, tmp_path, ("POST /queues: Schema-violating request accepted",))
 
 
-QUERY_OBJECTS = {
-    "openapi": "3.0.3",
-    "info": {"title": "Tags in the query", "version": "1.0"},
-    "paths": {
-        "/tags": {
-            "get": {
-                "operationId": "AddTags",
-                "parameters": [
+QUERY_OBJECTS = _one_operation(
+    "Tags in the query",
+    "/tags",
+    "get",
+    {
+        "operationId": "AddTags",
+        "parameters": [
+            {
+                "name": "Tags",
+                "in": "query",
+                "required": True,
+                "schema": _objects(
                     {
-                        "name": "Tags",
-                        "in": "query",
-                        "required": True,
-                        "schema": {
-                            "type": "array",
-                            "minItems": 1,
-                            "items": {
-                                "type": "object",
-                                "required": ["Key"],
-                                "properties": {
-                                    "Key": {"type": "string"},
-                                    "Value": {"type": "string"},
-                                },
-                            },
+                        "required": ["Key"],
+                        "properties": {
+                            "Key": {"type": "string"},
+                            "Value": {"type": "string"},
                         },
-                    }
-                ],
-                "responses": {"200": {"description": "tagged"}},
+                    },
+                    minItems=1,
+                ),
             }
-        }
+        ],
+        "responses": {"200": {"description": "tagged"}},
     },
-}
+)
 
 
 @pytest.mark.xfail(
@@ -476,16 +473,14 @@ FORM_OBJECT_ARRAY = _one_operation(
                     "schema": {
                         "type": "object",
                         "properties": {
-                            "items": {
-                                "type": "array",
-                                "items": {
-                                    "type": "object",
+                            "items": _objects(
+                                {
                                     "properties": {
                                         "price": {"type": "string"},
                                         "quantity": {"type": "integer"},
-                                    },
-                                },
-                            }
+                                    }
+                                }
+                            )
                         },
                     },
                 }
