@@ -129,7 +129,7 @@ class DatasetContext:
                 given=in_path_order(given.get(number, ()), path),
                 named=_named(step.arguments, step.bound, answers[:number]),
                 own=bool(given.get(number)) and own_key(path) in given[number],
-                about=self.phraser.about(
+                about=self.phraser.subject_of(
                     step.bound,
                     step.arguments,
                     answers[:number],

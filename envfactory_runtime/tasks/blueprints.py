@@ -251,7 +251,7 @@ class TaskBuilder:
             "step": name,
             "values": values,
             "refers": bool(bound),
-            "about": self.phraser.about(places, arguments, earlier, callers),
+            "about": self.phraser.subject_of(places, arguments, earlier, callers),
             "given": named,
             "named": list(mention),
             "own": bool(named) and named[-1] == own_key(op.path),

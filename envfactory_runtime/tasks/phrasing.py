@@ -197,7 +197,7 @@ class Phraser:
             )
         return found
 
-    def about(
+    def subject_of(
         self, places: Iterable[str], arguments: dict, answers: list, callers: list
     ) -> str:
         """What an action's earlier-answered argument names: by its name
