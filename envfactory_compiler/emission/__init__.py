@@ -22,7 +22,7 @@ from ..frozen import thaw
 from ..ir import NormalizedSpec
 from ..schema_ingestion.repairs import drop_broken_links
 from . import tables
-from .formatting import format_python
+from .formatting import format_models, format_python
 from .models import ModelsError, generate_models
 from .naming import distribution_name, package_name
 from .rendering import Code, docstring, render
@@ -160,7 +160,7 @@ def python_files(
     spec: NormalizedSpec, *, name: str | None, version: str, standalone: bool = False
 ) -> PythonFiles:
     """The package's Python modules: the thin templates and datamodel-code-generator's
-    models, formatted by black (the part of rendering that needs those two libraries).
+    models, in black's style (the part of rendering that needs those two libraries).
     """
     package = package_name(spec.title, name)
     header = _header(spec, version)
@@ -173,7 +173,7 @@ def python_files(
     }
     notes: list[Diagnostic] = []
     code, count = _models(spec, header, notes)
-    files["models.py"] = format_python(code)
+    files["models.py"] = format_models(code)
     return PythonFiles(files, count, tuple(notes))
 
 

@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, Field, RootModel
+from datetime import date
 from enum import StrEnum
 from uuid import UUID
-from datetime import date
+
+from pydantic import AwareDatetime, BaseModel, Field, RootModel
 
 
 class Error(BaseModel):

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from pydantic import Base64Str, BaseModel, Field, RootModel, SecretStr
 from enum import StrEnum
 from typing import Literal
+
+from pydantic import Base64Str, BaseModel, Field, RootModel, SecretStr
 
 
 class Error(BaseModel):

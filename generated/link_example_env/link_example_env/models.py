@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, RootModel
 from enum import StrEnum
+
+from pydantic import BaseModel, RootModel
 
 
 class User(BaseModel):

@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
 from enum import StrEnum
 from typing import Any, Dict
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 
 class AccessToken(BaseModel):

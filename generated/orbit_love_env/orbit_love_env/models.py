@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, BaseModel, Field, RootModel
 from enum import StrEnum
 from typing import Any
+
+from pydantic import AwareDatetime, BaseModel, Field, RootModel
 
 
 class Activity(BaseModel):

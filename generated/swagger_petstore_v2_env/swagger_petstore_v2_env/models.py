@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, RootModel
 
 

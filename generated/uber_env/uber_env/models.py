@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field, RootModel
 from uuid import UUID
+
+from pydantic import BaseModel, Field, RootModel
 
 
 class Product(BaseModel):
