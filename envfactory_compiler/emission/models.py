@@ -2,7 +2,10 @@
 
 It reads the bundled document, with component schema names made safe for
 it (dotted names like `Pet.v1` would otherwise ask for a package of
-modules). Formatting is left to the emitter's single black pass.
+modules) and a `type` beside a `$ref` dropped where the referenced schema
+has that type already: with it, every such property got a copy of the
+referenced class to carry its description (bunq: 806 copies of `Avatar`,
+2,879 classes where 1,370 say everything). Formatting is the emitter's.
 """
 
 from __future__ import annotations
@@ -29,7 +32,9 @@ def generate_models(document: Any, header: str) -> str:
         generate,
     )
 
-    text = json.dumps(_safe_schema_names(thaw(document)), ensure_ascii=False)
+    text = json.dumps(
+        _safe_schema_names(_without_restated_types(thaw(document))), ensure_ascii=False
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter(
@@ -59,6 +64,30 @@ def generate_models(document: Any, header: str) -> str:
     if not isinstance(code, str):
         raise ModelsError("datamodel-code-generator produced several modules")
     return code
+
+
+def _without_restated_types(document: dict) -> dict:
+    """`document` with `{"$ref": X, "type": T}` made `{"$ref": X}` where X's type is T."""
+    schemas = (document.get("components") or {}).get("schemas") or {}
+    prefix = "#/components/schemas/"
+
+    def restated(node: dict) -> bool:
+        ref = node.get("$ref")
+        if not (isinstance(ref, str) and ref.startswith(prefix)):
+            return False
+        target = schemas.get(ref[len(prefix) :])
+        return isinstance(target, dict) and target.get("type") == node.get("type")
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "type" in node and "$ref" in node and restated(node):
+                node = {k: v for k, v in node.items() if k != "type"}
+            return {k: walk(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(document)
 
 
 def _safe_schema_names(document: dict) -> dict:

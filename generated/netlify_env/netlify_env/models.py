@@ -80,14 +80,9 @@ class AssetPublicSignature(BaseModel):
     url: str | None = None
 
 
-class Form(BaseModel):
-    fields: dict[str, str] | None = None
-    url: str | None = None
-
-
 class AssetSignature(BaseModel):
     asset: Asset | None = None
-    form: Form | None = None
+    form: AssetForm | None = None
 
 
 class Payload(BaseModel):
@@ -295,7 +290,7 @@ class File(BaseModel):
     size: int | None = None
 
 
-class Form1(BaseModel):
+class Form(BaseModel):
     created_at: str | None = None
     fields: list[dict[str, Any]] | None = None
     id: str | None = None
@@ -738,8 +733,8 @@ class SitesSiteIdFilesGetResponse(RootModel[list[File]]):
     root: list[File]
 
 
-class SitesSiteIdFormsGetResponse(RootModel[list[Form1]]):
-    root: list[Form1]
+class SitesSiteIdFormsGetResponse(RootModel[list[Form]]):
+    root: list[Form]
 
 
 class SitesSiteIdPluginRunsLatestGetParametersQuery(BaseModel):
