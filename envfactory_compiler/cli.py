@@ -463,7 +463,8 @@ def _package(package: Path):
     type=float,
     default=900,
     show_default=True,
-    help="Seconds Schemathesis, or the sampling, may take on one spec.",
+    help="Seconds Schemathesis, or the sampling, may take on one spec; a spec of"
+    " more than half as many operations gets 2 s per operation.",
 )
 @click.option(
     "--stages",

@@ -108,13 +108,7 @@ def _compile(
     ) -> tuple[NormalizedSpec, RenderedPackage, VerifiedDAG, tuple[Diagnostic, ...]]:
         with times.stage("normalise"):
             spec = loader.normalize(spec_in)
-        with Forked(
-            python_files,
-            spec,
-            name=name,
-            version=__version__,
-            standalone=standalone,
-        ) as python:
+        with Forked(python_files, spec, version=__version__) as python:
             with times.stage("render"):
                 rendered = render_package(
                     spec,

@@ -191,6 +191,14 @@ def test_large_specs_get_a_tree_per_operation() -> None:
     assert settings.trajectories(336) == 1008
 
 
+def test_large_specs_get_time_in_proportion() -> None:
+    """Schemathesis and the sampling work per operation: Kubernetes' 845 get
+    more than a 20-operation API's floor (it ran out of 900 s)."""
+    settings = CorpusSettings(stage_timeout=900)
+    assert settings.stage_deadline(None) == settings.stage_deadline(20) == 900
+    assert settings.stage_deadline(845) == 1690
+
+
 def test_a_schemathesis_run_stopped_by_the_timeout_is_a_note(tmp_path: Path) -> None:
     """Schemathesis opens its JSON report before it runs: one stopped by the
     stage timeout leaves it empty, and the runner says so for that spec

@@ -42,7 +42,16 @@ class CorpusSettings:
     seed: int = 0
     build_timeout: float = 600
     stage_timeout: float = 900
+    stage_seconds_per_operation: float = 2.0
     stages: tuple[str, ...] = STAGES
+
+    def stage_deadline(self, operations: int | None) -> float:
+        """Seconds Schemathesis, or the sampling, may take on a spec: both do work per
+        operation, so a large API (Kubernetes: 845 operations, Schemathesis about a second
+        each) gets time in proportion rather than a verdict of "timed out"."""
+        return max(
+            self.stage_timeout, self.stage_seconds_per_operation * (operations or 0)
+        )
 
     def trajectories(self, operations: int | None) -> int:
         """The sampling budget of a spec: enough trees for each operation to be one's focus once
@@ -55,6 +64,7 @@ class CorpusSettings:
             "Schemathesis --max-examples": self.max_examples,
             "seed": self.seed,
             "trajectories per spec": f"max({self.samples}, {self.per_operation} x operations)",
+            "stage deadline": f"max({self.stage_timeout:g} s, {self.stage_seconds_per_operation:g} s x operations)",
             "stages": "/".join(self.stages),
         }
 
@@ -111,7 +121,7 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
             work,
             max_examples=settings.max_examples,
             seed=settings.seed,
-            timeout=settings.stage_timeout,
+            timeout=settings.stage_deadline(operations),
         )
         row = replace(
             row,
@@ -128,7 +138,7 @@ def run_one(spec: Path, work: Path, settings: CorpusSettings) -> Row:
             work,
             count=settings.trajectories(operations),
             seed=settings.seed,
-            timeout=settings.stage_timeout,
+            timeout=settings.stage_deadline(operations),
         )
         row = replace(
             row,

@@ -50,8 +50,7 @@ class EmitReport:
 
 @dataclass(frozen=True)
 class PythonFiles:
-    """The package's Python modules, formatted (the thin templates and `models.py`),
-    with the number of model classes and why there are none."""
+    """`models.py` (as `files`), the number of its classes, and why there are none."""
 
     files: dict[str, str]  # file name in the inner package -> text
     models: int
@@ -77,7 +76,7 @@ class RenderedPackage:
         )
 
     def with_python(self, python: PythonFiles) -> "RenderedPackage":
-        """The package with the modules that `render_package(python=False)` left out."""
+        """The package with the `models.py` that `render_package(python=False)` left out."""
         package = self
         for filename, text in python.files.items():
             package = package.with_module_file(filename, text)
@@ -118,8 +117,8 @@ def render_package(
 ) -> RenderedPackage:
     """Every file of `<out_dir>/<name>_env/`, rendered and formatted, not yet written
     (`standalone`: with a private copy of the runtime, see `runtime_copy.py`;
-    `python=False`: without the Python modules, for a caller that makes them
-    meanwhile with `python_files` and adds them with `with_python`)."""
+    `python=False`: without `models.py`, for a caller that makes it meanwhile
+    with `python_files` and adds it with `with_python`)."""
     package = package_name(spec.title, name)
     source_name = Path(spec.source.path).name
     header = _header(spec, version)
@@ -137,6 +136,14 @@ def render_package(
     files[module + "operations.json"] = _json(
         {"x-envc": context["stamp"], **tables.tables(spec)}
     )
+    files.update(
+        {
+            module + template: format_python(
+                render(f"module/{template}.jinja", **context)
+            )
+            for template in MODULE_TEMPLATES
+        }
+    )
     files["pyproject.toml"] = render("package/pyproject.toml.jinja", **context)
     files["README.md"] = render("package/README.md.jinja", **context)
     report = EmitReport(
@@ -151,30 +158,15 @@ def render_package(
     rendered = RenderedPackage(files, report, context["stamp"])
     if not python:
         return rendered
-    return rendered.with_python(
-        python_files(spec, name=name, version=version, standalone=standalone)
-    )
+    return rendered.with_python(python_files(spec, version=version))
 
 
-def python_files(
-    spec: NormalizedSpec, *, name: str | None, version: str, standalone: bool = False
-) -> PythonFiles:
-    """The package's Python modules: the thin templates and datamodel-code-generator's
-    models, in black's style (the part of rendering that needs those two libraries).
-    """
-    package = package_name(spec.title, name)
-    header = _header(spec, version)
-    context = _context(
-        spec, package, Path(spec.source.path).name, version, header, standalone
-    )
-    files = {
-        template: format_python(render(f"module/{template}.jinja", **context))
-        for template in MODULE_TEMPLATES
-    }
+def python_files(spec: NormalizedSpec, *, version: str) -> PythonFiles:
+    """`models.py`: datamodel-code-generator's models in black's style, the slow part
+    of rendering (a build makes it in a worker of its own while it verifies)."""
     notes: list[Diagnostic] = []
-    code, count = _models(spec, header, notes)
-    files["models.py"] = format_models(code)
-    return PythonFiles(files, count, tuple(notes))
+    code, count = _models(spec, _header(spec, version), notes)
+    return PythonFiles({"models.py": format_models(code)}, count, tuple(notes))
 
 
 def _header(spec: NormalizedSpec, version: str) -> str:
