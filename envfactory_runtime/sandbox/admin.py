@@ -144,7 +144,14 @@ class Admin:
 
     async def trace(self, request: Request) -> Response:
         task_id = request.path_params["task"]
-        return JSONResponse({"task_id": task_id, "entries": self.store.trace(task_id)})
+        entries = self.store.trace(task_id)
+        return JSONResponse(
+            {
+                "task_id": task_id,
+                "dropped": self.store.dropped_entries(task_id),
+                "entries": entries,
+            }
+        )
 
     # -- sessions (AgentFlow's /session/create and /session/destroy) -----------
 

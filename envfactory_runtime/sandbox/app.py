@@ -45,7 +45,7 @@ from .routes import (
     with_encoded_slashes,
 )
 from .sqlite_store import open_store
-from .store import StateStore
+from .store import TRACE_LIMIT, StateStore
 from .trace import Redactor, answer, body_text
 from .validation import REF_PROPERTY, VALIDATORS, URIParser, register_formats
 from .worker_sessions import WorkerSessions
@@ -372,6 +372,7 @@ def load_sandbox(
     credentials: tuple[str, ...] = (),
     any_credential: bool = False,
     store: str = "memory",
+    trace_limit: int = TRACE_LIMIT,
 ) -> Sandbox:
     """A package's sandbox: its bundled spec, compiled tables, fresh state.
 
@@ -379,7 +380,8 @@ def load_sandbox(
     and the items of `fixtures_file` (see `fixtures.py`). `credentials` are
     accepted secrets in addition to `SANDBOX_TOKEN`; `any_credential`
     accepts any non-empty credential instead. `store` is `memory` or
-    `sqlite:PATH` (tasks survive a restart).
+    `sqlite:PATH` (tasks survive a restart). A task's trace keeps its latest
+    `trace_limit` entries in memory.
     """
     from ..environment import environment  # the package's data, read once
 
@@ -397,7 +399,9 @@ def load_sandbox(
     )
     populate = populator(engine, seed=seed, count=fixtures, path=fixtures_file)
     return Sandbox(
-        engine, open_store(store, seed=seed, populate=populate), package=package
+        engine,
+        open_store(store, seed=seed, populate=populate, trace_limit=trace_limit),
+        package=package,
     )
 
 

@@ -42,8 +42,9 @@ class SqliteStore(StateStore):
         path: str,
         seed: int = 0,
         populate: Callable[[TaskState], None] | None = None,
+        **options: Any,
     ) -> None:
-        super().__init__(seed=seed, populate=populate)
+        super().__init__(seed=seed, populate=populate, **options)
         self.path = path
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
@@ -60,7 +61,7 @@ class SqliteStore(StateStore):
         )
         for task_id, project_id, state in rows:
             self.tasks[task_id] = TaskState.from_snapshot(json.loads(state))
-            self.traces[task_id] = []
+            self._trace(task_id)
             if project_id is not None:
                 self.projects.setdefault(project_id, []).append(task_id)
                 self.owners[task_id] = project_id
@@ -69,7 +70,7 @@ class SqliteStore(StateStore):
         )
         for task_id, entry in rows:
             if task_id in self.traces:
-                self.traces[task_id].append(json.loads(entry))
+                self._keep(task_id, json.loads(entry))
 
     def close(self) -> None:
         with self._lock:
@@ -118,12 +119,17 @@ class SqliteStore(StateStore):
 
 
 def open_store(
-    spec: str, *, seed: int, populate: Callable[[TaskState], None] | None
+    spec: str,
+    *,
+    seed: int,
+    populate: Callable[[TaskState], None] | None,
+    **options: Any,
 ) -> StateStore:
-    """The store a `--store` value names: `memory` (default) or `sqlite:PATH`."""
+    """The store a `--store` value names: `memory` (default) or `sqlite:PATH`
+    (`options`: `StateStore`'s, such as `trace_limit`)."""
     kind, _, path = spec.partition(":")
     if kind == "memory" and not path:
-        return StateStore(seed=seed, populate=populate)
+        return StateStore(seed=seed, populate=populate, **options)
     if kind == "sqlite" and path:
-        return SqliteStore(path, seed=seed, populate=populate)
+        return SqliteStore(path, seed=seed, populate=populate, **options)
     raise ValueError(f"--store: expected 'memory' or 'sqlite:PATH', got {spec!r}")

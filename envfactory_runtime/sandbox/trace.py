@@ -122,11 +122,17 @@ def replay(
 
     Credentials are redacted in traces, so `engine` must accept any
     credential (`load_sandbox(any_credential=True)`); entries answered 401
-    are skipped, as a refused call changes nothing.
+    are skipped, as a refused call changes nothing. A trace whose first
+    entries were let go (`TRACE_LIMIT`) cannot be replayed: ValueError.
     """
     state = store.fresh()
     mismatches: list[str] = []
-    for entry in entries:
+    for position, entry in enumerate(entries, start=1):
+        if entry.get("seq", position) != position:
+            raise ValueError(
+                f"the trace starts at #{entry['seq']}: its first entries are no longer"
+                " kept, so it cannot be replayed"
+            )
         admin = entry.get("admin")
         if admin == "reset":
             state = store.fresh()

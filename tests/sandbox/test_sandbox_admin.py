@@ -146,3 +146,30 @@ def test_answers_of_the_direct_path_are_still_validated(
     monkeypatch.setattr(client.sandbox.engine, "execute", lambda task, call: invalid)
     reply = client.get(f"/api/v3/pet/{pet['id']}", headers={**AUTH, "X-Envc-Task": "t"})
     assert reply.status_code == 500
+
+
+def test_a_long_run_keeps_the_latest_trace_entries(package) -> None:
+    """A client that never names a task (Schemathesis, a script) runs the
+    default task as long as it likes: its trace keeps the latest entries, says
+    how many it let go, and is no longer replayable (Kubernetes' sandbox grew
+    to 10 GB under Schemathesis with every answer kept)."""
+    from starlette.testclient import TestClient
+
+    sandbox = package.load_sandbox(fixtures=2, trace_limit=3)
+    client = TestClient(sandbox.asgi())
+    pets = [add_pet(client, "default", f"Pet {n}") for n in range(5)]
+    traced = client.get("/_sandbox/tasks/default/trace").json()
+    assert traced["dropped"] == 2
+    assert [e["seq"] for e in traced["entries"]] == [3, 4, 5]
+    assert [e["response"]["name"] for e in traced["entries"]] == [
+        p["name"] for p in pets[2:]
+    ]
+    replayer = package.load_sandbox(fixtures=2, any_credential=True)
+    try:
+        trace.replay(replayer.engine, replayer.store, traced["entries"])
+    except ValueError as exc:
+        assert "starts at #3" in str(exc)
+    else:
+        raise AssertionError("a trace without its first entries was replayed")
+    fresh = client.get("/_sandbox/tasks/t/trace")  # another task: its own count
+    assert fresh.status_code == 404 or fresh.json()["dropped"] == 0
