@@ -15,6 +15,7 @@ from ..dependency_inference.examples import response_example
 from ..dependency_inference.names import noun_suffixes
 from ..dependency_inference.references import body_references
 from ..frozen import thaw
+from .action_flags import flag_changes
 from ..ir import EndpointDef, NormalizedSpec, Resource, Role
 from ..schema_ingestion.normalization import deref
 from ..schema_ingestion.references import resolve_pointer
@@ -282,6 +283,9 @@ def _operation(
         else set()
     )
     paging = _paging(endpoint) if endpoint.role is Role.LIST else {}
+    produced = (
+        _produces(spec, endpoint, resources) if endpoint.role is Role.ACTION else None
+    )
     return record(
         name=endpoint.name,
         method=endpoint.method,
@@ -327,7 +331,7 @@ def _operation(
         item_envelope=(
             _item_envelope(spec, endpoint, resource)
             if endpoint.role in _ITEM_ROLES
-            else None
+            else _item_envelope(spec, endpoint, resources.get(produced or ""))
         ),
         body_envelope=(
             _body_envelope(spec, endpoint, resource)
@@ -335,12 +339,20 @@ def _operation(
             else None
         ),
         upsert=_upserts(spec, endpoint) or None,
-        produces=(
-            _produces(spec, endpoint, resources)
-            if endpoint.role is Role.ACTION
-            else None
-        ),
+        produces=produced,
+        sets=_sets(spec, endpoint, resources.get(produced or "")),
     )
+
+
+def _sets(
+    spec: NormalizedSpec, endpoint: EndpointDef, produced: Resource | None
+) -> dict[str, bool]:
+    """The flags an action on one item sets on it (`action_flags`)."""
+    if produced is None or not produced.schema_pointer or not produced.item_path:
+        return {}
+    if not any(name == produced.name for name, _ in _scopes(endpoint, {produced.name: produced})):
+        return {}
+    return flag_changes(spec.document, endpoint.path, produced.schema_pointer)
 
 
 def _body_schema(spec: NormalizedSpec, endpoint: EndpointDef) -> str | None:
@@ -666,13 +678,23 @@ def _item_envelope(
     found = _ok_schema(spec, endpoint)
     if resource is None or resource.envelope is None or found is None:
         return None
-    schema = found[0]
-    for name in resource.envelope.split("/"):
+    return (
+        resource.envelope
+        if _inside(spec, found[0], resource.envelope) is not None
+        else None
+    )
+
+
+def _inside(spec: NormalizedSpec, schema: Any, envelope: str) -> str | None:
+    """The pointer of what `schema` holds at the property path `envelope` (`data/account`):
+    the schema itself when it is a `$ref`, else "" (there, but inline); None when absent."""
+    pointer = ""
+    for name in envelope.split("/"):
         props = properties(spec.document, schema)
         if name not in props:
             return None
-        schema = deref(spec.document, props[name], "")[0]
-    return resource.envelope
+        schema, pointer = deref(spec.document, props[name], "")
+    return pointer
 
 
 def _body_envelope(
@@ -707,16 +729,20 @@ def _produces(
     found = _ok_schema(spec, endpoint)
     if found is None:
         return None
-    exact = next(
-        (
-            r.name
-            for r in resources.values()
-            if r.schema_pointer == found[1] and r.id_field
-        ),
-        None,
-    )
-    if exact is not None or endpoint.params_in("path"):
-        return exact
+    answered = [  # the item, bare or in its resource's envelope (AWS: `{"crl": {...}}`)
+        r
+        for r in resources.values()
+        if r.id_field
+        and r.schema_pointer
+        and (
+            r.schema_pointer == found[1]
+            or (r.envelope and _inside(spec, found[0], r.envelope) == r.schema_pointer)
+        )
+    ]
+    if answered or endpoint.params_in("path"):
+        named = {name for name, _ in _scopes(endpoint, resources)}
+        answered = [r for r in answered if r.name in named] or answered
+        return answered[0].name if answered else None
     answered = schema_nouns(found[1])
     tails = {tail for noun in answered[:1] for tail in noun_suffixes(noun)}
     variants = [

@@ -90,6 +90,9 @@ class Operation:
     upsert: bool = False  # a PUT creates the missing item (nothing else can)
     included: tuple[str, ...] = ()  # per JSON:API `included` position: resource or ""
     produces: str | None = None  # resource whose item an action answers with
+    sets: dict[str, bool] = field(
+        default_factory=dict
+    )  # flags an action sets on its item (`disable`: enabled false)
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> "Operation":

@@ -416,31 +416,42 @@ class Engine:
         # something, rather than `{}`)
         seed_value = {k: v for k, v in echoed.items() if k in declared} or MISSING
         addressed = self._addressed(task, op, args) if op.produces else None
+        envelope = (op.item_envelope or "").split("/")
         if addressed is not None:  # `POST /pet/{petId}` answers that pet, changed
-            key, item = addressed
+            item = addressed[2]
+            if op.item_envelope:  # AWS: `{"crl": {...}}`, the item's own fields echoed
+                declared = list(item) + _property_names(
+                    self.data, self.schema(self.resources[op.produces].schema)
+                )
             changed = {k: v for k, v in echoed.items() if k in item or k in declared}
-            seed_value = {**item, **changed}
+            seed_value = _wrapped({**item, **changed, **op.sets}, envelope)
         value = self.data.conform(seed_value, schema, rng)
-        if addressed is not None and isinstance(value, dict):
-            task.collection(op.produces)[addressed[0]] = value
-        elif op.produces and isinstance(value, dict):
-            value = self._register(task, self.resources[op.produces], value)
+        item_value = _inside(value, envelope)
+        if addressed is not None and isinstance(item_value, dict):
+            collection, key, _ = addressed
+            task.collection(collection)[key] = item_value
+        elif op.produces and isinstance(item_value, dict):
+            self._register(task, self.resources[op.produces], item_value)
         return Outcome(_code(status_key, "ok"), value, reply.content_type)
 
     def _addressed(
         self, task: TaskState, op: Operation, args: dict
-    ) -> tuple[Key, dict] | None:
-        """The stored item an action's path names, when it answers with an item
-        of that same resource (an action on one pet answers that pet)."""
+    ) -> tuple[str, Key, dict] | None:
+        """The stored item an action's path names (its collection, key and fields), when
+        it answers with an item of that same resource (an action on one pet answers
+        that pet), wherever the item lives (AWS: `/crl/{crlId}/disable` acts on what
+        `POST /crls` made)."""
         for resource, params in op.scopes:
             if resource != op.produces or not params:
                 continue
             if not all(p in args for p in params):
                 continue
-            key = tuple(str(args[p]) for p in params)
-            item = task.collection(resource).get(key)
+            name, key = self._locate(
+                task, resource, tuple(str(args[p]) for p in params)
+            )
+            item = task.collection(name).get(key) if name else None
             if isinstance(item, dict):
-                return key, item
+                return name, key, item
         return None
 
     # -- helpers ------------------------------------------------------------
@@ -632,6 +643,14 @@ def _wrapped(value: Any, names: Any) -> Any:
     for name in reversed(list(names)):
         if name:
             value = {name: value}
+    return value
+
+
+def _inside(value: Any, names: list[str]) -> Any:
+    """What `value` holds inside envelopes, outermost name first; None if it lacks one."""
+    for name in names:
+        if name:
+            value = value.get(name) if isinstance(value, dict) else None
     return value
 
 

@@ -30,6 +30,14 @@ _ACRONYMS = {
     "ssh": "SSH",
     "iam": "IAM",
     "oauth": "OAuth",
+    "arn": "ARN",
+    "crl": "CRL",
+    "crls": "CRLs",
+    "sku": "SKU",
+    "skus": "SKUs",
+    "vpc": "VPC",
+    "vpn": "VPN",
+    "tls": "TLS",
 }
 _THIRD_PERSON = {
     "returns": "get",

@@ -446,3 +446,17 @@ def test_a_google_custom_method_without_a_summary_says_its_verb(
 ) -> None:
     """Not "localservices detailed lead reports search" (its operationId)."""
     assert runtime.wording.verb_phrase("", operation, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("crlData", "CRL data"),
+        ("trustAnchorArn", "trust anchor ARN"),
+        ("validSkus", "valid SKUs"),
+        ("vpc_id", "VPC ID"),
+    ],
+)
+def test_acronyms_are_said_as_acronyms(runtime, name, said) -> None:
+    """Not "a new crl named ..." (AWS IAM Roles Anywhere)."""
+    assert runtime.wording.label(name) == said

@@ -29,6 +29,7 @@ SHAPE_NAMES = (
     "range_bounds",
     "custom_methods",
     "trailing_slashes",
+    "enveloped_actions",
 )
 
 
