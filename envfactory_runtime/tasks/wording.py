@@ -181,7 +181,15 @@ def path_noun(path: str) -> str:
         if literal
         else ""
     )
+    if last.lower() in _WHICH and len(literal) > 1:  # `/name/first`: a first name
+        return noun(f"{last}_{literal[-2]}")
     return noun(last)
+
+
+# a last path segment that says which of the segment before it is meant
+_WHICH = frozenset(
+    "first last random latest current recent new next previous default top".split()
+)
 
 
 def real_summary(summary: str) -> str:

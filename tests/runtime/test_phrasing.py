@@ -253,6 +253,9 @@ def test_third_person_summaries_and_arm_operation_ids_read_as_imperatives(
 def test_nouns_of_file_like_paths_and_series(runtime) -> None:
     w = runtime.wording
     assert w.path_noun("/translate/yoda.json") == "yoda"
+    assert w.path_noun("/identity/person/name/first") == "first name"  # not "first"
+    assert w.path_noun("/quotes/random") == "random quote"
+    assert w.path_noun("/first") == "first"
     assert (
         w.singular("timeseries") == "timeseries"
         and w.plural("timeseries") == "timeseries"
