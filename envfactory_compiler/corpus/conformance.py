@@ -5,6 +5,12 @@ reads the bundled spec, sends the sandbox's credential for every header
 security scheme (as a user would configure it) and writes its JSON report,
 from which the failures by check are read, and its JUnit report, which names
 the operation behind each of Schemathesis's own errors.
+
+A spec of more than `BATCH` operations is tested a batch at a time, each
+batch against a fresh sandbox: one sandbox fuzzed with every operation of a
+large API fills up (Kubernetes: Schemathesis's creates piled up until each
+list answered thousands of items, and 845 operations did not finish in 28
+minutes).
 """
 
 from __future__ import annotations
@@ -36,12 +42,81 @@ class ConformanceOutcome:
     note: str = ""  # why it did not run or did not complete
 
 
+BATCH = 100  # operations one Schemathesis run tests against one fresh sandbox
+
+
 def check(
-    project: Path, work: Path, *, max_examples: int, seed: int, timeout: float
+    project: Path,
+    work: Path,
+    *,
+    max_examples: int,
+    seed: int,
+    timeout: float,
+    batch: int = BATCH,
 ) -> ConformanceOutcome:
-    """Serve `project` and test it; the server is stopped whatever happens."""
+    """Serve `project` and test it (a batch of operations at a time when it has
+    more than `batch`; `timeout` is shared among them by size); every server is
+    stopped whatever happens."""
     spec = project / project.name / "openapi.json"
     document = json.loads(spec.read_text(encoding="utf-8"))
+    names = operation_names(document)
+    work.mkdir(parents=True, exist_ok=True)
+    if len(names) <= batch:
+        return _check(project, work, spec, document, (), max_examples, seed, timeout)
+    parts = []
+    for start in range(0, len(names), batch):
+        chosen = names[start : start + batch]
+        part = work / f"operations-{start + 1}-{start + len(chosen)}"
+        part.mkdir(exist_ok=True)
+        share = timeout * len(chosen) / len(names)
+        parts.append(
+            (
+                part.name,
+                _check(
+                    project, part, spec, document, chosen, max_examples, seed, share
+                ),
+            )
+        )
+    return _merged(parts)
+
+
+def operation_names(document: dict) -> list[str]:
+    """Schemathesis's name of each operation (`GET /pets/{petId}`), in the document's order."""
+    return [
+        f"{method.upper()} {path}"
+        for path, item in (document.get("paths") or {}).items()
+        for method in (item or {})
+        if method
+        in ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+    ]
+
+
+def _merged(parts: list[tuple[str, ConformanceOutcome]]) -> ConformanceOutcome:
+    """One outcome of the batches: what ran, summed; a note for each batch that did not finish."""
+    failures: dict[str, int] = {}
+    for _, outcome in parts:
+        for title, count in outcome.failures.items():
+            failures[title] = failures.get(title, 0) + count
+    return ConformanceOutcome(
+        any(outcome.ran for _, outcome in parts),
+        sum(outcome.served for _, outcome in parts),
+        failures,
+        tuple(sorted({f for _, outcome in parts for f in outcome.findings})),
+        "; ".join(f"{name}: {outcome.note}" for name, outcome in parts if outcome.note),
+    )
+
+
+def _check(
+    project: Path,
+    work: Path,
+    spec: Path,
+    document: dict,
+    names: tuple[str, ...] | list[str],
+    max_examples: int,
+    seed: int,
+    timeout: float,
+) -> ConformanceOutcome:
+    """One Schemathesis run (of the operations `names`, or all) against a fresh sandbox."""
     port = _free_port()
     server = processes.start(
         [processes.python(), "-m", project.name, "serve", "--port", str(port)],
@@ -78,6 +153,7 @@ def check(
                 "--report-junit-path",
                 str(junit),
                 *credentials(project),
+                *(arg for name in names for arg in ("--include-name", name)),
             ],
             log=work / "schemathesis.log",
             timeout=timeout,
