@@ -18,6 +18,12 @@ DOCUMENT = {
                     "active": {"$ref": "#/components/schemas/Flag"},
                     "published": {"type": "string"},  # not a flag
                     "isolated": {"type": "boolean"},  # not `is` + `olated`
+                    "muted": {  # AWS's wrapping of every property
+                        "allOf": [
+                            {"$ref": "#/components/schemas/Flag"},
+                            {"description": "d"},
+                        ]
+                    },
                 },
             },
             "Flag": {"type": "boolean"},
@@ -35,6 +41,7 @@ DOCUMENT = {
         ("/items/{id}/un-lock/", {"is_locked": False}),
         ("/items/{id}/deactivate", {"active": False}),
         ("/items/{id}/publish", {}),  # `published` is no boolean
+        ("/items/{id}/mute", {"muted": True}),
         ("/items/{id}/refund", {}),  # a verb of no flag
         ("/items/{id}", {}),
     ],

@@ -58,12 +58,23 @@ def flag_changes(document: Any, path: str, item_pointer: str) -> dict[str, bool]
     item, _ = deref(document, {"$ref": "#" + item_pointer}, item_pointer)
     changes = {}
     for name, schema in properties(document, item).items():
-        if deref(document, schema, "")[0].get("type") != "boolean":
+        if not _boolean(document, schema):
             continue
         flag = _flag(name)
         if flag in sets or flag in clears:
             changes[name] = flag in sets
     return changes
+
+
+def _boolean(document: Any, schema: Any, depth: int = 0) -> bool:
+    """Whether a property is a boolean, through `$ref`s and `allOf` wrappers (AWS
+    gives each property `allOf: [{$ref: Boolean}, {description}]`)."""
+    schema = deref(document, schema, "")[0]
+    if not isinstance(schema, dict) or depth > 8:
+        return False
+    return schema.get("type") == "boolean" or any(
+        _boolean(document, part, depth + 1) for part in schema.get("allOf") or ()
+    )
 
 
 def _verb(path: str) -> str:

@@ -350,7 +350,10 @@ def _sets(
     """The flags an action on one item sets on it (`action_flags`)."""
     if produced is None or not produced.schema_pointer or not produced.item_path:
         return {}
-    if not any(name == produced.name for name, _ in _scopes(endpoint, {produced.name: produced})):
+    if not any(
+        name == produced.name
+        for name, _ in _scopes(endpoint, {produced.name: produced})
+    ):
         return {}
     return flag_changes(spec.document, endpoint.path, produced.schema_pointer)
 
@@ -678,22 +681,21 @@ def _item_envelope(
     found = _ok_schema(spec, endpoint)
     if resource is None or resource.envelope is None or found is None:
         return None
-    return (
-        resource.envelope
-        if _inside(spec, found[0], resource.envelope) is not None
-        else None
-    )
+    return resource.envelope if _inside(spec, found, resource.envelope) else None
 
 
-def _inside(spec: NormalizedSpec, schema: Any, envelope: str) -> str | None:
-    """The pointer of what `schema` holds at the property path `envelope` (`data/account`):
-    the schema itself when it is a `$ref`, else "" (there, but inline); None when absent."""
-    pointer = ""
+def _inside(spec: NormalizedSpec, found: tuple[Any, str], envelope: str) -> str | None:
+    """The pointer of what the schema `found` (schema, pointer) holds at the property
+    path `envelope` (`data/account`), followed through `$ref`s; None when absent."""
+    schema, pointer = found
     for name in envelope.split("/"):
         props = properties(spec.document, schema)
         if name not in props:
             return None
-        schema, pointer = deref(spec.document, props[name], "")
+        escaped = name.replace("~", "~0").replace("/", "~1")
+        schema, pointer = deref(
+            spec.document, props[name], f"{pointer}/properties/{escaped}"
+        )
     return pointer
 
 
@@ -736,7 +738,7 @@ def _produces(
         and r.schema_pointer
         and (
             r.schema_pointer == found[1]
-            or (r.envelope and _inside(spec, found[0], r.envelope) == r.schema_pointer)
+            or (r.envelope and _inside(spec, found, r.envelope) == r.schema_pointer)
         )
     ]
     if answered or endpoint.params_in("path"):

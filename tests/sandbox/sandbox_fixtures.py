@@ -40,14 +40,18 @@ def in_process(package, **load) -> Iterator:
         yield test_client
 
 
-def shape_fixtures(name: str, *, client_scope: str = "function", **load):
-    """A test module's `project` (tests/real_shapes/NAME.yaml, built once) and
-    `client` (an in-process client of a fresh sandbox of it) fixtures."""
+def shape_fixtures(
+    name: str, *, client_scope: str = "function", package: str | None = None, **load
+):
+    """A test module's `project` (tests/real_shapes/NAME.yaml, built once, as
+    `package` where another test module builds NAME too: one process imports
+    a package name once) and `client` (an in-process client of a fresh sandbox
+    of it) fixtures."""
 
     @pytest.fixture(scope="module")
     def project(tmp_path_factory) -> Path:
         out = tmp_path_factory.mktemp(name) / "out"
-        return build(SHAPES / f"{name}.yaml", out, name)
+        return build(SHAPES / f"{name}.yaml", out, package or name)
 
     @pytest.fixture(scope=client_scope)
     def client(project):

@@ -9,7 +9,7 @@ import json
 
 from sandbox_fixtures import AUTH, shape_fixtures
 
-project, client = shape_fixtures("enveloped_actions")
+project, client = shape_fixtures("enveloped_actions", package="enveloped_verbs")
 
 
 def _import(client, name: str) -> dict:
