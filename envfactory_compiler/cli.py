@@ -464,7 +464,7 @@ def _package(package: Path):
     default=900,
     show_default=True,
     help="Seconds Schemathesis, or the sampling, may take on one spec; a spec of"
-    " more than half as many operations gets 2 s per operation.",
+    " more than a quarter as many operations gets 4 s per operation.",
 )
 @click.option(
     "--stages",

@@ -196,7 +196,7 @@ def test_large_specs_get_time_in_proportion() -> None:
     more than a 20-operation API's floor (it ran out of 900 s)."""
     settings = CorpusSettings(stage_timeout=900)
     assert settings.stage_deadline(None) == settings.stage_deadline(20) == 900
-    assert settings.stage_deadline(845) == 1690
+    assert settings.stage_deadline(845) == 3380
 
 
 def test_a_schemathesis_run_stopped_by_the_timeout_is_a_note(tmp_path: Path) -> None:

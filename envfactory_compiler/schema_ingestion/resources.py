@@ -38,8 +38,8 @@ def acted_on(path: str) -> str:
 def _unslashed(path: str) -> str:
     """A trailing slash says nothing of the resource: Django REST's
     `/dcim/devices/{id}/` is `/dcim/devices/{id}` (NetBox's 844 operations
-    had no resource at all)."""
-    return path[:-1] if len(path) > 1 and path.endswith("/") else path
+    had no resource at all), and nor do two (TomTom's `/wms//`)."""
+    return path.rstrip("/") or path[:1]
 
 
 def _segments(path: str) -> list[str]:

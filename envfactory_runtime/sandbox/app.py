@@ -32,8 +32,9 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
 
-from . import xml_bodies
+from . import xml_bodies, yaml_bodies
 from .admin import Admin
+from .catalog import Operation
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .fixtures import populator
 from .routes import (
@@ -46,7 +47,7 @@ from .routes import (
 )
 from .sqlite_store import open_store
 from .store import TRACE_LIMIT, StateStore
-from .trace import Redactor, answer, body_text
+from .trace import Redactor, answer, body_text, is_json
 from .validation import REF_PROPERTY, VALIDATORS, URIParser, register_formats
 from .worker_sessions import WorkerSessions
 
@@ -94,10 +95,28 @@ class Sandbox:
                 # validated already: the engine keeps what the XML says
                 schema = self.engine.schema(op.body)
                 body = xml_bodies.read(body, schema, self.engine.data.resolve)
+            elif isinstance(body, str) and body.strip():
+                body = self._read_as_yaml(op, request, body)
             return _connexion_response(*self.execute(name, request, body))
 
         handle.__name__ = "handle"
         return handle
+
+    def _read_as_yaml(self, op: Operation | None, request: Request, body: str) -> Any:
+        """What a body checked as YAML says (`validation.YAMLBody`, `FileBody`): one
+        sent as YAML, or an object or array in a type the sandbox does not otherwise
+        read; other bodies as they came."""
+        content_type = request.headers.get("content-type")
+        if yaml_bodies.is_yaml(content_type):
+            return yaml_bodies.read(body)
+        if op is None or op.body is None or is_json(content_type):
+            return body
+        if not yaml_bodies.structured(
+            self.engine.data.resolve(self.engine.schema(op.body))
+        ):
+            return body
+        value = yaml_bodies.structured_value(body)
+        return body if value is yaml_bodies.UNREAD else value
 
     def execute(self, name: str, request: Request, body: Any) -> tuple[Outcome, str]:
         """Run a routed, validated request in its task and trace it: the outcome

@@ -45,7 +45,7 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError, validators
 from starlette.datastructures import Headers, UploadFile
 
-from . import xml_bodies
+from . import xml_bodies, yaml_bodies
 from .fake import DURATION_RE
 from .routes import conditions, unescaped
 
@@ -306,14 +306,40 @@ class XMLBody(JSONBody):
             raise BadRequestProblem(detail=str(exc)) from None
 
 
-class FileBody(AbstractRequestBodyValidator):
+class YAMLBody(JSONBody):
+    """A YAML body (`yaml_bodies`) checked as a JSON one is: Kubernetes' `*/*`
+    bodies, which Schemathesis sends as `text/yaml`, were taken unread."""
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        text = b"".join([message async for message in stream])
+        if not text.strip():
+            return None
+        try:
+            return yaml_bodies.read(text)
+        except yaml_bodies.MalformedYAML as exc:
+            raise BadRequestProblem(detail=str(exc)) from None
+
+
+class FileBody(YAMLBody):
     """A body in a media type the sandbox does not read (a zip, an image):
     only its presence is checked, so a required one cannot be left out. No
     bytes under a content type are an empty file, which a binary string
-    allows; no bytes and no content type are no body."""
+    allows; no bytes and no content type are no body. A body whose schema is
+    an object or an array (Kubernetes' `*/*`) is no file, whatever its type
+    says: where it reads as one (JSON and YAML text), it is checked."""
 
     async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
+        if yaml_bodies.structured(self._schema):
+            return await super().wrap_receive(receive, scope=scope)
         return _present(self, receive, scope)
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        text = b"".join([message async for message in stream])
+        return yaml_bodies.structured_value(text)
+
+    def _validate(self, body: Any) -> Any:
+        # bytes that are no JSON or YAML text: only their presence counts
+        return None if body is yaml_bodies.UNREAD else super()._validate(body)
 
 
 def _present(validator: Any, receive: Any, scope: Any) -> Any:
@@ -930,8 +956,9 @@ VALIDATORS = {
         {
             "*/*json": JSONBody,
             "*/*xml": XMLBody,
+            "*/*yaml": YAMLBody,
             "application/x-www-form-urlencoded": FormBody,
-            "multipart/form-data": MultipartBody,
+            "multipart/*": MultipartBody,
             "*/*": FileBody,
         }
     ),

@@ -1,0 +1,40 @@
+"""Bodies documented as `*/*` read as YAML when sent as YAML
+(tests/real_shapes/yaml_bodies.yaml, Kubernetes' shape): checked against
+the schema as JSON is (Schemathesis found a YAML namespace with `labels:
+true` answered 201), and stored as what they say."""
+
+from __future__ import annotations
+
+from envfactory_compiler.corpus.conformance import check
+from sandbox_fixtures import AUTH, shape_fixtures
+
+project, client = shape_fixtures("yaml_bodies")
+YAML = {**AUTH, "Content-Type": "text/yaml"}
+
+
+def test_a_yaml_body_is_checked_and_kept(client) -> None:
+    made = client.post(
+        "/namespaces",
+        content="name: prod\nlabels:\n  team: core\ncreatedAt: 2024-01-01T00:00:00Z\n",
+        headers=YAML,
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["labels"] == {"team": "core"}
+    assert made.json()["createdAt"] == "2024-01-01T00:00:00Z"  # text, as in JSON
+    read = client.get(f"/namespaces/{made.json()['name']}", headers=AUTH)
+    assert read.status_code == 200 and read.json()["labels"] == {"team": "core"}
+
+
+def test_a_yaml_body_off_its_schema_or_malformed_is_refused(client) -> None:
+    wrong = client.post("/namespaces", content="name: x\nlabels: true\n", headers=YAML)
+    assert wrong.status_code == 400, wrong.text
+    broken = client.post("/namespaces", content="name: [x,\n", headers=YAML)
+    assert broken.status_code == 400  # answered as the spec documents a 400: no body
+    plain = client.post("/namespaces", json={"name": "dev"}, headers=AUTH)
+    assert plain.status_code == 201  # JSON as before
+
+
+def test_schemathesis_finds_nothing(project, tmp_path) -> None:
+    outcome = check(project, tmp_path, max_examples=10, seed=99, timeout=300)
+    assert outcome.ran and outcome.served == 2
+    assert outcome.failures == {} and outcome.findings == ()
