@@ -96,13 +96,13 @@ class Sandbox:
                 schema = self.engine.schema(op.body)
                 body = xml_bodies.read(body, schema, self.engine.data.resolve)
             elif isinstance(body, str) and body.strip():
-                body = self._read_as_yaml(op, request, body)
+                body = self._text_body(op, request, body)
             return _connexion_response(*self.execute(name, request, body))
 
         handle.__name__ = "handle"
         return handle
 
-    def _read_as_yaml(self, op: Operation | None, request: Request, body: str) -> Any:
+    def _text_body(self, op: Operation | None, request: Request, body: str) -> Any:
         """What a body checked as YAML says (`validation.YAMLBody`, `FileBody`): one
         sent as YAML, or an object or array in a type the sandbox does not otherwise
         read; other bodies as they came."""
