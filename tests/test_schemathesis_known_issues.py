@@ -29,6 +29,14 @@ def _one_operation(title: str, path: str, method: str, operation: dict) -> dict:
     }
 
 
+def _form_body(schema: dict, **media: dict) -> dict:
+    """A required urlencoded request body of `schema` (Stripe's bodies)."""
+    return {
+        "required": True,
+        "content": {"application/x-www-form-urlencoded": {**media, "schema": schema}},
+    }
+
+
 def _objects(properties: dict, **constraints) -> dict:
     """An array of objects with these properties (Stripe's and AWS's lists of
     records, which Schemathesis writes as their keys in a query or a form)."""
@@ -45,23 +53,13 @@ FORM_ARRAY = _one_operation(
     "post",
     {
         "operationId": "createNote",
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["tags"],
-                        "properties": {
-                            "tags": {
-                                "type": "array",
-                                "items": {"type": "string"},
-                            }
-                        },
-                    }
-                }
-            },
-        },
+        "requestBody": _form_body(
+            {
+                "type": "object",
+                "required": ["tags"],
+                "properties": {"tags": {"type": "array", "items": {"type": "string"}}},
+            }
+        ),
         "responses": {
             "201": {"description": "created"},
             "400": {"description": "bad request"},
@@ -465,27 +463,22 @@ FORM_OBJECT_ARRAY = _one_operation(
     "post",
     {
         "operationId": "addSubscriptionItems",
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "encoding": {"items": {"style": "deepObject", "explode": True}},
-                    "schema": {
-                        "type": "object",
-                        "properties": {
-                            "items": _objects(
-                                {
-                                    "properties": {
-                                        "price": {"type": "string"},
-                                        "quantity": {"type": "integer"},
-                                    }
-                                }
-                            )
-                        },
-                    },
-                }
+        "requestBody": _form_body(
+            {
+                "type": "object",
+                "properties": {
+                    "items": _objects(
+                        {
+                            "properties": {
+                                "price": {"type": "string"},
+                                "quantity": {"type": "integer"},
+                            }
+                        }
+                    )
+                },
             },
-        },
+            encoding={"items": {"style": "deepObject", "explode": True}},
+        ),
         "responses": {"200": {"description": "the items added"}},
     },
 )
@@ -517,27 +510,19 @@ FORM_REQUIRED_ARRAY = _one_operation(
     "post",
     {
         "operationId": "createCheckoutSession",
-        "requestBody": {
-            "required": True,
-            "content": {
-                "application/x-www-form-urlencoded": {
-                    "schema": {
+        "requestBody": _form_body(
+            {
+                "type": "object",
+                "required": ["line_items", "business_profile"],
+                "properties": {
+                    "line_items": {"type": "array", "items": {"type": "string"}},
+                    "business_profile": {
                         "type": "object",
-                        "required": ["line_items", "business_profile"],
-                        "properties": {
-                            "line_items": {
-                                "type": "array",
-                                "items": {"type": "string"},
-                            },
-                            "business_profile": {
-                                "type": "object",
-                                "properties": {"name": {"type": "string"}},
-                            },
-                        },
-                    }
-                }
-            },
-        },
+                        "properties": {"name": {"type": "string"}},
+                    },
+                },
+            }
+        ),
         "responses": {"200": {"description": "the session"}},
     },
 )
