@@ -5,6 +5,7 @@ and the table is written as markdown and JSON. The full corpus is `make corpus`.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -224,3 +225,21 @@ def test_a_large_spec_is_tested_a_batch_at_a_time(tmp_path: Path) -> None:
     parts = sorted(p.name for p in (tmp_path / "parts").iterdir())
     assert parts == ["operations-1-2", "operations-3-3"]
     assert all((tmp_path / "parts" / p / "schemathesis.json").is_file() for p in parts)
+
+
+def test_a_child_keeps_the_callers_pythonpath_after_its_own(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """A checkout run from PYTHONPATH serves its own runtime, not the installed one."""
+    import sys
+
+    from envfactory_compiler.corpus import processes
+
+    monkeypatch.setenv("PYTHONPATH", "/checkout")
+    finished = processes.run(
+        [sys.executable, "-c", "import os; print(os.environ['PYTHONPATH'])"],
+        log=tmp_path / "child.log",
+        timeout=30,
+        env={"PYTHONPATH": "/package"},
+    )
+    assert finished.output.strip() == f"/package{os.pathsep}/checkout"

@@ -98,7 +98,14 @@ def python() -> str:
 
 
 def _env(extra: dict[str, str] | None) -> dict[str, str]:
-    return {**os.environ, "PYTHONHASHSEED": "0", **(extra or {})}
+    """The caller's environment with `extra` over it; a PYTHONPATH in `extra`
+    goes before the caller's, which is kept (a checkout run from PYTHONPATH
+    serves its own runtime, not the installed one)."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", **(extra or {})}
+    inherited = os.environ.get("PYTHONPATH")
+    if extra and "PYTHONPATH" in extra and inherited:
+        env["PYTHONPATH"] = os.pathsep.join((extra["PYTHONPATH"], inherited))
+    return env
 
 
 def _orphan_killed():
