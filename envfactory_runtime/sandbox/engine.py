@@ -28,6 +28,7 @@ from functools import cached_property
 from typing import Any, Mapping
 
 from .catalog import Credential, Operation, Param, Reply, Resource
+from .conform_memo import ConformMemo
 from .fake import MISSING, SchemaData
 from ..pointers import parts
 from .store import Key, TaskState
@@ -89,6 +90,7 @@ class Engine:
         self.resources = resources
         self.credentials = credentials
         self.data = SchemaData(document)
+        self.answers = ConformMemo(self.data)
         self.accepted: frozenset[str] | None = frozenset({SANDBOX_TOKEN})
         self._schemas: dict[str, dict] = {}
 
@@ -403,7 +405,7 @@ class Engine:
 
     def _action(self, task: TaskState, op: Operation, args: dict, body: Any) -> Outcome:
         request = json.dumps([args, body], sort_keys=True, default=str)
-        rng = random.Random(f"{task.seed}:{op.name}:{request}")
+        seed = f"{task.seed}:{op.name}:{request}"
         status_key = op.outcomes.get("ok", "default")
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
@@ -425,7 +427,7 @@ class Engine:
                 )
             changed = {k: v for k, v in echoed.items() if k in item or k in declared}
             seed_value = _wrapped({**item, **changed, **op.sets}, envelope)
-        value = self.data.conform(seed_value, schema, rng)
+        value = self.answers.conform(seed_value, reply.schema, schema, seed)
         item_value = _inside(value, envelope)
         if addressed is not None and isinstance(item_value, dict):
             collection, key, _ = addressed
@@ -465,10 +467,14 @@ class Engine:
         fields: dict,
         collection: str | None = None,
     ) -> dict:
-        rng = random.Random(f"{task.seed}:{op.name}:{task.counter}")
         stored = fields
         if resource.schema:
-            stored = self.data.conform(fields, self.schema(resource.schema), rng)
+            stored = self.answers.conform(
+                fields,
+                resource.schema,
+                self.schema(resource.schema),
+                f"{task.seed}:{op.name}:{task.counter}",
+            )
             stored.update({k: v for k, v in fields.items() if k not in stored})
         task.collection(collection or resource.name)[key] = stored
         return stored
@@ -489,14 +495,21 @@ class Engine:
         reply = op.replies.get(status_key)
         if reply is None or reply.schema is None:
             return _unshaped(code, reply)
-        rng = random.Random(f"{task.seed}:{op.name}:reply:{task.counter}")
+        seed = f"{task.seed}:{op.name}:reply:{task.counter}"
         if op.item_envelope:
             value = _wrapped(value, op.item_envelope.split("/"))
         schema = self.schema(reply.schema)
         if isinstance(value, dict) and self.data.resolve(schema).get("type") == "array":
             value = [value]  # one item, answered as the list the spec documents (ETSI)
+        if not op.included:
+            return Outcome(
+                code,
+                self.answers.conform(value, reply.schema, schema, seed),
+                reply.content_type,
+            )
+        rng = random.Random(seed)  # drawn on after the body, for `included`
         body = self.data.conform(value, schema, rng)
-        if op.included and isinstance(body, dict):
+        if isinstance(body, dict):
             body["included"] = self._included(
                 task, op, schema, body.get("included"), rng
             )
