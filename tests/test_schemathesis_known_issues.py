@@ -72,13 +72,17 @@ class KnownFinding(Exception):
     """Schemathesis reported exactly the finding the test is about."""
 
 
-def _expect_only(spec: dict, tmp_path: Path, known: tuple[str, ...]) -> None:
-    """Serve `spec` to Schemathesis; its findings are `known` (raised as
-    `KnownFinding`) or nothing."""
-    path = tmp_path / "spec.yaml"
-    path.write_text(yaml.safe_dump(spec), encoding="utf-8")
+def _expect_only(
+    spec: dict | Path, tmp_path: Path, known: tuple[str, ...], *, seed: int = 0
+) -> None:
+    """Serve `spec` (a document, or a file as it is written: key order steers
+    Schemathesis's draws) to Schemathesis at `seed`; its findings are `known`
+    (raised as `KnownFinding`) or nothing."""
+    path = spec if isinstance(spec, Path) else tmp_path / "spec.yaml"
+    if isinstance(spec, dict):
+        path.write_text(yaml.safe_dump(spec), encoding="utf-8")
     project = build(path, tmp_path / "out")
-    outcome = check(project, tmp_path, max_examples=10, seed=0, timeout=300)
+    outcome = check(project, tmp_path, max_examples=10, seed=seed, timeout=300)
     assert outcome.ran, outcome.note
     assert outcome.findings in ((), known), outcome.findings
     if outcome.findings:
@@ -305,6 +309,25 @@ def test_schemathesis_mutates_an_xml_array_into_its_own_wire_form(
         (ROOT / "tests" / "real_shapes" / "xml_bodies.yaml").read_text(encoding="utf-8")
     )
     _expect_only(spec, tmp_path, ("POST /queues: Schema-violating request accepted",))
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=KnownFinding,
+    reason=(
+        "Schemathesis mutates a string in an XML body into an integer, and a map's string "
+        "value into null, and expects a refusal, but XML writes them as the text "
+        "`2495483367` and `null`, which are strings: no server can tell (a `*/*` body, "
+        "Kubernetes' shape, sent as `text/xml`; found at seed 11)"
+    ),
+)
+def test_schemathesis_mutates_xml_text_into_xml_text(tmp_path: Path) -> None:
+    _expect_only(
+        ROOT / "tests" / "real_shapes" / "yaml_bodies.yaml",
+        tmp_path,
+        ("Stateful tests: Schema-violating request accepted",),
+        seed=11,
+    )
 
 
 QUERY_OBJECTS = _one_operation(

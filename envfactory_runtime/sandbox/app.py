@@ -91,22 +91,25 @@ class Sandbox:
         async def handle(**kwargs: Any) -> ConnexionResponse:
             request = Request(connexion_scope._get_current_object())
             body = _body(kwargs)
-            if xml and isinstance(body, str) and body.strip():
-                # validated already: the engine keeps what the XML says
-                schema = self.engine.schema(op.body)
-                body = xml_bodies.read(body, schema, self.engine.data.resolve)
-            elif isinstance(body, str) and body.strip():
-                body = self._text_body(op, request, body)
+            if isinstance(body, str) and body.strip():
+                body = self._text_body(op, request, body, xml=xml)
             return _connexion_response(*self.execute(name, request, body))
 
         handle.__name__ = "handle"
         return handle
 
-    def _text_body(self, op: Operation | None, request: Request, body: str) -> Any:
-        """What a body checked as YAML says (`validation.YAMLBody`, `FileBody`): one
-        sent as YAML, or an object or array in a type the sandbox does not otherwise
-        read; other bodies as they came."""
+    def _text_body(
+        self, op: Operation | None, request: Request, body: str, *, xml: bool
+    ) -> Any:
+        """What a body checked already says (`validation.XMLBody`, `YAMLBody`,
+        `FileBody`): one sent as XML (where the operation documents XML, or takes
+        `*/*`) or YAML, or an object or array in a type the sandbox does not
+        otherwise read; other bodies as they came."""
         content_type = request.headers.get("content-type")
+        if op is not None and op.body is not None:
+            if xml or xml_bodies.is_xml(content_type):
+                schema = self.engine.schema(op.body)
+                return xml_bodies.read(body, schema, self.engine.data.resolve)
         if yaml_bodies.is_yaml(content_type):
             return yaml_bodies.read(body)
         if op is None or op.body is None or is_json(content_type):

@@ -23,11 +23,19 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any, Callable
 
+from .media_types import suffixed
+
 Resolve = Callable[[dict], dict]
 
 
 class MalformedXML(ValueError):
     """The body is not well-formed XML."""
+
+
+def is_xml(content_type: str | None) -> bool:
+    """`application/xml`, `text/xml`, `application/atom+xml` and the like: what
+    the sandbox's validation reads as XML (`*/*xml`)."""
+    return suffixed(content_type, "xml")
 
 
 def read(text: str | bytes, schema: dict, resolve: Resolve = lambda s: s) -> Any:

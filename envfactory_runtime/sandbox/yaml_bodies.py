@@ -13,6 +13,8 @@ from typing import Any
 
 import yaml
 
+from .media_types import suffixed
+
 
 class MalformedYAML(ValueError):
     """The body is not well-formed YAML."""
@@ -37,8 +39,7 @@ _Loader.yaml_implicit_resolvers = {
 
 def is_yaml(content_type: str | None) -> bool:
     """`application/yaml`, `text/yaml`, `application/x-yaml` and the like."""
-    bare = (content_type or "").split(";")[0].strip().lower()
-    return bare.endswith("yaml") and "/" in bare
+    return suffixed(content_type, "yaml")
 
 
 def structured(schema: Any, depth: int = 0) -> bool:
