@@ -13,7 +13,8 @@ Names are matched without their namespace prefix. An array written as
 repeated elements has no way to say it is empty: a required one with no
 elements is the empty array (as a form's is). Text is typed by the
 schema (`5` for an integer is 5); what is no value of its type stays text,
-for the schema check to refuse. Elements the schema does not name are kept
+for the schema check to refuse, and a scalar's element with elements inside
+is read as the object it writes, for the same check. Elements the schema does not name are kept
 as text (or as objects, when they have children), so that
 `additionalProperties: false` can refuse them.
 """
@@ -49,8 +50,10 @@ def read(text: str | bytes, schema: dict, resolve: Resolve = lambda s: s) -> Any
 
 def _element(node: ET.Element, schema: dict, resolve: Resolve) -> Any:
     kind = _type(schema, resolve)
-    if kind == "object" or (kind is None and (len(node) or node.attrib)):
+    if kind in (None, "object") and (kind or len(node) or node.attrib):
         return _object(node, schema, resolve)
+    if kind != "array" and len(node):  # elements where text belongs: no scalar
+        return _object(node, {}, resolve)
     if kind == "array":  # a root or wrapper element: its children are the items
         items = resolve(_member(schema, "items", resolve))
         return [_element(child, items, resolve) for child in node]

@@ -45,6 +45,15 @@ def test_an_xml_body_is_read_by_its_schema_and_kept(client) -> None:
             "'soon' is not of type 'integer'",
         ),
         ("<Q><QueueName>a</Queue", "malformed XML body"),
+        (  # elements inside a string's element: an object, not text
+            "<Q><QueueName><x>6.4e16</x></QueueName><Tags><Key>k</Key></Tags></Q>",
+            "{'x': '6.4e16'} is not of type 'string'",
+        ),
+        (
+            "<Q><QueueName>a</QueueName><Tags><Key>k</Key></Tags>"
+            "<Consumers><member><x>1</x></member></Consumers></Q>",
+            "{'x': '1'} is not of type 'string'",
+        ),
     ],
 )
 def test_an_xml_body_its_schema_refuses_is_a_bad_request(client, body, why) -> None:
