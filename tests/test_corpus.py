@@ -9,6 +9,8 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
 from conftest import ROOT, run_envc
 from envfactory_compiler.corpus import CorpusSettings, Row, to_markdown
 from envfactory_compiler.corpus.conformance import check
@@ -210,15 +212,29 @@ def test_a_schemathesis_run_stopped_by_the_timeout_is_a_note(tmp_path: Path) -> 
     assert outcome.note == "schemathesis wrote no report: timed out after 4 s"
 
 
-def test_a_large_spec_is_tested_a_batch_at_a_time(tmp_path: Path) -> None:
+def test_a_large_spec_is_tested_a_batch_at_a_time(
+    tmp_path: Path, monkeypatch
+) -> None:
     """Each batch of operations against a fresh sandbox (Kubernetes' 845
     operations filled one sandbox until it could not answer in time); the
-    outcome sums them."""
+    outcome sums them, and the time a batch leaves over goes to the rest."""
+    from envfactory_compiler.corpus import conformance
+
     project = ROOT / "generated" / "petstore_env"
     whole = check(project, tmp_path / "whole", max_examples=5, seed=0, timeout=300)
+    given: list[float] = []
+    run_one = conformance._check
+
+    def spied(*args):
+        given.append(args[-1])  # the batch's share of the deadline
+        return run_one(*args)
+
+    monkeypatch.setattr(conformance, "_check", spied)
     batched = check(
         project, tmp_path / "parts", max_examples=5, seed=0, timeout=300, batch=2
     )
+    assert given[0] == pytest.approx(200, abs=1)  # 2 of 3 operations
+    assert 200 < given[1] < 300  # 1 of 3, and what the first left over
     assert whole.ran and batched.ran and not batched.note
     assert batched.served == whole.served == 3
     assert batched.failures == whole.failures == {}

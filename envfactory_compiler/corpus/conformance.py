@@ -55,8 +55,8 @@ def check(
     batch: int = BATCH,
 ) -> ConformanceOutcome:
     """Serve `project` and test it (a batch of operations at a time when it has
-    more than `batch`; `timeout` is shared among them by size); every server is
-    stopped whatever happens."""
+    more than `batch`; `timeout` is shared among them by size, what one batch
+    leaves over going to the rest); every server is stopped whatever happens."""
     spec = project / project.name / "openapi.json"
     document = json.loads(spec.read_text(encoding="utf-8"))
     names = operation_names(document)
@@ -64,11 +64,13 @@ def check(
     if len(names) <= batch:
         return _check(project, work, spec, document, (), max_examples, seed, timeout)
     parts = []
+    deadline = time.monotonic() + timeout
     for start in range(0, len(names), batch):
         chosen = names[start : start + batch]
         part = work / f"operations-{start + 1}-{start + len(chosen)}"
         part.mkdir(exist_ok=True)
-        share = timeout * len(chosen) / len(names)
+        left = max(deadline - time.monotonic(), 1.0)
+        share = left * len(chosen) / (len(names) - start)
         parts.append(
             (
                 part.name,
