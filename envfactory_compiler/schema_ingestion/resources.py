@@ -522,6 +522,8 @@ def _with_role(
     if path in index:
         resource = index[path]
         role = {"post": Role.CREATE, "get": Role.LIST}.get(method)
+        if role is Role.CREATE and _searches(document, endpoint):
+            role = Role.LIST
         if (
             role is None
             and method in ("put", "patch")
@@ -546,6 +548,23 @@ def _with_role(
         if role:
             return dataclasses.replace(endpoint, resource=resource.name, role=role)
     return endpoint
+
+
+def _searches(document: dict, endpoint: EndpointDef) -> bool:
+    """A POST to a collection with a query in its body, answered by a list
+    (The SMS Works' `POST /messages`: "retrieve up to 1000 messages matching
+    your search criteria"), lists the collection; it creates nothing. A list
+    sent for a list answered is a bulk create."""
+    if endpoint.body is None:
+        return False
+    sent, _ = deref(document, endpoint.body.schema, "")
+    if not isinstance(sent, dict) or sent.get("type") == "array":
+        return False
+    answer = next((r for r in endpoint.responses if r.status.startswith("2")), None)
+    if answer is None or answer.schema is None:
+        return False
+    schema, _ = deref(document, answer.schema, "")
+    return isinstance(schema, dict) and schema.get("type") == "array"
 
 
 def _marks(endpoint: EndpointDef, resource: Resource) -> bool:

@@ -29,6 +29,7 @@ from .wording import (
     fields_phrase,
     join,
     label,
+    list_place,
     method_noun,
     noun,
     nouns,
@@ -373,6 +374,9 @@ class Phraser:
         for output in outputs:
             step = output["step"]
             owner = self._owner(moves[step]) if step < len(moves) else "result"
+            place = list_place(output["pointer"])
+            if place and not owner.startswith("new "):  # one of a list: which one
+                owner = f"{place} {owner}"
             field_ = pointer_field(output["pointer"])
             noun_ = owner.removeprefix("new ")
             if field_.lower().startswith(

@@ -409,6 +409,26 @@ def pointer_field(pointer: str) -> str:
 
 
 _ENVELOPES = frozenset("data result results item items response payload".split())
+_ORDINALS = "first second third fourth fifth sixth seventh eighth ninth tenth".split()
+
+
+def list_place(pointer: str) -> str | None:
+    """Where in a listed answer an output's item stands, in words ("/0/id",
+    "/value/2/id" -> "first", "third"), or None for an answer that is no list:
+    an item picked from a list is named by its place, not as if the task had
+    only one."""
+    found = parts(pointer)
+    index = next((i for i, p in enumerate(found) if p.isdigit()), None)
+    if index is None or index > 1:
+        return None
+    place = int(found[index])
+    return _ORDINALS[place] if place < len(_ORDINALS) else _numbered(place + 1)
+
+
+def _numbered(number: int) -> str:
+    """11th, 21st, 22nd, 103rd."""
+    teens = 10 <= number % 100 <= 20
+    return f"{number}{'th' if teens else {1: 'st', 2: 'nd', 3: 'rd'}.get(number % 10, 'th')}"
 
 
 def capital(text: str) -> str:

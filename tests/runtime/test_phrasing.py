@@ -463,3 +463,21 @@ def test_a_google_custom_method_without_a_summary_says_its_verb(
 def test_acronyms_are_said_as_acronyms(runtime, name, said) -> None:
     """Not "a new crl named ..." (AWS IAM Roles Anywhere)."""
     assert runtime.wording.label(name) == said
+
+
+def test_an_output_of_a_listed_item_says_which_item(runtime) -> None:
+    """The SMS Works: "send a batch, then get unread messages. Tell me the
+    message's ID" named no message; an item of a list is named by its place."""
+    phraser, Move = _phraser(runtime), runtime.phrasing.Move
+    moves = [Move("findPets", {})]
+    outputs = [
+        {"step": 0, "pointer": "/0/id", "value": 7},
+        {"step": 0, "pointer": "/0/status", "value": "sold"},
+    ]
+    assert phraser.wanted(outputs, moves) == "the first pet's ID and its status"
+    enveloped = [{"step": 0, "pointer": "/value/11/name", "value": "Bo"}]
+    assert phraser.wanted(enveloped, moves) == "the 12th pet's name"
+    single = [{"step": 0, "pointer": "/id", "value": 7}]
+    assert phraser.wanted(single, [Move("getPetById", {})]) == "the pet's ID"
+    made = [{"step": 0, "pointer": "/0/id", "value": 7}]  # a create answering a list
+    assert phraser.wanted(made, [Move("addPet", {})]) == "the new pet's ID"
