@@ -152,8 +152,11 @@ def test_a_post_searching_a_collection_lists_it() -> None:
     """`POST /messages` with a query, answered by a list (The SMS Works) lists
     the messages: read as a create, every task "added a new message" and got
     a list back; a list sent for a list answered is still a bulk create."""
-    spec = SchemaLoader().load(str(ROOT / "tests" / "real_shapes" / "search_posts.yaml"))
+    spec = SchemaLoader().load(
+        str(ROOT / "tests" / "real_shapes" / "search_posts.yaml")
+    )
     roles = {(e.method, e.path): (e.role, e.resource) for e in spec.endpoints}
     assert roles["post", "/messages"] == (Role.LIST, "messages")
     assert roles["get", "/messages/{messageid}"] == (Role.READ, "messages")
     assert roles["post", "/notes"][0] is Role.CREATE
+    assert roles["post", "/messages/{messageid}/labels"][0] is Role.CREATE  # "Add"

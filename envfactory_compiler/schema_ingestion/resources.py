@@ -550,12 +550,23 @@ def _with_role(
     return endpoint
 
 
+_SEARCH_VERBS = frozenset(
+    "retrieve retrieves get gets search searches find finds query queries list lists "
+    "filter filters lookup fetch fetches read reads count counts".split()
+)
+
+
 def _searches(document: dict, endpoint: EndpointDef) -> bool:
-    """A POST to a collection with a query in its body, answered by a list
-    (The SMS Works' `POST /messages`: "retrieve up to 1000 messages matching
-    your search criteria"), lists the collection; it creates nothing. A list
-    sent for a list answered is a bulk create."""
-    if endpoint.body is None:
+    """A POST to a collection that says it reads, with a query in its body and
+    a list for an answer (The SMS Works' `POST /messages`: "retrieve up to
+    1000 messages matching your search criteria"), lists the collection; it
+    creates nothing. One that says it adds and answers the list it added to
+    (GitHub's "Add status check contexts") creates; so does one sent a list."""
+    words = re.findall(
+        r"[A-Za-z]+", endpoint.summary or endpoint.description or endpoint.name
+    )
+    first = re.findall(r"[A-Z]?[a-z]+", words[0])[:1] if words else []
+    if endpoint.body is None or not first or first[0].lower() not in _SEARCH_VERBS:
         return False
     sent, _ = deref(document, endpoint.body.schema, "")
     if not isinstance(sent, dict) or sent.get("type") == "array":

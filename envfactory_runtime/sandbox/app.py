@@ -29,6 +29,7 @@ from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolution, Resolver
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -170,8 +171,9 @@ class Sandbox:
         if op is None and status in (404, 405):
             # A path param Connexion's router could not convert (`/orgunits/null` for an
             # integer id): a 404, or a 405 when another method's route took the URL.
-            meant = self.routes.operation(
-                request.scope["path"], request.scope["method"], loose=status == 404
+            path, method = request.scope["path"], request.scope["method"]
+            meant = self.routes.unnamed_item(path, method) or self.routes.operation(
+                path, method, loose=status == 404
             )
             if meant is not None and bare(meant.path) == meant.path:
                 return (
@@ -194,6 +196,13 @@ class Sandbox:
             }
             return Outcome(status, body, "application/problem+json"), op
         return self.engine.error(op, "invalid", detail), op
+
+    def _names_no_item(self, scope: dict) -> bool:
+        """`PATCH /volumes/`: an item's URL with an empty last segment (Schemathesis's
+        links fill one in). It names no item: the item operation's 404, not the
+        redirect to `/volumes` that Starlette answers (a 405 there, or the whole
+        collection deleted by `DELETE /volumes/`)."""
+        return self.routes.unnamed_item(scope["path"], scope["method"]) is not None
 
     def _credentialed(self, op: Any, request: ConnexionRequest) -> bool:
         return self.engine.authorized(op, _call(op.name, request))
@@ -239,6 +248,17 @@ class Sandbox:
             shadowed = self.routes.shadowed(scope["path"], scope["method"])
             if shadowed:
                 await not_allowed(send, shadowed)
+                return
+            if self._names_no_item(scope):
+                refused = await self.problem(
+                    ConnexionRequest(scope, receive), HTTPException(404)
+                )
+                reply = Response(
+                    refused.body,
+                    refused.status_code,
+                    media_type=refused.content_type,
+                )
+                await reply(scope, receive, send)
                 return
 
             async def send_with_allow(message: dict) -> None:

@@ -75,6 +75,14 @@ class Routes:
         self.templates = [(template_regex(p, base), by_path[p]) for p in ordered]
         # An empty path parameter collapses "//" in some clients' URLs.
         self.loose = [(_loose_regex(p, base), by_path[p]) for p in ordered]
+        # An item's URL with its last parameter empty (`/volumes/` of `/volumes/{name}`),
+        # unless the spec writes such a URL itself (NetBox's `/dcim/sites/`).
+        self.unnamed = [
+            (template_regex(p[: p.rindex("{")], base), by_path[p])
+            for p in ordered
+            if re.search(r"/\{[^/{}]*\}$", p)
+        ]
+        self.slashed = [template_regex(p, base) for p in ordered if p.endswith("/")]
 
     def _ops(self, path: str, patterns: list | None = None) -> dict[str, Any]:
         # the path as sent (a decoded `%23` is a `#` in a segment), else as the
@@ -107,6 +115,16 @@ class Routes:
         if method == "HEAD" and "GET" in matched[0]:
             return []
         return sorted(matched[0]) if any(method in ops for ops in matched) else []
+
+    def unnamed_item(self, path: str, method: str) -> Any:
+        """The item operation a URL with an empty last segment names (`PATCH
+        /volumes/`: `/volumes/{name}` with no name), where the spec writes no
+        URL ending in a slash that it could be; else None."""
+        if len(path) < 2 or not path.endswith("/"):
+            return None
+        if any(pattern.match(path) for pattern in self.slashed):
+            return None
+        return self._ops(path, self.unnamed).get(method.upper())
 
     def operation(self, path: str, method: str, *, loose: bool = True) -> Any:
         """The operation a request meant, even with a malformed (or, `loose`, an empty)

@@ -215,3 +215,70 @@ def test_a_routed_request_refused_as_missing_is_a_404(tmp_path) -> None:
         assert reply.status_code == 404, reply.text
         ok = client.put("/flows/a/entitlements/b", headers=AUTH, json={})
         assert ok.status_code == 202
+
+
+EMPTY_NAME = {
+    "openapi": "3.0.3",
+    "info": {"title": "Volumes", "version": "1.0"},
+    "paths": {
+        "/volumes": {
+            "get": {
+                "operationId": "listVolumes",
+                "responses": {"200": {"description": "the volumes"}},
+            },
+            "delete": {
+                "operationId": "deleteVolumes",
+                "responses": {"200": {"description": "all of them deleted"}},
+            },
+        },
+        "/volumes/{name}": {
+            "patch": {
+                "operationId": "patchVolume",
+                "parameters": [
+                    {
+                        "name": "name",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    }
+                ],
+                "requestBody": {
+                    "content": {"application/json": {"schema": {"type": "object"}}}
+                },
+                "responses": {
+                    "200": {"description": "patched"},
+                    "404": {"description": "no such volume"},
+                },
+            },
+            "delete": {
+                "operationId": "deleteVolume",
+                "responses": {
+                    "204": {"description": "deleted"},
+                    "404": {"description": "no such volume"},
+                },
+            },
+        },
+    },
+}
+
+
+def test_an_empty_last_segment_names_no_item_rather_than_the_collection(
+    tmp_path,
+) -> None:
+    """`PATCH /volumes/` is `/volumes/{name}` with an empty name (Schemathesis's
+    stateful links fill one in: Kubernetes): no such item, the 404 the
+    operation documents, not a redirect to `/volumes` and its 405; nor does
+    `DELETE /volumes/` delete the collection. A spec that writes its URLs
+    with the slash (NetBox) is routed as written (`test_real_spec_shapes`)."""
+    spec = tmp_path / "spec.json"
+    spec.write_text(json.dumps(EMPTY_NAME), encoding="utf-8")
+    with in_process(build(spec, tmp_path / "out", "empty_name")) as client:
+        reply = client.patch("/volumes/", headers=AUTH, json={}, follow_redirects=False)
+        assert reply.status_code == 404, reply.text
+        bare_url = client.patch("/volumes", headers=AUTH, json={})
+        assert bare_url.status_code == 405
+        assert bare_url.headers["allow"] == "DELETE, GET"
+        gone = client.delete("/volumes/", headers=AUTH, follow_redirects=False)
+        assert gone.status_code == 404, gone.text
+        assert client.delete("/volumes", headers=AUTH).status_code == 200
+        assert client.get("/volumes", headers=AUTH).status_code == 200
