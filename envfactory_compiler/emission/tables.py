@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from envfactory_runtime.sandbox.store import DIGITS
+
 from ..dependency_inference.catalog import schema_nouns
 from ..dependency_inference.examples import response_example
 from ..dependency_inference.names import noun_suffixes
@@ -132,6 +134,10 @@ def _resource(
         "type"
     ):  # the field decides the type
         merged.update({k: v for k, v in param.items() if k not in ("type", "format")})
+    elif param.get("type") in ("integer", "number") and merged.get("type") == "string":
+        # a text field named by a number in the path (GoToTraining's `trainingKey`):
+        # ids the path reads back as the same number, `"7"` and not `"000007"`
+        merged[DIGITS] = True
     return record(
         name=resource.name,
         schema=resource.schema_pointer,

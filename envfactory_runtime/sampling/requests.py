@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..sandbox.catalog import Operation, Param
-from ..sandbox.engine import SANDBOX_TOKEN, Engine
+from ..sandbox.engine import SANDBOX_TOKEN, Engine, as_type
 from ..pointers import find, pointer
 from ..tasks.policies import one_value
 from ..pointers import parts as _parts
@@ -99,6 +99,11 @@ class RequestBuilder:
             key = (param.location, param.name)
             if key in resolved:
                 value = resolved[key]
+                if param.type in (
+                    "integer",
+                    "number",
+                ):  # an answer's text key: "7" -> 7
+                    value = as_type(value, param.type)
             elif param.required and self.version and _api_version(param, schema):
                 value = self.version
             elif param.required:

@@ -499,8 +499,12 @@ class Engine:
         if op.item_envelope:
             value = _wrapped(value, op.item_envelope.split("/"))
         schema = self.schema(reply.schema)
-        if isinstance(value, dict) and self.data.resolve(schema).get("type") == "array":
+        kind = self.data.resolve(schema).get("type")
+        if isinstance(value, dict) and kind == "array":
             value = [value]  # one item, answered as the list the spec documents (ETSI)
+        elif isinstance(value, dict) and created and kind in ("string", "integer"):
+            # a create answering only the new item's key (GoToTraining's trainings)
+            value = value.get(self.resources[op.resource].id_field or "", value)
         if not op.included:
             return Outcome(
                 code,

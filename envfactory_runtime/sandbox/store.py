@@ -29,6 +29,8 @@ from typing import Any, Callable
 
 Key = tuple[str, ...]
 DEFAULT_TASK = "default"
+# An id schema's mark: a text id its path names as a number, so new ids are plain digits.
+DIGITS = "x-envc-digits"
 TRACE_LIMIT = 10_000  # trace entries a task keeps in memory; an episode has tens
 
 
@@ -89,6 +91,8 @@ class TaskState:
                     int(high),
                 )
             return value if kind == "integer" else float(value)
+        if schema.get(DIGITS):
+            return str(number)
         if schema.get("format") == "uuid":
             digest = hashlib.sha256(f"{self.seed}:{number}".encode()).digest()
             return str(uuid.UUID(bytes=digest[:16], version=4))

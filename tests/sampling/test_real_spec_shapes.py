@@ -30,6 +30,7 @@ SHAPE_NAMES = (
     "custom_methods",
     "trailing_slashes",
     "enveloped_actions",
+    "key_answers",
 )
 
 
@@ -361,3 +362,32 @@ def test_where_no_tree_reaches_two_calls_one_call_tasks_are_sampled(tmp_path) ->
     )
     assert made.exit_code == 0, made.output
     assert [len(t["actions"]) for t in records(tasks)] == [1]
+
+
+def test_a_create_answering_its_key_feeds_the_reads(made) -> None:
+    """GoToTraining: `201 "..."` is the new training's key, a text field read
+    back through an integer path parameter: the create answers the key the
+    read finds (it answered a made-up word, and ids like "000001" read back
+    as 1), so the two connect."""
+    package, sampled, _ = made["key_answers"]
+    dag = json.loads((package / package.name / "dag.json").read_text())
+    confirmed = {(e["producer"], e["consumer"]) for e in dag["edges"]}
+    assert ("scheduleTraining", "getTraining") in confirmed
+    assert ("scheduleTraining", "cancelTraining") in confirmed
+    made_keys = [
+        json.loads(m["content"])["body"]
+        for r in sampled
+        for i, m in enumerate(r["messages"])
+        if m["role"] == "tool"
+        and r["messages"][i - 1]["tool_calls"][0]["function"]["name"]
+        == "scheduleTraining"
+    ]
+    assert made_keys and all(k.isdigit() and not k.startswith("0") for k in made_keys)
+    reads = [  # the key said as the number the read's path parameter is
+        json.loads(c["function"]["arguments"])["trainingKey"]
+        for r in sampled
+        for m in r["messages"]
+        for c in m.get("tool_calls") or ()
+        if c["function"]["name"] == "getTraining"
+    ]
+    assert reads and all(isinstance(k, int) for k in reads)
