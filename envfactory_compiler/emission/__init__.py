@@ -138,8 +138,9 @@ def render_package(
     )
     files.update(
         {
-            module
-            + template: format_python(render(f"module/{template}.jinja", **context))
+            module + template: format_python(
+                render(f"module/{template}.jinja", **context)
+            )
             for template in MODULE_TEMPLATES
         }
     )
