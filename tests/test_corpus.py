@@ -217,7 +217,8 @@ def test_a_large_spec_is_tested_a_batch_at_a_time(
 ) -> None:
     """Each batch of operations against a fresh sandbox (Kubernetes' 845
     operations filled one sandbox until it could not answer in time); the
-    outcome sums them, and the time a batch leaves over goes to the rest."""
+    outcome sums them; a batch may take more than its share, and what one
+    leaves over goes to the rest."""
     from envfactory_compiler.corpus import conformance
 
     project = ROOT / "generated" / "petstore_env"
@@ -233,8 +234,9 @@ def test_a_large_spec_is_tested_a_batch_at_a_time(
     batched = check(
         project, tmp_path / "parts", max_examples=5, seed=0, timeout=300, batch=2
     )
-    assert given[0] == pytest.approx(200, abs=1)  # 2 of 3 operations
-    assert 200 < given[1] < 300  # 1 of 3, and what the first left over
+    # 2 of 3 operations: a fair 200 s, up to 250 s (the last then has at least 50 s)
+    assert given[0] == pytest.approx(250, abs=1)
+    assert 250 < given[1] < 300  # the last: all that is left
     assert whole.ran and batched.ran and not batched.note
     assert batched.served == whole.served == 3
     assert batched.failures == whole.failures == {}
