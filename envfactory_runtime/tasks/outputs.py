@@ -53,10 +53,14 @@ def _fields(item: dict, depth: int = 0) -> list[tuple[str, Any]]:
     return found
 
 
+_ENVELOPE_EXTRAS = 3  # an envelope's fields beside its list: a link, a count, a page
+
+
 def _item(body: Any, known: set[str]) -> tuple[str, Any]:
     """(pointer, value) of the answer itself, or for a list the item the task
     is about: the one holding most values the task already knows (else the
-    first). A list in an envelope (ARM's `{value: [...], nextLink}`) is a list."""
+    first). A list in an envelope (ARM's `{value: [...], nextLink}`) is a list;
+    an item with one list among its many fields (a user's `roles`) is an item."""
     prefix = ""
     if isinstance(body, dict):
         lists = [k for k, v in body.items() if isinstance(v, (list, dict))]
@@ -65,6 +69,7 @@ def _item(body: Any, known: set[str]) -> tuple[str, Any]:
             isinstance(inner, list)
             and inner
             and all(isinstance(i, dict) for i in inner)
+            and len(body) - 1 <= _ENVELOPE_EXTRAS
         ):
             prefix, body = pointer(lists[0]), inner
     if not isinstance(body, list) or not body:

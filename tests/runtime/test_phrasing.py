@@ -481,3 +481,14 @@ def test_an_output_of_a_listed_item_says_which_item(runtime) -> None:
     assert phraser.wanted(single, [Move("getPetById", {})]) == "the pet's ID"
     made = [{"step": 0, "pointer": "/0/id", "value": 7}]  # a create answering a list
     assert phraser.wanted(made, [Move("addPet", {})]) == "the new pet's ID"
+
+
+def test_an_item_with_one_list_field_is_no_envelope(runtime) -> None:
+    """Velo's `getSelf` answers a user with a `roles` list among fifteen fields:
+    "the first user's name" named a role ('payor.admin'); the user is the item."""
+    user = {"id": "u1", "email": "a@example.com", "firstName": "John", "lastName": "Doe"}
+    answers = [{**user, "roles": [{"name": "payor.admin"}]}]
+    chosen = runtime.outputs.choose_outputs(answers)
+    assert [c["pointer"] for c in chosen] == ["/id", "/email"]
+    listed = [{"value": [{"id": "a"}, {"id": "b"}], "nextLink": "x", "count": 2}]
+    assert runtime.outputs.choose_outputs(listed)[0]["pointer"] == "/value/0/id"
