@@ -30,6 +30,7 @@ from .wording import (
     join,
     label,
     list_place,
+    listed_noun,
     method_noun,
     noun,
     nouns,
@@ -376,7 +377,7 @@ class Phraser:
             owner = self._owner(moves[step]) if step < len(moves) else "result"
             place = list_place(output["pointer"])
             if place and not owner.startswith("new "):  # one of a list: which one
-                owner = f"{place} {owner}"
+                owner = f"{place} {listed_noun(output['pointer']) or owner}"
             field_ = pointer_field(output["pointer"])
             noun_ = owner.removeprefix("new ")
             if field_.lower().startswith(

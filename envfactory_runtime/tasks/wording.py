@@ -38,6 +38,9 @@ _ACRONYMS = {
     "vpc": "VPC",
     "vpn": "VPN",
     "tls": "TLS",
+    "iso": "ISO",
+    "sms": "SMS",
+    "mfa": "MFA",
 }
 _THIRD_PERSON = {
     "returns": "get",
@@ -423,6 +426,19 @@ def list_place(pointer: str) -> str | None:
         return None
     place = int(found[index])
     return _ORDINALS[place] if place < len(_ORDINALS) else _numbered(place + 1)
+
+
+def listed_noun(pointer: str) -> str | None:
+    """What the items of an enveloped list are, from the envelope's name
+    (`/countries/0/isoCountryCode` -> "country"), unless the name says nothing
+    (`/value/0`, `/data/0`, `/results/0`)."""
+    found = parts(pointer)
+    if len(found) < 2 or not found[1].isdigit() or found[0] in _GENERIC_LISTS:
+        return None
+    return noun(found[0], fallback="") or None
+
+
+_GENERIC_LISTS = _ENVELOPES | {"value", "values", "content", "list", "entries", "records"}
 
 
 def _numbered(number: int) -> str:

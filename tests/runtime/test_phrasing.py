@@ -477,6 +477,8 @@ def test_an_output_of_a_listed_item_says_which_item(runtime) -> None:
     assert phraser.wanted(outputs, moves) == "the first pet's ID and its status"
     enveloped = [{"step": 0, "pointer": "/value/11/name", "value": "Bo"}]
     assert phraser.wanted(enveloped, moves) == "the 12th pet's name"
+    named = [{"step": 0, "pointer": "/countries/0/isoCountryCode", "value": "US"}]
+    assert phraser.wanted(named, moves) == "the first country's ISO country code"
     single = [{"step": 0, "pointer": "/id", "value": 7}]
     assert phraser.wanted(single, [Move("getPetById", {})]) == "the pet's ID"
     made = [{"step": 0, "pointer": "/0/id", "value": 7}]  # a create answering a list
