@@ -76,6 +76,7 @@ _VERB_STARTS = frozenset(
     regenerate renew render rerun reserve retry scan summarize transform translate
     destroy resend deregister unassign unshare hide unhide ban unban flag unflag
     redeem withdraw deposit capture settle dispatch assess
+    perform handle manage collect enroll unenroll undelete
     """.split()
 )
 _IRREGULAR = {

@@ -60,6 +60,11 @@ def test_nouns_from_resource_names(runtime) -> None:
         ("Destroy Application", "deleteApplication", "destroy application"),
         ("Will reload the gateway", "get__tyk_reload", "reload the gateway"),
         ("This endpoint will list keys", "listKeys", "list keys"),
+        (  # not "get performs batch delete ..." (Alert Center)
+            "Performs batch delete operation on alerts.",
+            "alertcenter.alerts.batchDelete",
+            "perform batch delete operation on alerts",
+        ),
     ],
 )
 def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
