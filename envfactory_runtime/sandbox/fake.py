@@ -1275,9 +1275,9 @@ class SchemaData:
         if depth > self._max_depth + _HARD_DEPTH:
             return self._minimal(node)
         if value is MISSING and node.samples and rng.random() < _SAMPLE_P:
-            value = (
-                node.samples[0] if len(node.samples) == 1 else rng.choice(node.samples)
-            )
+            samples = [v for v in node.samples if not _placeholder(v, hint)]
+            if samples:
+                value = samples[0] if len(samples) == 1 else rng.choice(samples)
         if node.choices is not None:
             result = self._conform_choice(value, node, rng, hint, req, depth)
         else:
@@ -1977,3 +1977,12 @@ def _as_number(value: Any) -> float | None:
         number = float(value)
         return number if math.isfinite(number) else None
     return None
+
+
+def _placeholder(sample: Any, hint: str) -> bool:
+    """An example that only repeats its field's name (Velo's `accountName:
+    "accountName"`, `href: "href"`): a template left unfilled, no value."""
+    if not isinstance(sample, str) or not hint:
+        return False
+    bare = re.sub(r"[^a-z0-9]", "", sample.lower())
+    return bool(bare) and bare == re.sub(r"[^a-z0-9]", "", hint.lower())

@@ -63,7 +63,11 @@ def _item(body: Any, known: set[str]) -> tuple[str, Any]:
     an item with one list among its many fields (a user's `roles`) is an item."""
     prefix = ""
     if isinstance(body, dict):
-        lists = [k for k, v in body.items() if isinstance(v, (list, dict))]
+        lists = [
+            k
+            for k, v in body.items()
+            if isinstance(v, (list, dict)) and not _bookkeeping(k)
+        ]
         inner = body.get(lists[0]) if len(lists) == 1 else None
         if (
             isinstance(inner, list)
@@ -85,9 +89,25 @@ _PAGING = re.compile(
 )
 
 
+# what an answer says about itself beside its items: a page's numbers, links
+_BOOKKEEPING = frozenset(
+    "page paging pagination pageinfo meta links totalelements totalpages "
+    "numberofelements pagesize pagenumber totalcount total count".split()
+)
+
+
+def _bookkeeping(key: str) -> bool:
+    return re.sub(r"[^a-z]", "", key.lower()) in _BOOKKEEPING
+
+
 def _paging(where: str) -> bool:
-    last = where.rsplit("/", 1)[-1]
-    return bool(_PAGING.fullmatch(re.sub(r"[^a-z]", "", last.lower())))
+    """A page's link or cursor, or a field of the answer's paging (Spring's
+    `page: {numberOfElements, page}`): how the list is cut, not what the
+    user asked about."""
+    *outer, last = where.split("/")
+    return bool(_PAGING.fullmatch(re.sub(r"[^a-z]", "", last.lower()))) or any(
+        _bookkeeping(part) for part in outer if part
+    )
 
 
 def _reportable(value: Any) -> bool:

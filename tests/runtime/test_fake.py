@@ -740,6 +740,25 @@ def test_examples_and_defaults_are_used_some_of_the_time() -> None:
     assert all(v >= 0 for v in keyword_values("BadExample"))
 
 
+def test_an_example_repeating_its_fields_name_is_no_value() -> None:
+    """Velo's `accountName: {example: "accountName"}`: a template left unfilled,
+    which tasks said as "account name 'accountName'"."""
+    from envfactory_runtime.sandbox.fake import SchemaData
+
+    schema = {
+        "type": "object",
+        "required": ["accountName", "currency"],
+        "properties": {
+            "accountName": {"type": "string", "example": "accountName"},
+            "currency": {"type": "string", "example": "USD"},
+        },
+    }
+    data = SchemaData({"openapi": "3.0.3", "paths": {}})
+    made = [data.generate(schema, random.Random(n)) for n in range(60)]
+    assert not any(m["accountName"] == "accountName" for m in made)
+    assert any(m["currency"] == "USD" for m in made)  # a real example still is
+
+
 def test_patterns_match_and_respect_lengths() -> None:
     for name in (
         "Pattern",

@@ -499,3 +499,21 @@ def test_an_item_with_one_list_field_is_no_envelope(runtime) -> None:
     assert [c["pointer"] for c in chosen] == ["/id", "/email"]
     listed = [{"value": [{"id": "a"}, {"id": "b"}], "nextLink": "x", "count": 2}]
     assert runtime.outputs.choose_outputs(listed)[0]["pointer"] == "/value/0/id"
+
+
+def test_an_answers_paging_is_no_output(runtime) -> None:
+    """Velo's lists answer `{content, links, page}`: the items are in `content`,
+    and "the result's number of elements and its page" (0 and 5, beside two
+    items) said nothing about them."""
+    answers = [
+        {
+            "content": [{"payeeId": "p1", "invitationStatus": "ACCEPTED"}],
+            "links": [{"href": "https://x.example/next", "rel": "next"}],
+            "page": {"numberOfElements": 0, "page": 5},
+        }
+    ]
+    chosen = runtime.outputs.choose_outputs(answers)
+    assert [c["pointer"] for c in chosen] == [
+        "/content/0/invitationStatus",
+        "/content/0/payeeId",
+    ]
