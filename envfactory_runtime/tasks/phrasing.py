@@ -297,8 +297,10 @@ class Phraser:
         if move.given:
             if not values:
                 return f"one of my {words.nouns}"
-            if move.own:
+            if move.own and self._names_item(move.name):
                 return f"{words.noun} {_ids(move)}"
+            if words.role == "action" and not move.refers:  # "... for payor ID 7"
+                return _ids(move, own=False)
             # the item comes from an earlier answer; the user gives its parents
             head = f"that {words.noun}" if move.refers else f"the {words.noun}"
             return f"{head} ({_ids(move, own=False)})"
@@ -314,6 +316,16 @@ class Phraser:
         if move.refers:
             return "it" if last == words.noun else f"that {words.noun}"
         return f"the {words.noun}"
+
+    def _names_item(self, name: str) -> bool:
+        """Whether the operation's last path parameter names its own item: its
+        path ends there (`/pets/{petId}`, `/v1/{name}:undelete`), not in a word
+        that names something of it (Velo's `/payors/{payorId}/invitationStatus`
+        is no invitation status called by a payor's id), or it acts on an
+        item it names (`/pets/{petId}/uploadImage`)."""
+        row = self.context.operations.get(name) or {}
+        path = row.get("path", "").split("#")[0]
+        return bool(row.get("owner")) or bool(re.search(r"\}(:[A-Za-z]\w*)?/?$", path))
 
     # -- whole tasks ----------------------------------------------------------
 

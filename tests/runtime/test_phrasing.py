@@ -517,3 +517,46 @@ def test_an_answers_paging_is_no_output(runtime) -> None:
         "/content/0/invitationStatus",
         "/content/0/payeeId",
     ]
+
+
+def test_a_given_key_is_named_for_what_it_names(runtime) -> None:
+    """Velo's `/payors/{payorId}/invitationStatus` read "get payee invitation
+    status for invitation status 9ac...": the id is the payor's. A path that
+    ends in its key, or an action on an item, names that item."""
+    import random as _random
+
+    operations = {
+        "getInvitationStatus": {
+            "role": "action",
+            "path": "/v3/payees/payors/{payorId}/invitationStatus",
+            "summary": "Get Payee Invitation Status",
+        },
+        "getBranding": {
+            "role": "read",
+            "resource": "branding",
+            "path": "/v1/payors/{payorId}/branding",
+        },
+        "getPet": {"role": "read", "resource": "pet", "path": "/pets/{petId}"},
+        "uploadImage": {
+            "role": "action",
+            "owner": "pet",
+            "path": "/pets/{petId}/uploadImage",
+            "summary": "uploads an image",
+        },
+    }
+    phraser, Move = _phraser_over(runtime, operations, "Payments")
+    said = {
+        name: phraser.clause(
+            Move(name, {key: value}, given=(key,)), _random.Random(1), values=True
+        )
+        for name, key, value in (
+            ("getInvitationStatus", "payorId", "9ac"),
+            ("getBranding", "payorId", "9ac"),
+            ("getPet", "petId", 5),
+            ("uploadImage", "petId", 5),
+        )
+    }
+    assert said["getInvitationStatus"].endswith("for payor ID 9ac")
+    assert said["getBranding"].endswith("the branding (payor ID 9ac)")
+    assert said["getPet"].endswith("pet 5")
+    assert said["uploadImage"] == "upload an image for pet 5"
