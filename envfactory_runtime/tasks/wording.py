@@ -76,7 +76,7 @@ _VERB_STARTS = frozenset(
     regenerate renew render rerun reserve retry scan summarize transform translate
     destroy resend deregister unassign unshare hide unhide ban unban flag unflag
     redeem withdraw deposit capture settle dispatch assess
-    perform handle manage collect enroll unenroll undelete
+    perform handle manage collect enroll unenroll undelete unregister
     """.split()
 )
 _IRREGULAR = {
@@ -201,9 +201,13 @@ def real_summary(summary: str) -> str:
     Loan)"), or "" when it only restates the method and path."""
     text = re.split(r"(?<=[.!?])\s|\n", (summary or "").strip())[0].strip().rstrip(".")
     text = re.sub(r"\s*\([^()]*\)", "", text).strip()
+    text = _VERSION_TAG.sub("", text)  # "V1 Get Payout Statistics": no version said
     if not text or _METHOD_PATH.match(text) or "{" in text or len(text) > 90:
         return ""
-    return text
+    return re.sub(r"\bfor self$", "for myself", text, flags=re.IGNORECASE)
+
+
+_VERSION_TAG = re.compile(r"^(?:api\s+)?v\d+(?:\.\d+)?\s*[-:]?\s+", re.IGNORECASE)
 
 
 # "This lists all the available operations", "This API returns ...": the

@@ -60,6 +60,9 @@ def test_nouns_from_resource_names(runtime) -> None:
         ("Destroy Application", "deleteApplication", "destroy application"),
         ("Will reload the gateway", "get__tyk_reload", "reload the gateway"),
         ("This endpoint will list keys", "listKeys", "list keys"),
+        # a version tag is no word of the task; "for self" is the user's own
+        ("V1 Get Payout Statistics", "getPayoutStatsV1", "get payout statistics"),
+        ("Unregister MFA for Self", "unregisterMFAForSelf", "unregister MFA for myself"),
         (  # not "get performs batch delete ..." (Alert Center)
             "Performs batch delete operation on alerts.",
             "alertcenter.alerts.batchDelete",
