@@ -160,3 +160,54 @@ def test_a_post_searching_a_collection_lists_it() -> None:
     assert roles["get", "/messages/{messageid}"] == (Role.READ, "messages")
     assert roles["post", "/notes"][0] is Role.CREATE
     assert roles["post", "/messages/{messageid}/labels"][0] is Role.CREATE  # "Add"
+
+
+def test_a_way_of_reading_is_no_collection(tmp_path: Path) -> None:
+    """CORE's `POST /journals/get` (a batch read by ISSN) beside `GET
+    /journals/get/{issn}`: no "journal get" is created, and none is read."""
+    spec = tmp_path / "core.yaml"
+    ok = {"200": {"description": "the journals"}}
+    spec.write_text(
+        yaml.safe_dump(
+            {
+                "openapi": "3.0.3",
+                "info": {"title": "CORE", "version": "2"},
+                "paths": {
+                    "/journals/get": {
+                        "post": {
+                            "operationId": "getJournalByIssnBatch",
+                            "requestBody": {
+                                "content": {
+                                    "application/json": {
+                                        "schema": {
+                                            "type": "array",
+                                            "items": {"type": "string"},
+                                        }
+                                    }
+                                }
+                            },
+                            "responses": ok,
+                        }
+                    },
+                    "/journals/get/{issn}": {
+                        "get": {
+                            "operationId": "getJournalByIssn",
+                            "parameters": [
+                                {
+                                    "name": "issn",
+                                    "in": "path",
+                                    "required": True,
+                                    "schema": {"type": "string"},
+                                }
+                            ],
+                            "responses": ok,
+                        }
+                    },
+                },
+            }
+        ),
+        encoding="utf-8",
+    )
+    spec_ir = SchemaLoader().load(str(spec))
+    assert spec_ir.resources == ()
+    assert {e.role for e in spec_ir.endpoints} == {Role.ACTION}

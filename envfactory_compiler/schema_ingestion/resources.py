@@ -125,8 +125,15 @@ def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
             methods = {e.method for e in by_path[path]}
             if {"post", "get"} <= methods:
                 found.append(path)
-    found = _owner_scoped(by_path, set(found))
+    found = {p for p in found if p.rsplit("/", 1)[-1].lower() not in _READ_VERBS}
+    found = _owner_scoped(by_path, found)
     return sorted(found, key=lambda p: (p.count("/"), p))
+
+
+# Path segments that name a way of reading, not a set of items: CORE's
+# `POST /journals/get` (a batch read by ISSN) and `GET /journals/get/{issn}`,
+# `/articles/search/{query}`: no "journal get" is ever created.
+_READ_VERBS = frozenset("get search find lookup query fetch retrieve read".split())
 
 
 def _verb_on_other(by_path: dict[str, list[EndpointDef]], path: str) -> bool:

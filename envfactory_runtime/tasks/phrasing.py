@@ -28,6 +28,7 @@ from .wording import (
     capital,
     fields_phrase,
     join,
+    READING,
     label,
     list_place,
     listed_noun,
@@ -322,10 +323,14 @@ class Phraser:
         path ends there (`/pets/{petId}`, `/v1/{name}:undelete`), not in a word
         that names something of it (Velo's `/payors/{payorId}/invitationStatus`
         is no invitation status called by a payor's id), or it acts on an
-        item it names (`/pets/{petId}/uploadImage`)."""
+        item it names (`/pets/{petId}/uploadImage`); a value after a way of
+        reading is what it reads by (CORE's `/articles/search/{query}`)."""
         row = self.context.operations.get(name) or {}
         path = row.get("path", "").split("#")[0]
-        return bool(row.get("owner")) or bool(re.search(r"\}(:[A-Za-z]\w*)?/?$", path))
+        ends = re.search(r"(?:^|/)([^/{}]*)/\{[^/{}]*\}(:[A-Za-z]\w*)?/?$", path)
+        if ends and ends.group(1).lower() in READING:  # `/search/{query}`: a query
+            return False
+        return bool(row.get("owner")) or bool(ends)
 
     # -- whole tasks ----------------------------------------------------------
 

@@ -41,6 +41,9 @@ _ACRONYMS = {
     "iso": "ISO",
     "sms": "SMS",
     "mfa": "MFA",
+    "issn": "ISSN",
+    "isbn": "ISBN",
+    "doi": "DOI",
 }
 _THIRD_PERSON = {
     "returns": "get",
@@ -180,6 +183,8 @@ def path_noun(path: str) -> str:
     path = _CUSTOM_METHOD.sub("}", path)
     literal = [s for s in path.split("/") if s and not s.startswith("{")]
     literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
+    if len(literal) > 1 and literal[-1].lower() in READING:  # `/journals/get/{issn}`
+        literal = literal[:-1]
     last = (
         re.sub(r"\.(json|xml|php|aspx?|html?|csv|txt)$", "", literal[-1])
         if literal
@@ -189,6 +194,10 @@ def path_noun(path: str) -> str:
         return noun(f"{last}_{literal[-2]}")
     return noun(last)
 
+
+# path segments that name a way of reading, not a thing (CORE's `/journals/get/{issn}`,
+# `/articles/search/{query}`)
+READING = frozenset("get search find lookup query fetch retrieve read".split())
 
 # a last path segment that says which of the segment before it is meant
 _WHICH = frozenset(
@@ -443,7 +452,15 @@ def listed_noun(pointer: str) -> str | None:
     return noun(found[0], fallback="") or None
 
 
-_GENERIC_LISTS = _ENVELOPES | {"value", "values", "content", "list", "entries", "records"}
+_GENERIC_LISTS = _ENVELOPES | {
+    "value",
+    "values",
+    "content",
+    "list",
+    "entries",
+    "records",
+    "all",
+}
 
 
 def _numbered(number: int) -> str:

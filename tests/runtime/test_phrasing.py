@@ -62,7 +62,11 @@ def test_nouns_from_resource_names(runtime) -> None:
         ("This endpoint will list keys", "listKeys", "list keys"),
         # a version tag is no word of the task; "for self" is the user's own
         ("V1 Get Payout Statistics", "getPayoutStatsV1", "get payout statistics"),
-        ("Unregister MFA for Self", "unregisterMFAForSelf", "unregister MFA for myself"),
+        (
+            "Unregister MFA for Self",
+            "unregisterMFAForSelf",
+            "unregister MFA for myself",
+        ),
         (  # not "get performs batch delete ..." (Alert Center)
             "Performs batch delete operation on alerts.",
             "alertcenter.alerts.batchDelete",
@@ -496,7 +500,12 @@ def test_an_output_of_a_listed_item_says_which_item(runtime) -> None:
 def test_an_item_with_one_list_field_is_no_envelope(runtime) -> None:
     """Velo's `getSelf` answers a user with a `roles` list among fifteen fields:
     "the first user's name" named a role ('payor.admin'); the user is the item."""
-    user = {"id": "u1", "email": "a@example.com", "firstName": "John", "lastName": "Doe"}
+    user = {
+        "id": "u1",
+        "email": "a@example.com",
+        "firstName": "John",
+        "lastName": "Doe",
+    }
     answers = [{**user, "roles": [{"name": "payor.admin"}]}]
     chosen = runtime.outputs.choose_outputs(answers)
     assert [c["pointer"] for c in chosen] == ["/id", "/email"]
@@ -563,3 +572,29 @@ def test_a_given_key_is_named_for_what_it_names(runtime) -> None:
     assert said["getBranding"].endswith("the branding (payor ID 9ac)")
     assert said["getPet"].endswith("pet 5")
     assert said["uploadImage"] == "upload an image for pet 5"
+
+
+def test_a_value_after_a_way_of_reading_is_what_it_reads_by(runtime) -> None:
+    """CORE's `/journals/get/{issn}` and `/articles/search/{query}` read "find
+    journal by ISSN for get 'tundra'", "search ... for search 289"."""
+    import random as _random
+
+    operations = {
+        "getJournalByIssn": {
+            "role": "action",
+            "path": "/journals/get/{issn}",
+            "summary": "Find journal by ISSN",
+        },
+        "searchArticles": {
+            "role": "action",
+            "path": "/articles/search/{query}",
+            "summary": "Search through all documents",
+        },
+    }
+    phraser, Move = _phraser_over(runtime, operations, "CORE")
+    rng = _random.Random(1)
+    issn = Move("getJournalByIssn", {"issn": "tundra"}, given=("issn",))
+    query = Move("searchArticles", {"query": 289}, given=("query",))
+    assert phraser.clause(issn, rng, values=True).endswith("for ISSN 'tundra'")
+    assert phraser.clause(query, rng, values=True).endswith("for query 289")
+    assert runtime.wording.path_noun("/journals/get/{issn}") == "journal"
