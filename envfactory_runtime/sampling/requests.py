@@ -106,6 +106,8 @@ class RequestBuilder:
                     value = as_type(value, param.type)
             elif param.required and self.version and _api_version(param, schema):
                 value = self.version
+            elif param.required and _json_choice(param, schema) is not None:
+                value = _json_choice(param, schema)
             elif param.required:
                 value = self.engine.data.generate(
                     schema, rng, hint=param.name, direction="request", minimal=True
@@ -346,6 +348,18 @@ def _api_version(param: Param, schema: Any) -> bool:
         and isinstance(schema, dict)
         and schema.get("type", "string") == "string"
         and not {"enum", "const", "pattern"} & set(schema)
+    )
+
+
+def _json_choice(param: Param, schema: Any) -> str | None:
+    """The JSON member of a response-format parameter's enum (SportsData's
+    `/{format}/Teams`, `xml` or `json`): the sandbox answers JSON, so a task
+    asking for XML would get what it did not ask for."""
+    if re.sub(r"[^a-z]", "", param.name.lower()) not in ("format", "responseformat"):
+        return None
+    members = schema.get("enum") if isinstance(schema, dict) else None
+    return next(
+        (m for m in members or () if isinstance(m, str) and m.lower() == "json"), None
     )
 
 

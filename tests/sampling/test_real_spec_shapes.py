@@ -158,6 +158,9 @@ def test_reads_nothing_connects_make_one_call_tasks(made) -> None:
     _, sampled, tasks = made["unconnected_reads"]
     assert {r["metadata"]["depth"] for r in sampled} == {1}
     assert {len(t["actions"]) for t in tasks} == {1}
+    # a response-format parameter asks for the JSON the sandbox answers
+    formats = {args["format"] for name, args in calls(sampled) if name == "teams"}
+    assert formats == {"json"}
 
 
 def test_a_parameter_its_schema_fixes_needs_no_producer(made) -> None:
