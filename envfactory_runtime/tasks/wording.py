@@ -117,6 +117,8 @@ def label(name: str) -> str:
     said = words(name)
     if len(said) >= 2 and said[-1] in _WHEN and said[-2] in _EVENTS:
         said = [*said[:-2], _EVENTS[said[-2]], _WHEN[said[-1]]]
+    elif said[-2:] == ["expires", "in"]:  # OAuth's `expires_in`: "its expires in is 708"
+        said = [*said[:-2], "time", "to", "expiry"]
     return " ".join(_ACRONYMS.get(w, w) for w in said) or name
 
 

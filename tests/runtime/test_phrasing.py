@@ -28,6 +28,7 @@ def test_nouns_from_resource_names(runtime) -> None:
     assert w.label("lastUsedAt") == "last use time"
     assert w.label("publishedOn") == "publication date"
     assert w.label("look_at") == "look at"
+    assert w.label("expires_in") == "time to expiry"
     assert w.noun("apis") == "API" and w.nouns("apis") == "APIs"  # Tyk's `/tyk/apis`
 
 
