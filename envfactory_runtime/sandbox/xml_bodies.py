@@ -13,8 +13,9 @@ Names are matched without their namespace prefix. An array written as
 repeated elements has no way to say it is empty: a required one with no
 elements is the empty array (as a form's is). Text is typed by the
 schema (`5` for an integer is 5); what is no value of its type stays text,
-for the schema check to refuse, and a scalar's element with elements inside
-is read as the object it writes, for the same check. Elements the schema does not name are kept
+for the schema check to refuse; a scalar's element with elements inside is
+read as the object it writes, and an object's element with only text as that
+text, for the same check. Elements the schema does not name are kept
 as text (or as objects, when they have children), so that
 `additionalProperties: false` can refuse them.
 """
@@ -50,6 +51,8 @@ def read(text: str | bytes, schema: dict, resolve: Resolve = lambda s: s) -> Any
 
 def _element(node: ET.Element, schema: dict, resolve: Resolve) -> Any:
     kind = _type(schema, resolve)
+    if kind == "object" and not len(node) and not node.attrib and _text(node):
+        return node.text  # `<DeleteOptions>true</DeleteOptions>`: text, no object
     if kind in (None, "object") and (kind or len(node) or node.attrib):
         return _object(node, schema, resolve)
     if kind != "array" and len(node):  # elements where text belongs: no scalar
@@ -98,6 +101,10 @@ def _object(node: ET.Element, schema: dict, resolve: Resolve) -> dict:
         if tag not in claimed and tag not in value:
             value[tag] = _element(child, {}, resolve)
     return value
+
+
+def _text(node: ET.Element) -> bool:
+    return bool((node.text or "").strip())
 
 
 def _children(node: ET.Element, tag: str) -> list[ET.Element]:

@@ -54,6 +54,11 @@ def test_an_xml_body_is_read_by_its_schema_and_kept(client) -> None:
             "<Consumers><member><x>1</x></member></Consumers></Q>",
             "{'x': '1'} is not of type 'string'",
         ),
+        ("<Q>true</Q>", "'true' is not of type 'object'"),  # an object as text
+        (
+            "<Q><QueueName>a</QueueName><Tags>k</Tags></Q>",
+            "'k' is not of type 'object'",
+        ),
     ],
 )
 def test_an_xml_body_its_schema_refuses_is_a_bad_request(client, body, why) -> None:
