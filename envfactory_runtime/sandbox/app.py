@@ -201,8 +201,25 @@ class Sandbox:
         """`PATCH /volumes/`: an item's URL with an empty last segment (Schemathesis's
         links fill one in). It names no item: the item operation's 404, not the
         redirect to `/volumes` that Starlette answers (a 405 there, or the whole
-        collection deleted by `DELETE /volumes/`)."""
-        return self.routes.unnamed_item(scope["path"], scope["method"]) is not None
+        collection deleted by `DELETE /volumes/`). Not where a client names
+        the items itself (`POST /sets {"SetName": ""}` beside `/sets/{SetName}`):
+        there the empty name is the client's, and the request goes on as before."""
+        op = self.routes.unnamed_item(scope["path"], scope["method"])
+        if op is None:
+            return False
+        key = re.findall(r"\{([^/{}]*)\}", bare(op.path))[-1]
+        collection = bare(op.path)[: bare(op.path).rindex("/")]
+        return not any(
+            key
+            in (
+                self.engine.data.resolve(self.engine.schema(other.body)).get(
+                    "properties"
+                )
+                or {}
+            )
+            for other in self.engine.operations.values()
+            if other.body and bare(other.path) == collection
+        )
 
     def _credentialed(self, op: Any, request: ConnexionRequest) -> bool:
         return self.engine.authorized(op, _call(op.name, request))
