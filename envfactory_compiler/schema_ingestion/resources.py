@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from envfactory_runtime.tasks.wording import READING
+
 from ..ir import EndpointDef, Resource, Role
 from .normalization import deref
 from .references import resolve_pointer
@@ -125,15 +127,11 @@ def _collections(by_path: dict[str, list[EndpointDef]]) -> list[str]:
             methods = {e.method for e in by_path[path]}
             if {"post", "get"} <= methods:
                 found.append(path)
-    found = {p for p in found if p.rsplit("/", 1)[-1].lower() not in _READ_VERBS}
+    # CORE's `POST /journals/get` (a batch read) beside `GET /journals/get/{issn}`:
+    # a way of reading, not a set of items ("add a new journal get")
+    found = {p for p in found if p.rsplit("/", 1)[-1].lower() not in READING}
     found = _owner_scoped(by_path, found)
     return sorted(found, key=lambda p: (p.count("/"), p))
-
-
-# Path segments that name a way of reading, not a set of items: CORE's
-# `POST /journals/get` (a batch read by ISSN) and `GET /journals/get/{issn}`,
-# `/articles/search/{query}`: no "journal get" is ever created.
-_READ_VERBS = frozenset("get search find lookup query fetch retrieve read".split())
 
 
 def _verb_on_other(by_path: dict[str, list[EndpointDef]], path: str) -> bool:

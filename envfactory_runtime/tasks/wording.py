@@ -198,7 +198,7 @@ def path_noun(path: str) -> str:
 
 
 # path segments that name a way of reading, not a thing (CORE's `/journals/get/{issn}`,
-# `/articles/search/{query}`)
+# `/articles/search/{query}`; its `POST /journals/get` is a batch read, not a collection)
 READING = frozenset("get search find lookup query fetch retrieve read".split())
 
 # a last path segment that says which of the segment before it is meant
