@@ -15,6 +15,10 @@ import textwrap
 from pathlib import Path
 
 TESTS = Path(__file__).parent
+# Ray's C++ core aborting on an internal check ("You have likely discovered a
+# bug in Ray"): seen once in CI, `task_manager.cc` completing a task that was
+# not pending, in a run whose code and data were the same as a passing one.
+RAY_FATAL = "You have likely discovered a bug in Ray"
 
 
 def run_on_ray(body: str, *, helpers: Path) -> str:
@@ -31,14 +35,17 @@ def run_on_ray(body: str, *, helpers: Path) -> str:
         ]
     )
     path = [str(helpers), str(TESTS), os.environ.get("PYTHONPATH", "")]
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))},
-        cwd=TESTS.parent,
-        capture_output=True,
-        text=True,
-        timeout=540,
-    )
+    for _ in range(2):  # once more only after Ray's own fatal check (its bug, not ours)
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, path))},
+            cwd=TESTS.parent,
+            capture_output=True,
+            text=True,
+            timeout=540,
+        )
+        if done.returncode == 0 or RAY_FATAL not in done.stderr:
+            break
     assert (
         done.returncode == 0
     ), f"the Ray child exited {done.returncode}\n{done.stdout}\n{done.stderr}"
