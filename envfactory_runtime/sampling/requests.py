@@ -99,15 +99,12 @@ class RequestBuilder:
             key = (param.location, param.name)
             if key in resolved:
                 value = resolved[key]
-                if param.type in (
-                    "integer",
-                    "number",
-                ):  # an answer's text key: "7" -> 7
+                if param.type in ("integer", "number"):  # an answer's text key: "7" -> 7
                     value = as_type(value, param.type)
             elif param.required and self.version and _api_version(param, schema):
                 value = self.version
-            elif param.required and _json_choice(param, schema) is not None:
-                value = _json_choice(param, schema)
+            elif param.required and (json := _json_choice(param, schema)):
+                value = json
             elif param.required:
                 value = self.engine.data.generate(
                     schema, rng, hint=param.name, direction="request", minimal=True
