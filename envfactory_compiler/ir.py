@@ -95,6 +95,8 @@ class EndpointDef:
     resource: str | None = None
     role: Role = Role.ACTION
     deprecated: bool = False
+    # body fields holding the key of the item it acts on (RPC: `{"CertificateArn": ...}`)
+    body_keys: tuple[str, ...] = ()
 
     def response(self, status: str) -> Response | None:
         return next((r for r in self.responses if r.status == status), None)
@@ -119,6 +121,9 @@ class Resource:
         None  # property an item answer wraps the item in (`{"data": {...}}`)
     )
     id_param: str | None = None  # the item path's last parameter (`petId`)
+    # items hold their schema's fields, all of them and no others: an RPC
+    # request is no representation (`ImportCertificate {Certificate, PrivateKey}`)
+    strict: bool = False
 
 
 @dataclass(frozen=True)

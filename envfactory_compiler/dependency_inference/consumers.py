@@ -143,14 +143,18 @@ def _value_slot(
     if not is_plain_value(document, value_schema):
         return []
     own = catalog.resources.get(endpoint.resource or "")
-    if ref.kind == "name" and not _names_an_id(
-        catalog, name, own.name if own else None
+    if (
+        ref.kind == "name"
+        and name not in endpoint.body_keys  # RPC: `{"TableName": ...}` names the table
+        and not _names_an_id(catalog, name, own.name if own else None)
     ):
         return []
     if own is not None and _is_own_key(catalog, own.name, own.id_field, name, ref):
         # The operation's own item: a create's new key, or the target named by a path already;
         # only an update (or a lookup) addressed by body or query really consumes it.
-        if endpoint.params_in("path") or endpoint.role not in _ADDRESSING_ROLES:
+        if name not in endpoint.body_keys and (
+            endpoint.params_in("path") or endpoint.role not in _ADDRESSING_ROLES
+        ):
             return []
         return [
             Slot(

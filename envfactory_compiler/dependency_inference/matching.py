@@ -71,12 +71,27 @@ class Matcher:
         shown = {c.schema_pointer for c in strong} if strong else None
         weak = self._name_type(slot, shown)
         if shown is not None:
+            owned = self._owned(shown)
             weak = [
                 c
                 for c in weak
-                if c.reference or c.schema_pointer is None or c.schema_pointer in shown
+                if c.reference
+                or c.schema_pointer is None
+                or c.schema_pointer in shown
+                or c.producer in owned
             ]
         return _named_copies(strong + weak + self._variants(slot, strong + weak))
+
+    def _owned(self, shown: set[str | None]) -> set[str]:
+        """Operations of the resources those schemas represent: their answers
+        are the same items in another schema (AWS's `ImportCertificate` answers
+        `{CertificateArn}`, the item `DescribeCertificate` reads)."""
+        return {
+            item.producer
+            for resource in self.catalog.resources.values()
+            if resource.schema_pointer in shown
+            for item in self.index.by_resource.get(resource.name, ())
+        }
 
     def _variants(self, slot: Slot, found: list[Candidate]) -> list[Candidate]:
         """A path position keyed by its collection's id also takes the id of a variant of the
@@ -184,6 +199,7 @@ class Matcher:
         shown: set[str | None] | None,
     ) -> list[Candidate]:
         found = []
+        owned = self._owned(shown) if shown is not None else set()
         lookups = [(self.index.by_noun, confidence)]
         if (
             confidence > _TAIL_CONFIDENCE
@@ -197,6 +213,7 @@ class Matcher:
                         or item.schema_pointer is None
                         or item.schema_pointer in shown
                         or noun in item.references
+                        or item.producer in owned
                     ):
                         found.extend(
                             self._candidate(slot, item, None, "name-type", level, noun)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Kinds of identifying value, and the plural spellings that mean "several".
-KINDS = ("id", "uuid", "sid", "slug", "key", "name")
+KINDS = ("id", "uuid", "sid", "slug", "key", "name", "arn")  # AWS: `CertificateArn`
 _PLURALS = {k + "s": k for k in KINDS}
 # Words that mark credentials and tracing, never object references.
 _NEVER_WORDS = frozenset(

@@ -216,6 +216,8 @@ class _SchemaWalker:
             if self.owner is not None and self.owner.envelope
             else set()
         )
+        # a strict (RPC) resource's answers hold its item under names of their own
+        own = self.owner.schema_pointer if self.owner and self.owner.strict else None
         for name, value in props.items():  # no identity of its own: an envelope
             generic = name.lower() in ENVELOPES
             if (
@@ -223,7 +225,8 @@ class _SchemaWalker:
                 or embedded
                 or name in wrappers
                 or is_array(self.document, value)
-            ):
+                or (own and resolve(self.document, value)[1] == own)
+            ):  # `{"TableDescription": ...}`
                 self.walk(
                     value,
                     pointer + pointer_join(name),

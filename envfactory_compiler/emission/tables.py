@@ -147,6 +147,7 @@ def _resource(
         depth=resource.collection_path.count("{}"),
         parent_field=_resource_parent_field(spec, resource),
         aliases=_aliases(spec, resource),
+        strict=resource.strict or None,
         references=tuple(
             sorted(
                 {
@@ -307,7 +308,12 @@ def _operation(
         },
         outcomes=_outcomes(endpoint),
         security=tuple(tuple(alternative) for alternative in endpoint.security),
-        scopes=_scopes(endpoint, resources),
+        scopes=(
+            ((endpoint.resource, endpoint.body_keys),)
+            if endpoint.body_keys
+            else _scopes(endpoint, resources)
+        ),
+        body_keys=endpoint.body_keys,
         parent_params=_parent_params(endpoint, resource),
         parent_fields=(
             _parent_fields(
@@ -685,9 +691,23 @@ def _item_envelope(
     """The property (path of properties, `data/account`) this operation's answer wraps the item in,
     when the resource is answered enveloped."""
     found = _ok_schema(spec, endpoint)
+    if resource is not None and resource.strict and found is not None:
+        return _holding(spec, found, resource)
     if resource is None or resource.envelope is None or found is None:
         return None
     return resource.envelope if _inside(spec, found, resource.envelope) else None
+
+
+def _holding(
+    spec: NormalizedSpec, found: tuple[Any, str], resource: Resource
+) -> str | None:
+    """The property of an answer that holds the item, by its schema: each RPC
+    operation names it its own way (DynamoDB's `CreateTable` answers
+    `{"TableDescription": ...}`, `DescribeTable` `{"Table": ...}`)."""
+    for name, value in properties(spec.document, found[0]).items():
+        if deref(spec.document, value, "")[1] == resource.schema_pointer:
+            return name
+    return None
 
 
 def _inside(spec: NormalizedSpec, found: tuple[Any, str], envelope: str) -> str | None:

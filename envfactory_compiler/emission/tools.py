@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from envfactory_runtime.tasks.prose import plain
+
 from ..frozen import thaw
 from ..ir import EndpointDef, NormalizedSpec
-from ..schema_ingestion.normalization import deref
+from ..schema_ingestion.normalization import deref, described
 
 MAX_DEPTH = 6
 DESCRIPTION_LIMIT = 1024
@@ -79,17 +81,24 @@ def tool(spec: NormalizedSpec, endpoint: EndpointDef) -> dict[str, Any]:
 
 
 def describe(endpoint: EndpointDef) -> str:
-    text = " ".join(part for part in (endpoint.summary, endpoint.description) if part)
+    text = " ".join(
+        plain(part) for part in (endpoint.summary, endpoint.description) if part
+    )
     text = " ".join(text.split()) or f"{endpoint.method.upper()} {endpoint.path}"
     return text[:DESCRIPTION_LIMIT]
 
 
 def inline(document: Any, schema: Any, depth: int = 0) -> dict[str, Any]:
-    """A self-contained JSON Schema for one OpenAPI 3.0 schema."""
+    """A self-contained JSON Schema for one OpenAPI 3.0 schema, its prose as
+    plain text."""
+    notes = described(schema)  # AWS's `allOf: [{$ref}, {description}]`
     schema, _ = deref(document, schema, "")
     if not isinstance(schema, dict):
         return {}
     result: dict[str, Any] = {k: thaw(schema[k]) for k in _KEEP if k in schema}
+    result.update({k: thaw(v) for k, v in notes.items() if k in _KEEP})
+    if isinstance(result.get("description"), str):
+        result["description"] = plain(result["description"]).replace("\n", " ")
     if schema.get("nullable") and isinstance(result.get("type"), str):
         result["type"] = [result["type"], "null"]
     if depth >= MAX_DEPTH:

@@ -21,13 +21,59 @@ _NAME_LIMIT = 64
 
 
 def deref(document: Any, node: Any, pointer: str) -> tuple[Any, str]:
-    """Follow a `$ref` chain; returns the target and its pointer."""
+    """Follow a `$ref` chain (through described references, `_described`);
+    returns the target and its pointer."""
     seen = 0
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and seen < 64:
-        pointer = node["$ref"][1:]
+    while isinstance(node, dict) and seen < 64:
+        ref = node.get("$ref")
+        if not isinstance(ref, str):
+            ref = _described(node)
+            if ref is None:
+                break
+        pointer = ref[1:]
         node = resolve_pointer(document, pointer)
         seen += 1
     return node, pointer
+
+
+# what a schema may say of a value without constraining it
+_ANNOTATIONS = frozenset(
+    "description title example examples deprecated externalDocs xml allOf".split()
+)
+
+
+def _described(node: dict) -> str | None:
+    """The reference of `{"allOf": [{"$ref": X}, {"description": ...}]}`, OpenAPI
+    3.0's way to describe a reference (every property of AWS's 354 specs):
+    it is X, with words. Anything that constrains the value is no longer X."""
+    parts = node.get("allOf")
+    if not isinstance(parts, (list, tuple)) or not _annotations_only(node):
+        return None
+    refs = [p for p in parts if isinstance(p, dict) and "$ref" in p]
+    if len(refs) != 1 or len(refs[0]) != 1 or not isinstance(refs[0]["$ref"], str):
+        return None
+    others = [p for p in parts if p is not refs[0]]
+    if not all(isinstance(p, dict) and _annotations_only(p) for p in others):
+        return None
+    return refs[0]["$ref"]
+
+
+def described(node: Any) -> dict:
+    """What a described reference says of its value (`description`, `title`,
+    `example`), which following the reference leaves behind; {} for any
+    other node."""
+    if not isinstance(node, dict) or _described(node) is None:
+        return {}
+    found: dict = {}
+    for part in [node, *node["allOf"]]:
+        found.update(
+            {k: v for k, v in part.items() if k in ("description", "title", "example")}
+        )
+    return found
+
+
+def _annotations_only(node: dict) -> bool:
+    return all(k in _ANNOTATIONS or str(k).startswith("x-") for k in node)
 
 
 def preferred_media(content: dict) -> str | None:

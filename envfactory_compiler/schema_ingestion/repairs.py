@@ -39,6 +39,9 @@ each fix is a warning naming the JSON pointer of what was changed:
 - a `date-time`/`date`/`time` format that no value of the schema's own
   `pattern` meets (offsets as `+0100`, dates as `YYYYMMDD`): the format is
   dropped and the pattern kept, since both together admit no value;
+- a `maxLength` shorter than the shortest string the `pattern` matches (App
+  Runner's 36-character UUID `ServiceId` with `maxLength: 32`): dropped, the
+  pattern kept, since no value meets both;
 - `additionalProperties: false` on a schema that forbids a property it (or
   its `allOf` siblings, or every branch of its `oneOf`/`anyOf`) requires -
   `allOf: [{additionalProperties: false, ...}, {properties: ...}]` is the
@@ -64,6 +67,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+import re._parser as re_parser  # a pattern's shortest match (`getwidth`)
 from typing import Any, Iterator
 
 from ..diagnostics import Diagnostic, pointer_join, warning
@@ -164,6 +168,10 @@ def _repair_node(node: dict, parts: tuple, family: str) -> list[tuple[str, str]]
         notes += _repair_default(node, parts)
     if isinstance(node.get("pattern"), str):
         notes += _repair_pattern(node, parts)
+    if isinstance(node.get("pattern"), str) and isinstance(
+        node.get("maxLength"), int
+    ):
+        notes += _repair_length_against_pattern(node, parts)
     if isinstance(node.get("type"), str):
         notes += _repair_type_against_branches(node, parts)
     if isinstance(node.get("pattern"), str) and node.get("format") in _DATE_FORMATS:
@@ -486,6 +494,29 @@ def _repair_dialect(node: dict, parts: tuple) -> list[tuple[str, str]]:
             pointer,
             f"pattern {_short(pattern)} uses Unicode property classes or a mid-pattern flag; "
             "rewritten for Python's re (property classes as their code point ranges)",
+        )
+    ]
+
+
+def _repair_length_against_pattern(node: dict, parts: tuple) -> list[tuple[str, str]]:
+    """A `maxLength` shorter than anything the `pattern` matches (App Runner's
+    `ServiceId`: a 36-character UUID, `maxLength: 32`) admits no value: every
+    answer would break the contract. The pattern says what the value is; the
+    length goes."""
+    try:
+        shortest = re_parser.parse(node["pattern"]).getwidth()[0]
+    except (re.error, RecursionError, OverflowError, TypeError):
+        return []
+    if shortest <= node["maxLength"]:
+        return []
+    limit = node.pop("maxLength")
+    if isinstance(node.get("minLength"), int) and node["minLength"] > shortest:
+        node.pop("minLength")
+    return [
+        (
+            pointer_join(*parts, "maxLength"),
+            f"maxLength {limit} is shorter than the {shortest} characters pattern "
+            f"{_short(node['pattern'])} needs; no value could meet both: dropped",
         )
     ]
 

@@ -19,7 +19,9 @@ from envfactory_runtime.tasks.wording import READING
 
 from ..ir import EndpointDef, Resource, Role
 from .normalization import deref
+from .object_schemas import properties, singular
 from .references import resolve_pointer
+from .rpc_resources import infer_rpc_resources
 
 # A format suffix on the last segment names a representation, not another resource:
 # `/accounts.json` is `/accounts`, `/accounts/{id}.json` is `/accounts/{id}`.
@@ -85,7 +87,7 @@ def infer_resources(
     typed = [
         _as_list(document, e, resources) if e.role is Role.ACTION else e for e in typed
     ]
-    return resources, typed
+    return infer_rpc_resources(document, typed, resources)
 
 
 def _borrowed_ids(resources: list[Resource]) -> list[Resource]:
@@ -341,8 +343,8 @@ def _unwrap(
     answers `{"data": {"account": {...}}}`, where the inner property is named for the item (the
     collection's last segment, singular), so the envelope is `data/account`."""
     schema, pointer = found
-    singular = (
-        normalise_name(_singular(collection.removesuffix("/{}").rsplit("/", 1)[-1]))
+    item_name = (
+        normalise_name(singular(collection.removesuffix("/{}").rsplit("/", 1)[-1]))
         if collection
         else ""
     )
@@ -352,7 +354,7 @@ def _unwrap(
         if not direct or "id" in direct:
             break
         names = [n for n in _ITEM_ENVELOPES if n in direct]
-        names += [n for n in direct if singular and normalise_name(n) == singular]
+        names += [n for n in direct if item_name and normalise_name(n) == item_name]
         step = None
         for name in names:
             inner, inner_pointer = deref(
@@ -370,15 +372,6 @@ def _unwrap(
         path.append(step[0])
         schema, pointer = step[1], step[2]
     return pointer, "/".join(path) or None
-
-
-def _singular(word: str) -> str:
-    """`accounts` -> `account`, `categories` -> `category`, `addresses` -> `address`."""
-    if word.endswith("ies") and len(word) > 3:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
-        return word[:-2]
-    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
 def _representation(
@@ -420,30 +413,6 @@ def _representation(
             if _is_object(document, item):
                 return item, pointer
     return None
-
-
-def properties(document: dict, schema: Any, depth: int = 0) -> dict[str, Any]:
-    """Properties of an object schema, merged through `allOf`; of a `oneOf`/`anyOf`, those every branch has."""
-    schema, _ = deref(document, schema, "")
-    if not isinstance(schema, dict) or depth > 8:
-        return {}
-    merged: dict[str, Any] = {}
-    for part in schema.get("allOf") or ():
-        merged.update(properties(document, part, depth + 1))
-    for keyword in ("oneOf", "anyOf"):
-        branches = [
-            properties(document, part, depth + 1) for part in schema.get(keyword) or ()
-        ]
-        if branches:
-            merged.update(
-                {
-                    name: value
-                    for name, value in branches[0].items()
-                    if all(name in b for b in branches[1:])
-                }
-            )
-    merged.update(schema.get("properties") or {})
-    return merged
 
 
 def _is_object(document: dict, schema: Any) -> bool:

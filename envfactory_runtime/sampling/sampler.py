@@ -112,6 +112,15 @@ class TrajectorySampler(Guidance):
             HttpExecutor(base_url, engine) if base_url else InProcessExecutor(engine)
         )
         self._seedable: frozenset[str] | None = None  # resources `populate` seeds
+        self._body_named = frozenset(  # resources whose items RPC bodies name
+            o.resource for o in self.operations.values() if o.body_keys
+        )
+        made = {
+            self.operations[p].resource
+            for p, _ in self.dag.edges()
+            if self.operations[p].role == "create"
+        }
+        self._user_named = self._body_named - made  # no create answers the key
         if fixtures:  # a seeded item, not what a refuted edge answers, names it
             self.dag = without_refuted(self.dag, self._not_given)
         empty = SessionStateManager()
@@ -128,6 +137,7 @@ class TrajectorySampler(Guidance):
                         and not self._addresses(name, t.name)
                     )
                     or self.requests.fixed(name, t.location, t.name)
+                    or self._named_by_user(name, t)
                     or (
                         t.location == "path"
                         and (
@@ -154,6 +164,7 @@ class TrajectorySampler(Guidance):
                 for name in self.order
                 if all(
                     t.location == "path"
+                    or t.name.lstrip("/") in self.operations[name].body_keys
                     for t in empty.targets(self.operations[name], self.dag)
                     if t.required
                 )
@@ -185,6 +196,26 @@ class TrajectorySampler(Guidance):
             and not (op.upsert and resource == op.resource)
             for resource, params in op.scopes
         )
+
+    def _named_by_user(self, name: str, target: Any) -> bool:
+        """Whether a body field names an item of a resource no create answers
+        the key of (CloudWatch Logs' `CreateLogGroup {"logGroupName": ...}`
+        answers nothing): the user names the one the task made
+        (`_named_before`), with no list to show it first."""
+        if target.location != "body":
+            return False
+        op = self.operations[name]
+        field = target.name.lstrip("/")
+        owner = op.resource if field in op.body_keys else dict(op.references).get(field)
+        return owner in self._user_named
+
+    def _names_touched(self, op: Operation, touched: set) -> bool:
+        """Whether the call names, as the user does, an item of a resource the
+        path made whose create answers no key (`PutRetentionPolicy` after
+        `CreateLogGroup`): it follows the path as if an answer gave the key."""
+        owners = {op.resource} if op.body_keys else set()
+        owners |= {resource for _, resource in op.references}
+        return bool(owners & touched & self._user_named)
 
     def _names_new_item(self, name: str, param: str) -> bool:
         """Whether path parameter `param` is the key of the item an upsert
@@ -298,17 +329,22 @@ class TrajectorySampler(Guidance):
         """Path parameters that neither an edge nor an earlier call's scope
         fills (a parent id no answer returns; every id of a read-only API's
         first call) are the user's to give, as tasks have them: the key of an
-        item the task was seeded with and still holds, parents and all."""
-        paths = {p.name: p for p in op.params if p.location == "path"}
-        known = {
-            name: value
-            for (location, name), value in resolved.items()
-            if location == "path"
+        item the task was seeded with and still holds, parents and all. So are
+        the body fields an RPC call names its item by (`{"StreamName": ...}`)."""
+        slots = {
+            p.name: (("path", p.name), p.type)
+            for p in op.params
+            if p.location == "path"
         }
-        if not self._seeded or not set(paths) - set(known):
-            return {}
+        id_type = self._id_type(op.resource)
+        slots.update({k: (("body", "/" + k), id_type) for k in op.body_keys})
+        known = {
+            name: resolved[key] for name, (key, _) in slots.items() if key in resolved
+        }
+        given = self._named_before(op, state, resolved, known, slots)
+        if not self._seeded or not set(slots) - set(known):
+            return given
         engine = self.sandbox.engine
-        given: dict[tuple[str, str], Any] = {}
         sent = {
             name: v for (where, name), v in self._context.items() if where == "path"
         }
@@ -334,11 +370,39 @@ class TrajectorySampler(Guidance):
                 continue
             keys = _agreeing(keys, params, sent) or keys  # the parents named before
             for param, part in zip(params, rng.choice(keys)):
-                if param not in known and param in paths:
-                    known[param] = given[("path", param)] = as_type(
-                        part, paths[param].type
-                    )
+                if param not in known and param in slots:
+                    key, kind = slots[param]
+                    known[param] = given[key] = as_type(part, kind)
         return given
+
+    def _named_before(
+        self, op: Operation, state: TaskState, resolved: dict, known: dict, slots: dict
+    ) -> dict[tuple[str, str], Any]:
+        """An RPC call's body key that no answer holds: the latest item of its
+        resource the task made (CloudWatch Logs' `CreateLogGroup {"logGroupName":
+        "orders"}` answers nothing; `DeleteLogGroup` then names "orders", as the
+        user did). So is a body field naming such an item (`PutRetentionPolicy
+        {"logGroupName": ...}`)."""
+        given: dict[tuple[str, str], Any] = {}
+        wanted = [(k, op.resource) for k in op.body_keys[-1:] if k not in known]
+        wanted += [
+            (field, resource)
+            for field, resource in op.references
+            if resource in self._body_named and ("body", "/" + field) not in resolved
+        ]
+        for field, resource in wanted:
+            items = list(state.objects.get(resource or "", ()))
+            if items and len(op.body_keys) <= 1:
+                kind = self._id_type(resource)
+                known[field] = given[("body", "/" + field)] = as_type(
+                    items[-1][-1], kind
+                )
+        return given
+
+    def _id_type(self, name: str | None) -> str:
+        """The JSON type of a resource's keys."""
+        resource = self.sandbox.engine.resources.get(name or "")
+        return (resource.id_schema.get("type") if resource else None) or "string"
 
     def candidates(
         self, node: Node | None, session: SessionStateManager
@@ -372,7 +436,7 @@ class TrajectorySampler(Guidance):
                 session.has(s.producer, s.pointer)
                 for t in session.targets(op, self.dag)
                 for s in t.sources
-            )
+            ) or self._names_touched(op, touched)
             if op.method == "get" and _reread(op, path, self.operations):
                 continue
             if path and not (follows or _shows(op, touched)):
@@ -478,7 +542,8 @@ class TrajectorySampler(Guidance):
             and (p.location, p.name) in self._context
             and (p.location, p.name) not in resolved
             and p.location != "path"
-        }
+            and not self.requests.fixed(operation, p.location, p.name)
+        }  # AWS's `X-Amz-Target` names its own operation, whatever the last one sent
         resolved = {**resolved, **given, **carried}
         unbound = tuple(
             t.name
@@ -529,7 +594,9 @@ class TrajectorySampler(Guidance):
             bound,
         )
         if given:
-            self._given[id(step)] = {name: value for (_, name), value in given.items()}
+            self._given[id(step)] = {  # an RPC body key is said as the body is
+                name: value for (at, name), value in given.items() if at == "path"
+            }
         return step, executed.state, after
 
 

@@ -44,6 +44,7 @@ class Resource:
     parent_field: str | None = None  # the item's copy of its parent's id
     references: tuple[tuple[str, str], ...] = ()  # (field, resource) naming other items
     aliases: tuple[str, ...] = ()  # resources holding the same items at other paths
+    strict: bool = False  # items hold their schema's fields, all and only those (RPC)
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> "Resource":
@@ -68,6 +69,9 @@ class Operation:
     outcomes: dict[str, str] = field(default_factory=dict)
     security: tuple[tuple[str, ...], ...] = ()
     scopes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (resource, its key's params)
+    body_keys: tuple[
+        str, ...
+    ] = ()  # body fields read as params: the key an RPC body sends
     parent_params: tuple[
         str, ...
     ] = ()  # params holding the parent ids of a nested item
@@ -106,7 +110,7 @@ class Operation:
         fields["scopes"] = tuple((r, tuple(p)) for r, p in row.get("scopes", ()))
         for name in ("filters", "parent_fields", "references"):
             fields[name] = tuple(tuple(pair) for pair in row.get(name, ()))
-        for name in ("parent_params", "field_params", "included"):
+        for name in ("parent_params", "field_params", "included", "body_keys"):
             fields[name] = tuple(row.get(name, ()))
         return cls(**fields)
 

@@ -103,6 +103,14 @@ class Engine:
                 op, "unauthorized", "credentials are missing for this operation"
             )
         args = coerce(op.params, call)
+        if op.body_keys:  # RPC: the body names the item (`{"StreamName": ...}`)
+            sent = call.body if isinstance(call.body, dict) else {}
+            absent = [k for k in op.body_keys if sent.get(k) is None]
+            if absent:
+                return self.error(
+                    op, "invalid", f"body field {absent[0]!r} must name the item"
+                )
+            args.update({k: sent[k] for k in op.body_keys})
         missing = self._missing_scope(task, op, args) or self._dangling(
             task, op, call.body
         )
@@ -279,7 +287,9 @@ class Engine:
         if not isinstance(item_id, str) or not _shaped(resource.id_schema):
             return item_id
         rng = random.Random(f"{task.seed}:id:{resource.name}:{item_id}")
-        return self.data.conform(item_id, resource.id_schema, rng)
+        return self.data.conform(
+            item_id, resource.id_schema, rng, hint=resource.id_field or ""
+        )
 
     def schema(self, pointer: str) -> dict:
         cached = self._schemas.get(pointer)
@@ -296,6 +306,8 @@ class Engine:
         resource = self.resources[op.resource]
         body = _unwrapped(body, op.body_envelope)
         fields = dict(body) if isinstance(body, dict) else {}
+        if resource.strict and resource.schema:
+            fields = self._whole(task, op, resource, fields)
         item_id = fields.get(resource.id_field) if resource.id_field else None
         if not _usable_id(item_id, resource.id_schema):
             item_id = self.new_id(task, resource)
@@ -475,9 +487,24 @@ class Engine:
                 self.schema(resource.schema),
                 f"{task.seed}:{op.name}:{task.counter}",
             )
-            stored.update({k: v for k, v in fields.items() if k not in stored})
+            if not resource.strict:
+                stored.update({k: v for k, v in fields.items() if k not in stored})
         task.collection(collection or resource.name)[key] = stored
         return stored
+
+    def _whole(
+        self, task: TaskState, op: Operation, resource: Resource, fields: dict
+    ) -> dict:
+        """A new item of a strict resource: every field its schema has, those
+        the request sent as sent (DescribeCertificate then reads a certificate,
+        not the PEM and private key ImportCertificate was given)."""
+        schema = self.schema(resource.schema)
+        rng = random.Random(f"{task.seed}:{op.name}:whole:{task.counter}")
+        made = self.data.generate(schema, rng, hint=resource.name)
+        made = made if isinstance(made, dict) else {}
+        declared = set(_property_names(self.data, schema))
+        made.update({k: v for k, v in fields.items() if k in declared})
+        return made
 
     def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
         """An action's answer shaped like an item becomes a stored item."""
@@ -506,11 +533,10 @@ class Engine:
             # a create answering only the new item's key (GoToTraining's trainings)
             value = value.get(self.resources[op.resource].id_field or "", value)
         if not op.included:
-            return Outcome(
-                code,
-                self.answers.conform(value, reply.schema, schema, seed),
-                reply.content_type,
-            )
+            value = self.answers.conform(value, reply.schema, schema, seed)
+            if op.resource and self.resources[op.resource].strict:
+                value = _declared_only(self.data, value, schema)
+            return Outcome(code, value, reply.content_type)
         rng = random.Random(seed)  # drawn on after the body, for `included`
         body = self.data.conform(value, schema, rng)
         if isinstance(body, dict):
@@ -600,9 +626,21 @@ class Engine:
             if value is None or isinstance(value, (dict, list)):
                 continue
             wanted = str(value)
-            if self._locate(task, resource, (wanted,), anywhere=True)[0] is None:
+            if self._locate(task, resource, (wanted,), anywhere=True)[
+                0
+            ] is None and not self._holds(task, resource, name, value):
                 return f"body field {name!r}: no {resource} item with id {wanted!r}"
         return ""
+
+    def _holds(self, task: TaskState, resource: str, field: str, value: Any) -> bool:
+        """Whether an item carries `value` in its own field of that name: a
+        reference by another of its ids (DynamoDB's `TableArn` names a table
+        keyed by `TableName`)."""
+        return any(
+            isinstance(item, dict) and item.get(field) == value
+            for name in (resource,) + self.resources[resource].aliases
+            for item in task.collection(name).values()
+        )
 
     def _locate(
         self, task: TaskState, resource: str, key: Key, *, anywhere: bool = False
@@ -858,6 +896,34 @@ def _property_schema(
             if found is not None:
                 return found
     return None
+
+
+def _declared_only(data: SchemaData, value: Any, schema: dict, depth: int = 0) -> Any:
+    """`value` without the fields its schema does not declare, at every level:
+    a strict resource's receipt (`{CertificateArn}`) or summary is what its
+    schema says, not the whole stored item."""
+    if depth > 6:
+        return value
+    for part in (
+        schema.get("allOf") or ()
+    ):  # AWS: `{"allOf": [{"$ref": ...}]}`, described
+        schema = {
+            **data.resolve(part),
+            **{k: v for k, v in schema.items() if k != "allOf"},
+        }
+    if isinstance(value, list):
+        items = data.resolve(schema.get("items") or {})
+        return [_declared_only(data, v, items, depth + 1) for v in value]
+    if not isinstance(value, dict):
+        return value
+    names = _property_names(data, schema)
+    if not names or schema.get("additionalProperties") not in (None, False):
+        return value
+    return {
+        k: _declared_only(data, v, _property_schema(data, schema, k) or {}, depth + 1)
+        for k, v in value.items()
+        if k in names
+    }
 
 
 def _property_names(data: SchemaData, schema: dict, depth: int = 0) -> list[str]:

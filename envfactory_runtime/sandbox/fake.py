@@ -30,6 +30,8 @@ from urllib.parse import unquote
 
 import rstr
 
+from . import arns
+
 __all__ = ["MISSING", "SchemaData"]
 
 
@@ -322,6 +324,10 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
     "pronouns": _pick(_PRONOUNS),
     "tag": _pick(_WORDS),
     "name_word": lambda rng: rng.choice(_WORDS).title(),
+    "tag_key": _pick(
+        _words("Environment Team Project Owner CostCenter Application Stage")
+    ),
+    "tag_value": _pick(_words("production staging development analytics platform web")),
     "word": _pick(_WORDS),
     "latitude": lambda rng: f"{rng.uniform(-80, 80):.4f}",
     "longitude": lambda rng: f"{rng.uniform(-179, 179):.4f}",
@@ -331,6 +337,8 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
 # form (camelCase/snake_case joined, lower case) is among the whole hints or its
 # last word is among the last words.  First match wins.
 _STRING_RULES_TEXT = """
+tag_key: tagkey |
+tag_value: tagvalue |
 email: email emailaddress mail | email mail
 latitude: lat latitude | latitude
 longitude: lon lng long longitude | longitude
@@ -460,6 +468,18 @@ _PERSON_FIELDS = frozenset(
 )
 
 
+def _property_hint(prop: str, node: "_Node") -> str:
+    """What a property is, from its object as well as its name: a thing's
+    `name` ("item_name"), a tag's `Key` and `Value` (AWS's `Tag {Key, Value}`:
+    `Environment: production`, not a hex token)."""
+    if _thing_name(prop, node):
+        return "item_name"
+    owner = _hint_tokens(node.owner or "")[1]
+    if owner in ("tag", "label") and _hint_tokens(prop)[0] in ("key", "value"):
+        return "tag_" + _hint_tokens(prop)[0]
+    return prop
+
+
 def _thing_name(prop: str, node: "_Node") -> bool:
     """Whether an object's bare `name` names a thing, not a person: a brand, a
     product or a queue is not called 'Jonas Tanaka'. A person is a schema
@@ -499,6 +519,8 @@ _UUID_RE = re.compile(
 )
 # `uri`, `email` and `hostname` as strictly as the served app checks them
 # (validation.py): RFC 3986, RFC 5321 and RFC 1123.
+# a pattern that is one atom repeated: `^[0-9]+$`, `[a-z]*`, `^\\d+$`
+_REPEATED = re.compile(r"\^?(\[[^\]]+\]|\\[dwsDWS]|\.)[+*]\$?")
 _PCT = r"%[0-9A-Fa-f]{2}"
 _PCHAR = rf"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@]|{_PCT})"
 _URI_RE = re.compile(
@@ -889,6 +911,7 @@ class SchemaData:
         self._any = self._make_node({}, _EMPTY)
         self._brief = threading.local()  # set while `generate(minimal=True)` runs
         self._codes: dict[str, list] | None = None
+        self._service = arns.service_of(document)
 
     # -- public API ---------------------------------------------------------
 
@@ -1391,6 +1414,10 @@ class SchemaData:
         return node.fmt_check is None or node.fmt_check(text)
 
     def _new_string(self, node: _Node, rng: Random, hint: str) -> str:
+        if node.fmt is None and arns.names_arn(hint, node.pattern):
+            for text in arns.candidates(hint, node.pattern, self._service, rng):
+                if self._string_ok(text, node):
+                    return text
         make = _FORMAT_GENERATORS.get(node.fmt) or _string_kind(hint)
         text = _fit_length(make(rng), node.min_len, node.max_len, rng)
         if node.pattern is None or self._string_ok(text, node):
@@ -1399,7 +1426,9 @@ class SchemaData:
         return text if matched is None else matched
 
     def _from_pattern(self, node: _Node, rng: Random) -> str | None:
-        """A string matching ``pattern``; retried a few times to meet the other limits."""
+        """A string matching ``pattern``; retried a few times to meet the other limits,
+        then, for one repeated atom (`^[0-9]+$` of length 12: an AWS account), at a
+        length the limits allow."""
         xeger = _Xeger(rng)
         text = None
         for _ in range(5):
@@ -1409,6 +1438,13 @@ class SchemaData:
                 return None
             if self._string_ok(text, node):
                 return text
+        atom = _REPEATED.fullmatch(node.pattern or "")
+        if atom:
+            high = node.max_len if node.max_len is not None else node.min_len + 8
+            size = rng.randint(max(node.min_len, 1), max(high, node.min_len, 1))
+            sized = xeger.xeger(f"^{atom.group(1)}{{{size}}}$")
+            if self._string_ok(sized, node):
+                return sized
         return text
 
     def _integer(
@@ -1577,7 +1613,7 @@ class SchemaData:
             if name not in out and (
                 required or source is None and self._want(depth, rng)
             ):
-                hint = "item_name" if _thing_name(name, node) else name
+                hint = _property_hint(name, node)
                 out[name] = self._conform(MISSING, schema, rng, hint, req, depth + 1)
         if source is None and not node.props and isinstance(node.additional, dict):
             self._add_entries(

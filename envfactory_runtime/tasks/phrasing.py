@@ -27,6 +27,7 @@ from .policies import one_value, own_key, scalars, text
 from .wording import (
     capital,
     fields_phrase,
+    imperative,
     join,
     READING,
     label,
@@ -631,9 +632,11 @@ def _answer_noun(schema: str) -> str:
     suffix ("accessToken", "GetQuoteResponse" -> "quote"), or "result" where
     that is a mouthful ("ImageToWordsWithLocationResult")."""
     bare = re.sub(r"(?<=[a-z0-9])(Response|Result|Output|Reply|Dto)$", "", schema)
-    bare = re.sub(
-        r"^(Get|List|Describe|Create|Update|Delete|Search|Find)(?=[A-Z])", "", bare
-    )
+    verb = re.match(r"[A-Z][a-z]+(?=[A-Z])", bare)
+    if verb and (  # an operation's answer: "ImportCertificateResponse" -> "certificate"
+        bare != schema or verb.group(0) in ("Get", "List", "Search", "Find")
+    ):
+        bare = bare[verb.end() :] if imperative(verb.group(0).lower()) else bare
     spoken = noun(bare)
     return spoken if len(spoken.split()) <= 2 else "result"
 
@@ -643,7 +646,11 @@ def about(places: Iterable[str]) -> str:
     and `/body/productId` name a product; a bare `id` names nothing."""
     for place in places:
         last = re.split(r"[/.]", place.strip("/"))[-1]
-        stem = re.sub(r"(?<=[a-z0-9])[_-]?(?:id|Id|ID|key|Key)$", "", last)
+        stem = re.sub(  # AWS names items by name and ARN: `TableName`, `StreamARN`
+            r"(?<=[a-z0-9])(?:[_-]?(?:id|Id|ID|key|Key)|Name|Arn|ARN|_name|_arn)$",
+            "",
+            last,
+        )
         if stem and stem != last:
             return noun(stem)
     return ""

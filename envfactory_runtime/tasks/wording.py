@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from ..pointers import parts
+from .prose import plain
 
 _METHOD_PATH = re.compile(r"^\s*(get|put|post|patch|delete|head|options)\s+/", re.I)
 _ACRONYMS = {
@@ -182,7 +183,7 @@ def path_noun(path: str) -> str:
     """The last literal segment of a path, as a noun ("/sites/{id}/builds" -> "build");
     for a Google custom method, the item it acts on (`/watches/{id}:renew` -> "watch").
     """
-    path = _CUSTOM_METHOD.sub("}", path)
+    path = _CUSTOM_METHOD.sub("}", re.split(r"[#?]", path)[0])  # `/#X-Amz-Target=...`
     literal = [s for s in path.split("/") if s and not s.startswith("{")]
     literal = [s for s in literal if not re.fullmatch(r"v\d+(\.\d+)*|api", s)]
     if len(literal) > 1 and literal[-1].lower() in READING:  # `/journals/get/{issn}`
@@ -210,7 +211,8 @@ _WHICH = frozenset(
 def real_summary(summary: str) -> str:
     """The summary's first sentence less its asides ("Check a book out (creates a
     Loan)"), or "" when it only restates the method and path."""
-    text = re.split(r"(?<=[.!?])\s|\n", (summary or "").strip())[0].strip().rstrip(".")
+    text = re.split(r"(?<=[.!?])\s|\n", plain(summary, asides=False))[0]
+    text = text.strip().rstrip(".")
     text = re.sub(r"\s*\([^()]*\)", "", text).strip()
     text = _VERSION_TAG.sub("", text)  # "V1 Get Payout Statistics": no version said
     if not text or _METHOD_PATH.match(text) or "{" in text or len(text) > 90:
@@ -224,7 +226,8 @@ _VERSION_TAG = re.compile(r"^(?:api\s+)?v\d+(?:\.\d+)?\s*[-:]?\s+", re.IGNORECAS
 # "This lists all the available operations", "This API returns ...": the
 # summary's subject, which an imperative leaves out
 _SUBJECT = re.compile(
-    r"^(?:this|it)(?: (?:api|operation|endpoint|method|call|request|resource))?\s+"
+    r"^(?:this|it|the \w+ (?=operation|action|api|method))"  # "The GetX operation"
+    r"(?: ?(?:api|operation|action|endpoint|method|call|request|resource))?\s+"
     r"(?!(?:is|was|has|does)\b)(?=[a-z]+s\b)"
     r"|^(?:(?:this|it)(?: (?:api|operation|endpoint|method|call|request))? )?will\s+",
     re.IGNORECASE,
@@ -238,13 +241,9 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
     text = _SUBJECT.sub("", real_summary(summary))
     if text:
         first, _, rest = text.partition(" ")
-        verb = _imperative(first.lower())
+        verb = imperative(first.lower())
         if verb is not None:  # "approves a request and returns it": both said so
-            rest = re.sub(
-                r"\band (\w+s)\b(?= (?:the|a|an|its|their|all)\b)",
-                lambda m: "and " + (_imperative(m.group(1).lower()) or m.group(1)),
-                rest,
-            )
+            rest = _CONJOINED.sub(_conjoined, rest)  # "adds or modifies ...": both
             return (verb + (" " + _untitled(rest) if rest else "")).strip()
         if text.istitle():  # a noun phrase: "Price Estimates"
             return "get the " + text.lower()
@@ -263,6 +262,17 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
     return f"{verb} the {rest or path_noun(path)}"
 
 
+# a second verb joined to the first ("... and returns the result", "adds or modifies")
+_CONJOINED = re.compile(
+    r"\b(?:and|or) (\w+s)\b(?= (?:the|a|an|its|their|all)\b)|^(?:or|and) (\w+s)\b"
+)
+
+
+def _conjoined(match: re.Match) -> str:
+    word = match.group(1) or match.group(2)
+    return match.group(0).replace(word, imperative(word.lower()) or word)
+
+
 def _custom_method(path: str) -> str:
     """A Google custom method as a clause, verb first
     ("/v1/detailedLeadReports:search" -> "search the detailed lead reports",
@@ -270,7 +280,7 @@ def _custom_method(path: str) -> str:
     -> "renew the watch"), or ""."""
     found = re.search(r"([^/]*):([A-Za-z][A-Za-z0-9]*)$", path)
     spoken = words(found.group(2)) if found else []
-    verb = _imperative(spoken[0]) if spoken else None
+    verb = imperative(spoken[0]) if spoken else None
     if verb is None:
         return ""
     if len(spoken) > 1:
@@ -299,12 +309,12 @@ def _noun_verb(operation: str) -> str:
     if (
         not sep
         or not noun_[:1].isupper()  # ARM's PascalCase nouns
-        or _imperative(noun_.lower()) is not None
+        or imperative(noun_.lower()) is not None
         or not spoken
-        or _imperative(spoken[0]) is None
+        or imperative(spoken[0]) is None
     ):
         return ""
-    verb = _imperative(spoken[0])
+    verb = imperative(spoken[0])
     if verb == "create" and spoken[1:3] == ["or", "update"]:
         verb, spoken = "create or update", spoken[2:]
     owner = [singular(w) for w in words(noun_)]  # "Things_ListKeys": the thing's keys
@@ -312,7 +322,7 @@ def _noun_verb(operation: str) -> str:
     return f"{verb} the {obj}"
 
 
-def _imperative(word: str) -> str | None:
+def imperative(word: str) -> str | None:
     """A summary's first word as an imperative verb ("returns" -> "get",
     "merges" -> "merge"), or None when it is no verb we know."""
     if word in _THIRD_PERSON:
@@ -451,7 +461,15 @@ def listed_noun(pointer: str) -> str | None:
     found = parts(pointer)
     if len(found) < 2 or not found[1].isdigit() or found[0] in _GENERIC_LISTS:
         return None
-    return noun(found[0], fallback="") or None
+    # `CertificateSummaryList`, `job_details`: the items are certificates, jobs
+    name = _LIST_WORDS.sub("", found[0]) or found[0]
+    return noun(name, fallback="") or None
+
+
+_LIST_WORDS = re.compile(
+    r"(?<=[a-z0-9])(?:[_-]?(?:List|Array|Set|Collection|Summar(?:y|ies)|Details?"
+    r"|Infos?|Items|Descriptions|Entries|list|array|summar(?:y|ies)|details?|infos?))+$"
+)
 
 
 _GENERIC_LISTS = _ENVELOPES | {

@@ -162,3 +162,19 @@ def test_templates_that_differ_only_in_names_are_one_route() -> None:
     assert route["delete"]["parameters"][0]["name"] == "x"
     assert "left out" in warnings["/paths/~1a~1{y}/get"]
     assert "joins '/a/{x}'" in warnings["/paths/~1a~1{y}/delete"]
+
+
+def test_a_max_length_no_pattern_match_fits_in_is_dropped() -> None:
+    """App Runner's `ServiceId`: a UUID pattern (36 characters) with `maxLength:
+    32` admits no value, so every answer broke the served contract (a 500)."""
+    spec, warnings = _load("regex_dialects.yaml")
+    service = spec.document["paths"]["/tags"]["post"]["requestBody"]["content"][
+        "application/json"
+    ]["schema"]["properties"]["serviceId"]
+    assert "maxLength" not in service and service["minLength"] == 32  # still met
+    assert service["pattern"].startswith("[0-9a-f]{8}")
+    pointer = (
+        "/paths/~1tags/post/requestBody/content/application~1json/schema"
+        "/properties/serviceId/maxLength"
+    )
+    assert "shorter than the 36 characters" in warnings[pointer]

@@ -1200,3 +1200,57 @@ def test_a_bare_name_is_a_person_s_only_on_a_person() -> None:
         assert {n.split()[0] for n in names(schemas[person])} <= people, person
     inline = dict(named)  # no component name: a thing, unless a person's fields say so
     assert not {n.split()[0] for n in names(inline)} & people
+
+
+def test_an_arn_reads_like_one_and_keeps_to_its_pattern() -> None:
+    """AWS's ARN fields came out as `arn:R:acm:QJ:46023161:JW-/0V/q@`: an ARN
+    is `arn:aws:<service>:<region>:<account>:<type>/<id>`, the service from
+    the pattern or the spec's `*.amazonaws.com` server; a pattern that wants
+    another shape still decides."""
+    acm = {
+        "type": "object",
+        "required": ["CertificateArn", "RoleArn", "FunctionArn"],
+        "properties": {
+            "CertificateArn": {
+                "type": "string",
+                "pattern": r"arn:[\w+=/,.@-]+:acm:[\w+=/,.@-]*:[0-9]+:[\w+=,.@-]+(/[\w+=,.@-]+)*",
+            },
+            "RoleArn": {"type": "string"},  # no pattern: the server says the service
+            "FunctionArn": {  # another shape: the pattern's
+                "type": "string",
+                "pattern": r"^arn:aws:lambda:[a-z]{2}-[a-z]+-\d:\d{12}:function:[a-z]{4}$",
+            },
+        },
+    }
+    document = doc_with(Cert=acm)
+    document["servers"] = [{"url": "https://acm.{region}.amazonaws.com"}]
+    data = fake.SchemaData(document)
+    for seed in range(6):
+        value = data.generate(
+            document["components"]["schemas"]["Cert"], random.Random(seed)
+        )
+        assert re.fullmatch(
+            r"arn:aws:acm:us-east-1:123456789012:certificate/[0-9a-f-]{36}",
+            value["CertificateArn"],
+        ), value
+        assert value["RoleArn"].startswith("arn:aws:acm:us-east-1:123456789012:role/")
+        assert re.fullmatch(
+            acm["properties"]["FunctionArn"]["pattern"], value["FunctionArn"]
+        )
+    assert (
+        fake.SchemaData(doc_with(Cert=acm))
+        .generate({"type": "string"}, random.Random(0), hint="RoleArn")
+        .startswith("arn:aws:")
+        is False
+    )  # no service known: no ARN made up
+
+
+def test_a_repeated_atom_pattern_meets_its_lengths() -> None:
+    """Athena's `AwsAccountId` is `^[0-9]+$` of exactly 12 characters: a regex
+    expander's `+` seldom gives 12, and an answer of `'817193'` broke the
+    served contract (a 500)."""
+    schema = {"type": "string", "pattern": "^[0-9]+$", "minLength": 12, "maxLength": 12}
+    data = fake.SchemaData(doc_with(AwsAccountId=schema))
+    for seed in range(20):
+        value = data.generate(schema, random.Random(seed), hint="ExpectedBucketOwner")
+        assert re.fullmatch(r"[0-9]{12}", value), value

@@ -73,6 +73,18 @@ def test_nouns_from_resource_names(runtime) -> None:
             "alertcenter.alerts.batchDelete",
             "perform batch delete operation on alerts",
         ),
+        (  # AWS: not "get the RejectQualificationRequest operation rejects ..."
+            "The <code>RejectQualificationRequest</code> operation rejects a user's"
+            " request for a Qualification.",
+            "RejectQualificationRequest",
+            "reject a user's request for a Qualification",
+        ),
+        (  # AWS writes its descriptions in HTML; not "get <p>Adds or modifies"
+            "<p>Adds or modifies account-level configurations in ACM. </p> <p>The"
+            " supported option is <code>DaysBeforeExpiry</code>.</p>",
+            "PutAccountConfiguration",
+            "add or modify account-level configurations in ACM",
+        ),
     ],
 )
 def test_actions_read_as_imperatives(runtime, summary, operation, expected) -> None:
@@ -496,6 +508,59 @@ def test_an_output_of_a_listed_item_says_which_item(runtime) -> None:
     assert phraser.wanted(single, [Move("getPetById", {})]) == "the pet's ID"
     made = [{"step": 0, "pointer": "/0/id", "value": 7}]  # a create answering a list
     assert phraser.wanted(made, [Move("addPet", {})]) == "the new pet's ID"
+
+
+@pytest.mark.parametrize(
+    "pointer, said",
+    [
+        ("/CertificateSummaryList/0/CreatedAt", "certificate"),  # AWS ACM
+        ("/StreamSummaries/0/StreamName", "stream"),
+        ("/job_details/0/id", "job"),
+        ("/Tags/0/Key", "tag"),
+        ("/value/0/id", None),  # an envelope that names nothing
+    ],
+)
+def test_a_listed_item_is_named_by_its_envelope_less_list_words(
+    runtime, pointer, said
+) -> None:
+    """ "the first certificate summary list's creation time": the items of
+    `CertificateSummaryList` are certificates."""
+    assert runtime.wording.listed_noun(pointer) == said
+
+
+@pytest.mark.parametrize(
+    "schema, said",
+    [
+        ("ImportCertificateResponse", "certificate"),  # not "import certificate"
+        ("DescribeStreamOutput", "stream"),
+        ("GetQuoteResponse", "quote"),
+        ("accessToken", "access token"),
+        ("OrderItem", "order item"),  # no wire suffix: no operation's answer
+        ("ImageToWordsWithLocationResult", "result"),
+    ],
+)
+def test_an_operations_answer_is_named_less_its_verb(runtime, schema, said) -> None:
+    assert runtime.phrasing._answer_noun(schema) == said
+
+
+def test_spec_prose_is_plain_text() -> None:
+    """Tool descriptions and wording read the words, not the markup; a
+    generic type's angle brackets are no tag."""
+    from envfactory_runtime.tasks.prose import plain
+
+    assert (
+        plain(
+            '<p>Adds <code>Tags</code> &amp; see <a href="https://x">the docs</a>.</p>'
+        )
+        == "Adds Tags & see the docs."
+    )
+    assert plain("Returns a **Map<String, Object>** of [pets](https://x)") == (
+        "Returns a Map<String, Object> of pets"
+    )
+    assert plain("<p>One.</p><p>Two.</p>") == "One.\nTwo."
+    deprecated = "<important><p>Deprecated.</p></important> <p>Removes tags.</p>"
+    assert plain(deprecated) == "Deprecated.\nRemoves tags."  # a tool says it
+    assert plain(deprecated, asides=False) == "Removes tags."  # a task does not
 
 
 def test_an_item_with_one_list_field_is_no_envelope(runtime) -> None:

@@ -31,6 +31,7 @@ SHAPE_NAMES = (
     "trailing_slashes",
     "enveloped_actions",
     "key_answers",
+    "rpc_operations",
 )
 
 
@@ -394,3 +395,80 @@ def test_a_create_answering_its_key_feeds_the_reads(made) -> None:
         if c["function"]["name"] == "getTraining"
     ]
     assert reads and all(isinstance(k, int) for k in reads)
+
+
+def test_rpc_operations_keep_items_named_in_the_body(made) -> None:
+    """AWS's JSON protocol: one URL, the operation in `X-Amz-Target`, the key in
+    the body. A certificate the server names and a table the client names are
+    made, read, acted on and deleted by that key; a certificate no one made is
+    not found; a receipt answers what its schema says, not the stored item."""
+    package, sampled, _ = made["rpc_operations"]
+    runtime = import_package(package)
+    engine = runtime.load_sandbox(seed=0).engine
+    world = TaskWorld(engine, fresh_state(engine, 0))
+
+    def run_op(name: str, body: dict):
+        return world.run(name, {"X-Amz-Target": f"x.{name}", "body": body})
+
+    made_ = run_op("RequestCertificate", {"DomainName": "shop.example.com"})
+    arn = made_.output["CertificateArn"]
+    assert set(made_.output) == {"CertificateArn"}
+    assert re.fullmatch(
+        r"arn:aws:acm:us-east-1:123456789012:certificate/[0-9a-f-]{36}", arn
+    )
+    read = run_op("DescribeCertificate", {"CertificateArn": arn})
+    assert read.status == 200 and read.output["Certificate"]["CertificateArn"] == arn
+    assert read.output["Certificate"]["DomainName"] == "shop.example.com"
+    assert "PrivateKey" not in read.output["Certificate"]
+    foreign = arn[:-4] + "0000"
+    assert run_op("DescribeCertificate", {"CertificateArn": foreign}).status == 404
+    assert (
+        run_op(
+            "AddTagsToCertificate",
+            {"CertificateArn": foreign, "Tags": [{"Key": "Team"}]},
+        ).status
+        == 404
+    )
+    assert run_op("DeleteCertificate", {"CertificateArn": arn}).status == 200
+    assert run_op("DescribeCertificate", {"CertificateArn": arn}).status == 404
+    table = run_op("CreateTable", {"TableName": "orders"})
+    assert table.output["TableDescription"]["TableName"] == "orders"
+    assert (
+        run_op("DescribeTable", {"TableName": "orders"}).output["Table"]["TableName"]
+        == "orders"
+    )
+    assert run_op("PutItem", {"TableName": "nope", "Item": {}}).status == 404
+
+    dag = json.loads((package / package.name / "dag.json").read_text())
+    confirmed = {(e["producer"], e["consumer"]) for e in dag["edges"]}
+    for edge in (
+        ("RequestCertificate", "DescribeCertificate"),
+        ("RequestCertificate", "AddTagsToCertificate"),
+        ("CreateTable", "DescribeTable"),
+        ("CreateTable", "PutItem"),
+    ):
+        assert edge in confirmed, edge
+    targets = [  # each call names its own operation, whatever the last one sent
+        (name, args["X-Amz-Target"]) for name, args in calls(sampled)
+    ]
+    assert targets and all(t.rsplit(".", 1)[1] == name for name, t in targets)
+    queues = 0
+    for record in sampled:  # a queue no answer names is the one the task made
+        made_queues: list[str] = []
+        for message in record["messages"]:
+            for c in message.get("tool_calls") or ():
+                name = c["function"]["name"]
+                body = json.loads(c["function"]["arguments"])["body"]
+                if name == "CreateQueue":
+                    made_queues.append(body["QueueName"])
+                elif name in ("DeleteQueue", "GetQueueAttributes") and made_queues:
+                    assert body["QueueName"] == made_queues[-1], record["messages"]
+                    queues += 1
+    assert queues
+    tags = [
+        t["Key"]
+        for n, a in calls(sampled)
+        if n == "AddTagsToCertificate"
+        for t in a["body"]["Tags"]
+    ]
+    assert tags and not any(re.fullmatch(r"[0-9a-f]{32}", k) for k in tags)
