@@ -118,7 +118,10 @@ def label(name: str) -> str:
     said = words(name)
     if len(said) >= 2 and said[-1] in _WHEN and said[-2] in _EVENTS:
         said = [*said[:-2], _EVENTS[said[-2]], _WHEN[said[-1]]]
-    elif said[-2:] == ["expires", "in"]:  # OAuth's `expires_in`: "its expires in is 708"
+    elif said[-2:] == [
+        "expires",
+        "in",
+    ]:  # OAuth's `expires_in`: "its expires in is 708"
         said = [*said[:-2], "time", "to", "expiry"]
     return " ".join(_ACRONYMS.get(w, w) for w in said) or name
 
@@ -220,6 +223,16 @@ def real_summary(summary: str) -> str:
     return re.sub(r"\bfor self$", "for myself", text, flags=re.IGNORECASE)
 
 
+# an operation named in another's summary ("the status of an EnableControl or
+# DisableControl operation"): said in words, as a user would
+_OPERATION_NAME = re.compile(r"\b([A-Z][a-z]+)(?:[A-Z][a-z0-9]+)+\b")
+
+
+def _spoken_operation(match: re.Match) -> str:
+    named = match.group(0)
+    return " ".join(words(named)) if imperative(match.group(1).lower()) else named
+
+
 _VERSION_TAG = re.compile(r"^(?:api\s+)?v\d+(?:\.\d+)?\s*[-:]?\s+", re.IGNORECASE)
 
 
@@ -238,7 +251,9 @@ def verb_phrase(summary: str, operation: str, path: str) -> str:
     """What an action does, as a lower-case imperative clause: from its summary
     ("Returns pet inventories by status" -> "get pet inventories by status"),
     else its operationId in words, else its method's verb and its path."""
-    text = _SUBJECT.sub("", real_summary(summary))
+    text = _OPERATION_NAME.sub(
+        _spoken_operation, _SUBJECT.sub("", real_summary(summary))
+    )
     if text:
         first, _, rest = text.partition(" ")
         verb = imperative(first.lower())

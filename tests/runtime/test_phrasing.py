@@ -79,6 +79,13 @@ def test_nouns_from_resource_names(runtime) -> None:
             "RejectQualificationRequest",
             "reject a user's request for a Qualification",
         ),
+        (  # another operation named in words; a product name kept
+            "Returns the status of a particular EnableControl or DisableControl"
+            " operation in CloudWatch.",
+            "GetControlOperation",
+            "get the status of a particular enable control or disable control"
+            " operation in CloudWatch",
+        ),
         (  # AWS writes its descriptions in HTML; not "get <p>Adds or modifies"
             "<p>Adds or modifies account-level configurations in ACM. </p> <p>The"
             " supported option is <code>DaysBeforeExpiry</code>.</p>",
