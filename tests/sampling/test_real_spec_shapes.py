@@ -454,16 +454,18 @@ def test_rpc_operations_keep_items_named_in_the_body(made) -> None:
     assert targets and all(t.rsplit(".", 1)[1] == name for name, t in targets)
     queues = 0
     for record in sampled:  # a queue no answer names is the one the task made
-        made_queues: list[str] = []
+        alive: list[str] = []  # made by the task and not deleted since
         for message in record["messages"]:
             for c in message.get("tool_calls") or ():
                 name = c["function"]["name"]
                 body = json.loads(c["function"]["arguments"])["body"]
                 if name == "CreateQueue":
-                    made_queues.append(body["QueueName"])
-                elif name in ("DeleteQueue", "GetQueueAttributes") and made_queues:
-                    assert body["QueueName"] == made_queues[-1], record["messages"]
+                    alive.append(body["QueueName"])
+                elif name in ("DeleteQueue", "GetQueueAttributes") and alive:
+                    assert body["QueueName"] == alive[-1], record["messages"]
                     queues += 1
+                    if name == "DeleteQueue":
+                        alive.pop()
     assert queues
     tags = [
         t["Key"]
