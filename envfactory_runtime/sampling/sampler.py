@@ -341,7 +341,7 @@ class TrajectorySampler(Guidance):
         known = {
             name: resolved[key] for name, (key, _) in slots.items() if key in resolved
         }
-        given = self._named_before(op, state, resolved, known, slots)
+        given = self._named_before(op, state, resolved, known)
         if not self._seeded or not set(slots) - set(known):
             return given
         engine = self.sandbox.engine
@@ -376,7 +376,7 @@ class TrajectorySampler(Guidance):
         return given
 
     def _named_before(
-        self, op: Operation, state: TaskState, resolved: dict, known: dict, slots: dict
+        self, op: Operation, state: TaskState, resolved: dict, known: dict
     ) -> dict[tuple[str, str], Any]:
         """An RPC call's body key that no answer holds: the latest item of its
         resource the task made (CloudWatch Logs' `CreateLogGroup {"logGroupName":
@@ -392,7 +392,7 @@ class TrajectorySampler(Guidance):
         ]
         for field, resource in wanted:
             items = list(state.objects.get(resource or "", ()))
-            if items and len(op.body_keys) <= 1:
+            if items:
                 kind = self._id_type(resource)
                 known[field] = given[("body", "/" + field)] = as_type(
                     items[-1][-1], kind
