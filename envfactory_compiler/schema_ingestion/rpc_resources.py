@@ -24,6 +24,8 @@ import re
 from collections import defaultdict
 from typing import Any
 
+from envfactory_runtime.tasks.wording import plural, words
+
 from ..ir import EndpointDef, Resource, Role
 from .normalization import deref
 from .object_schemas import properties, singular
@@ -256,15 +258,8 @@ def _singular_name(name: str) -> str:
 
 def _name(noun: str) -> str:
     """`CertificateAuthority` -> `certificate_authorities`."""
-    words = re.findall(r"[A-Z]+(?![a-z])|[A-Z]?[a-z0-9]+", noun)
-    words = [w.lower() for w in words] or [noun.lower()]
-    last = words[-1]
-    plural = (
-        last[:-1] + "ies"
-        if last.endswith("y") and last[-2:-1] not in "aeiou"
-        else last + "es" if last.endswith(("s", "x", "ch", "sh")) else last + "s"
-    )
-    return "_".join([*words[:-1], plural])
+    said = words(noun) or [noun.lower()]
+    return "_".join([*said[:-1], plural(said[-1])])
 
 
 def _scalar(document: dict, endpoint: EndpointDef, field: str) -> bool:
