@@ -38,6 +38,7 @@ from .admin import Admin
 from .catalog import Operation
 from .engine import SANDBOX_TOKEN, Call, Engine, Outcome
 from .fixtures import populator
+from .kept_trace import TRACE_LIMIT
 from .routes import (
     Dispatch,
     Routes,
@@ -47,8 +48,8 @@ from .routes import (
     with_encoded_slashes,
 )
 from .sqlite_store import open_store
-from .store import TRACE_LIMIT, StateStore
-from .trace import Redactor, answer, body_text, is_json
+from .store import StateStore
+from .trace import Redactor, body_text, is_json, sent
 from .validation import REF_PROPERTY, VALIDATORS, URIParser, register_formats
 from .worker_sessions import WorkerSessions
 
@@ -138,7 +139,7 @@ class Sandbox:
             method=request.scope["method"],
             path=request.scope["path"],
             status=outcome.status,
-            response=answer(outcome, text),
+            response=sent(outcome, text),
         )
         changed = name in self._mutating and outcome.status < 400
         self.store.record(task_id, entry, changed=changed)
@@ -152,7 +153,7 @@ class Sandbox:
         text = body_text(outcome)
         task_id = self.sessions.task_for(request.headers)
         if task_id is not None and self.store.has(task_id):
-            recorded = answer(outcome, text)
+            recorded = sent(outcome, text)
             name = op.name if op is not None else None
             entry = self.redactor.rejected(name, request, outcome.status, recorded)
             self.store.record(task_id, entry, changed=False)

@@ -70,7 +70,7 @@ class SqliteStore(StateStore):
         )
         for task_id, entry in rows:
             if task_id in self.traces:
-                self._keep(task_id, json.loads(entry))
+                self.traces[task_id].append(entry)
 
     def close(self) -> None:
         with self._lock:
@@ -94,12 +94,11 @@ class SqliteStore(StateStore):
     def _persist_state(self, task_id: str) -> None:
         self._transaction(self._state_row(task_id))
 
-    def _persist_entry(self, task_id: str, entry: dict, changed: bool) -> None:
-        text = json.dumps(entry, separators=(",", ":"), default=str)
+    def _persist_entry(self, task_id: str, seq: int, text: str, changed: bool) -> None:
         statements = [
             (
                 "INSERT INTO trace (task_id, seq, entry) VALUES (?, ?, ?)",
-                (task_id, entry["seq"], text),
+                (task_id, seq, text),
             )
         ]
         if changed:

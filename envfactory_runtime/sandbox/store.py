@@ -10,28 +10,29 @@ something to find.
 
 `StateStore` keeps everything in memory; its `_persist_*` hooks are where a
 durable store (`sqlite_store.SqliteStore`) writes through before a request
-is acknowledged. A trace keeps its latest `TRACE_LIMIT` entries in memory:
-a client that never names a task (a fuzzer, a script) runs the default task
-for as long as it likes, and a trace holds every answer (Schemathesis on
-Kubernetes' sandbox: 21,000 calls, a 2.5 GB trace, the server at 10 GB).
+is acknowledged. A trace keeps its latest entries in memory, as text, up to
+`TRACE_LIMIT` of them and `TRACE_BYTES` (`kept_trace`): a client that never
+names a task (a fuzzer, a script) runs the default task for as long as it
+likes, and a trace holds every answer (Schemathesis on Kubernetes' sandbox:
+21,000 calls, a 2.5 GB trace, the server at 10 GB).
 """
 
 from __future__ import annotations
 
 import copy
 import marshal
-from collections import deque
 import math
 import hashlib
 import uuid
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .kept_trace import TRACE_BYTES, TRACE_LIMIT, KeptTrace, text_of
+
 Key = tuple[str, ...]
 DEFAULT_TASK = "default"
 # An id schema's mark: a text id its path names as a number, so new ids are plain digits.
 DIGITS = "x-envc-digits"
-TRACE_LIMIT = 10_000  # trace entries a task keeps in memory; an episode has tens
 
 
 class UnknownError(KeyError):
@@ -166,15 +167,16 @@ class StateStore:
         populate: Callable[[TaskState], None] | None = None,
         *,
         trace_limit: int = TRACE_LIMIT,
+        trace_bytes: int = TRACE_BYTES,
     ) -> None:
         self.seed = seed
         self.populate = populate
         self.tasks: dict[str, TaskState] = {}
         self.projects: dict[str, list[str]] = {}
         self.owners: dict[str, str] = {}  # task id -> its project's id
-        self.traces: dict[str, deque[dict[str, Any]]] = {}
-        self.dropped: dict[str, int] = {}  # task id -> trace entries no longer kept
+        self.traces: dict[str, KeptTrace] = {}
         self.trace_limit = trace_limit
+        self.trace_bytes = trace_bytes
         self._populated: TaskState | None = None
 
     # -- tasks --------------------------------------------------------------
@@ -229,7 +231,6 @@ class StateStore:
     def delete(self, task_id: str) -> None:
         self.tasks.pop(task_id, None)
         self.traces.pop(task_id, None)
-        self.dropped.pop(task_id, None)
         project_id = self.owners.pop(task_id, None)
         if project_id is not None:
             self.projects[project_id].remove(task_id)
@@ -275,41 +276,38 @@ class StateStore:
     def trace(self, task_id: str) -> list[dict[str, Any]]:
         """The task's trace entries still kept (the first is #`dropped_entries + 1`)."""
         self.existing(task_id)
-        return list(self.traces[task_id])
+        return self.traces[task_id].entries()
 
     def dropped_entries(self, task_id: str) -> int:
         """How many of the task's first trace entries are no longer kept in memory."""
-        return self.dropped.get(task_id, 0)
+        trace = self.traces.get(task_id)
+        return trace.dropped if trace is not None else 0
 
     def record(
         self, task_id: str, entry: dict[str, Any], *, changed: bool = True
     ) -> None:
-        """Append to the task's trace; `changed` says the state moved too."""
+        """Append to the task's trace (an answer may be `Sent` text); `changed`
+        says the state moved too."""
         trace = self._trace(task_id)
-        entry["seq"] = self.dropped_entries(task_id) + len(trace) + 1
-        self._keep(task_id, entry)
-        self._persist_entry(task_id, entry, changed)
+        entry["seq"] = trace.dropped + len(trace) + 1
+        text = text_of(entry)
+        trace.append(text)
+        self._persist_entry(task_id, entry["seq"], text, changed)
 
-    def _trace(self, task_id: str) -> deque[dict[str, Any]]:
+    def _trace(self, task_id: str) -> KeptTrace:
         trace = self.traces.get(task_id)
         if trace is None:
-            trace = self.traces[task_id] = deque(maxlen=self.trace_limit)
+            trace = self.traces[task_id] = KeptTrace(self.trace_limit, self.trace_bytes)
         return trace
-
-    def _keep(self, task_id: str, entry: dict[str, Any]) -> None:
-        """`entry` at the end of the task's trace in memory, the oldest let go if full."""
-        trace = self._trace(task_id)
-        if len(trace) == trace.maxlen:
-            self.dropped[task_id] = self.dropped_entries(task_id) + 1
-        trace.append(entry)
 
     # -- where a durable store writes through ------------------------------
 
     def _persist_state(self, task_id: str) -> None:
         """A task's state (and project) was created or replaced."""
 
-    def _persist_entry(self, task_id: str, entry: dict, changed: bool) -> None:
-        """A trace entry was appended; with `changed`, the state moved too."""
+    def _persist_entry(self, task_id: str, seq: int, text: str, changed: bool) -> None:
+        """Trace entry #`seq` (`text`) was appended; with `changed`, the state
+        moved too."""
 
     def _persist_project(self, project_id: str) -> None:
         """A project was created."""

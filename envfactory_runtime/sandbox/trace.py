@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping
 
 from .catalog import Credential
 from .engine import Call, Engine, Outcome
+from .kept_trace import Sent
 from .store import StateStore, TaskState
 
 REDACTED = "<redacted>"
@@ -37,8 +38,13 @@ def body_text(outcome: Outcome) -> str:
 
 
 def answer(outcome: Outcome, text: str) -> Any:
-    """What a trace keeps of an answer sent as `text`: its JSON value, else the text."""
+    """What a trace says of an answer sent as `text`: its JSON value, else the text."""
     return json.loads(text) if is_json(outcome.content_type) else text
+
+
+def sent(outcome: Outcome, text: str) -> Any:
+    """`answer` as a trace keeps it: JSON as the text sent, not parsed."""
+    return Sent(text) if is_json(outcome.content_type) else text
 
 
 class Redactor:

@@ -45,7 +45,7 @@ from connexion.validators import (
 from jsonschema import Draft4Validator, ValidationError, validators
 from starlette.datastructures import Headers, UploadFile
 
-from . import xml_bodies, yaml_bodies
+from . import valid_items, xml_bodies, yaml_bodies
 from .fake import DURATION_RE
 from .routes import conditions, unescaped
 
@@ -259,7 +259,11 @@ _RequestSchema = validators.extend(
 )
 _ResponseSchema = validators.extend(
     Draft4ResponseValidator,
-    _keywords(Draft4ResponseValidator, required=_required_unless("writeOnly")),
+    _keywords(
+        Draft4ResponseValidator,
+        required=_required_unless("writeOnly"),
+        items=valid_items.remembered(Draft4ResponseValidator),
+    ),
 )
 
 
@@ -326,7 +330,9 @@ class FileBody(YAMLBody):
     bytes under a content type are an empty file, which a binary string
     allows; no bytes and no content type are no body. A body whose schema is
     an object or an array (Kubernetes' `*/*`) is no file, whatever its type
-    says: where it reads as one (JSON and YAML text), it is checked."""
+    says: it is read as JSON or YAML text and checked, and bytes that are no
+    such text are refused (Schemathesis sent Kubernetes' `DeleteOptions` as a
+    punctuation string under `image/gif`; storing it made an item of nothing)."""
 
     async def wrap_receive(self, receive: Any, *, scope: Any) -> Any:
         if yaml_bodies.structured(self._schema):
@@ -338,8 +344,12 @@ class FileBody(YAMLBody):
         return yaml_bodies.structured_value(text)
 
     def _validate(self, body: Any) -> Any:
-        # bytes that are no JSON or YAML text: only their presence counts
-        return None if body is yaml_bodies.UNREAD else super()._validate(body)
+        if body is yaml_bodies.UNREAD:
+            raise BadRequestProblem(
+                detail="the body is no JSON or YAML text, and the operation takes "
+                "an object or an array"
+            )
+        return super()._validate(body)
 
 
 def _present(validator: Any, receive: Any, scope: Any) -> Any:

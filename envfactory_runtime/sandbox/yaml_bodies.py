@@ -9,6 +9,7 @@ anything else follows YAML's safe loader.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import yaml
@@ -66,7 +67,12 @@ def read(text: str | bytes) -> Any:
 def structured_value(text: str | bytes) -> Any:
     """The value a body of some other media type writes as JSON or YAML (for a
     schema of an object or array: a number there is a wrong value, not a file),
-    else `UNREAD` (bytes that are no such text)."""
+    else `UNREAD` (bytes that are no such text). JSON is read as JSON first:
+    YAML refuses a key of more than 1,024 characters, which JSON allows."""
+    try:
+        return json.loads(text)
+    except (ValueError, UnicodeDecodeError):
+        pass
     try:
         return read(text)
     except (MalformedYAML, UnicodeDecodeError):
