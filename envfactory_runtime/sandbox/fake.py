@@ -19,6 +19,7 @@ import datetime as _dt
 import ipaddress
 import math
 import re
+import string
 import threading
 import uuid
 from decimal import Decimal
@@ -618,13 +619,29 @@ def _compile_pattern(pattern: str) -> re.Pattern[str] | None:
 
 
 class _Xeger(rstr.Rstr):
-    """rstr with hash-seed independent negated classes and short unbounded repeats."""
+    """rstr with hash-seed independent negated classes, short unbounded repeats,
+    and letters and digits wherever a pattern allows any character (`.`, `\\S`,
+    `[^/]`): rstr drew from all of `string.printable`, so values read
+    `arn:Y@Mqc!3:build/build-T:0`Vy}` and held vertical tabs."""
+
+    def __init__(self, rng: Random) -> None:
+        super().__init__(
+            rng,
+            printable=_READABLE,
+            nonwhitespace=_READABLE,
+            nondigits=string.ascii_letters,
+            nonword="-.:",
+        )
+        self._cases["not_literal"] = lambda code: self._random.choice(
+            _READABLE.replace(chr(code), "")
+        )
 
     def _handle_in(self, value: Any) -> Any:
         candidates = list(self._flatten_in(value))
         if candidates and candidates[0] is False:
             excluded = set(candidates[1:])
             candidates = [c for c in _PRINTABLE if c not in excluded]
+            candidates = [c for c in candidates if c.isalnum()] or candidates
         return self._random.choice(candidates)
 
     def _flatten_in(self, value: Any) -> Iterable[Any]:
@@ -640,6 +657,7 @@ class _Xeger(rstr.Rstr):
 _PRINTABLE = (
     "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_.~!$&()*+,;=:@ "
 )
+_READABLE = string.ascii_letters + string.digits
 
 
 # ---------------------------------------------------------------------------

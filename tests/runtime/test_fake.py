@@ -1254,3 +1254,26 @@ def test_a_repeated_atom_pattern_meets_its_lengths() -> None:
     for seed in range(20):
         value = data.generate(schema, random.Random(seed), hint="ExpectedBucketOwner")
         assert re.fullmatch(r"[0-9]{12}", value), value
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        r"^build-\S+|^arn:.*:build\/build-\S+",  # GameLift's BuildId
+        r"^x[^/]{6}$",
+        r"^[^\s]{3,}@[^\s]+$",
+        r"^\D{2}\W\d+$",
+    ],
+)
+def test_any_character_of_a_pattern_is_a_letter_or_digit(pattern: str) -> None:
+    """Where a pattern allows any character (`.`, `\\S`, `[^/]`, `\\D`), the
+    value uses letters and digits: the expander drew from all of
+    `string.printable`, giving `arn:Y@Mqc!3:build/build-T:0`Vy}` and vertical
+    tabs. Only what the pattern spells (and `\\W`) is punctuation."""
+    schema = {"type": "string", "pattern": pattern}
+    data = fake.SchemaData(doc_with(Value=schema))
+    for seed in range(20):
+        value = data.generate(schema, random.Random(seed), hint="BuildId")
+        assert re.search(pattern, value), value
+        loose = re.sub(r"^build-|^arn:|:build/build-|@|[-.:](?=\d+$)", "", value)
+        assert loose.isalnum(), value
