@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..sandbox.catalog import Operation, Param
-from ..sandbox.engine import SANDBOX_TOKEN, Engine, as_type
+from ..sandbox.engine import SANDBOX_TOKEN, Engine, as_type, property_schema
 from ..pointers import find, pointer
 from ..tasks.policies import one_value
 from ..pointers import parts as _parts
@@ -98,9 +98,7 @@ class RequestBuilder:
         for param, schema in plan.params:
             key = (param.location, param.name)
             if key in resolved:
-                value = resolved[key]
-                if param.type in ("integer", "number"):  # an answer's text key: "7" -> 7
-                    value = as_type(value, param.type)
+                value = as_declared(param.type, resolved[key])
             elif param.required and self.version and _api_version(param, schema):
                 value = self.version
             elif param.required and (json := _json_choice(param, schema)):
@@ -131,7 +129,12 @@ class RequestBuilder:
                 plan.body_schema, rng, hint="body", direction="request", minimal=True
             )
             optional = [p for p in unbound if not self._required(plan.body_schema, p)]
-            body = _bind_body(body, resolved, optional)
+            fields = {
+                p: as_declared(self._field_type(plan.body_schema, p), value)
+                for (at, p), value in resolved.items()
+                if at == "body"
+            }
+            body = _bind_body(body, fields, optional)
             self._add_optional(plan, body, resolved, rng)
             _order_body(body, resolved)
             arguments[plan.body_key] = body
@@ -188,13 +191,21 @@ class RequestBuilder:
 
     def _required(self, schema: dict, pointer: str) -> bool:
         """Whether the body schema requires the field at `pointer`."""
-        *parents, last = _parts(pointer)
+        node = self._holder(schema, pointer)
+        return _parts(pointer)[-1] in (node.get("required") or ())
+
+    def _field_type(self, schema: dict, pointer: str) -> Any:
+        """The declared type of the body field at `pointer`."""
+        data = self.engine.data
+        holder = self._holder(schema, pointer)
+        return _type(data, property_schema(data, holder, _parts(pointer)[-1]))
+
+    def _holder(self, schema: dict, pointer: str) -> dict:
+        """The (resolved) object schema holding the body field at `pointer`."""
         node = self.engine.data.resolve(schema)
-        for part in parents:
-            node = self.engine.data.resolve(
-                (node.get("properties") or {}).get(part, {})
-            )
-        return last in (node.get("required") or ())
+        for part in _parts(pointer)[:-1]:
+            node = property_schema(self.engine.data, node, part) or {}
+        return node
 
     def _plan(self, name: str) -> _Plan:
         plan = self._plans.get(name)
@@ -360,13 +371,41 @@ def _json_choice(param: Param, schema: Any) -> str | None:
     )
 
 
-def _bind_body(body: Any, resolved: dict, unbound: list[str]) -> Any:
-    """Put resolved values into the body's fields; drop bound fields left unresolved."""
+def _type(data: Any, schema: dict | None, depth: int = 0) -> Any:
+    """A schema's `type`, through `allOf` (AWS describes each field as
+    `allOf: [{$ref}, {description}]`)."""
+    if schema is None or depth > 8:
+        return None
+    if "type" in schema:
+        return schema["type"]
+    for part in schema.get("allOf") or ():
+        kind = _type(data, data.resolve(part), depth + 1)
+        if kind is not None:
+            return kind
+    return None
+
+
+def as_declared(kind: Any, value: Any) -> Any:
+    """A value an answer or the user gave, as the type its field declares: an
+    answer's text key as a number (`"7"` -> 7), a number as the text a string
+    field takes (an org's `id` 1 for the path's `org`, `"1"`), one value as
+    the only item of an array field (a tag's key for `tagKeys`)."""
+    if kind in ("integer", "number"):
+        return as_type(value, kind)
+    if kind == "string" and isinstance(value, (int, float)):
+        return value if isinstance(value, bool) else str(value)
+    if kind == "array" and not isinstance(value, list):
+        return [value]
+    return value
+
+
+def _bind_body(body: Any, fields: dict[str, Any], unbound: list[str]) -> Any:
+    """Put resolved values into the body's fields (by JSON pointer); drop bound
+    fields left unresolved."""
     if not isinstance(body, dict):
         return body
-    for (location, pointer), value in resolved.items():
-        if location == "body":
-            _set(body, pointer, value)
+    for pointer, value in fields.items():
+        _set(body, pointer, value)
     for pointer in unbound:
         _drop(body, pointer)
     return body

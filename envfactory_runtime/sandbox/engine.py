@@ -410,7 +410,7 @@ class Engine:
             return frozenset()
         node: Any = self.schema(reply.schema)
         for name in outer:
-            node = _property_schema(self.data, node, name)
+            node = property_schema(self.data, node, name)
             if node is None:
                 return frozenset()
         return frozenset(_property_names(self.data, node))
@@ -883,7 +883,7 @@ def _error_value(data: SchemaData, schema: dict, code: int, detail: str) -> Any:
     return value
 
 
-def _property_schema(
+def property_schema(
     data: SchemaData, schema: dict, name: str, depth: int = 0
 ) -> dict | None:
     """The resolved schema of property `name` of an object schema, through `allOf`."""
@@ -892,7 +892,7 @@ def _property_schema(
         return data.resolve(found)
     for part in schema.get("allOf") or ():
         if depth < 8:
-            found = _property_schema(data, data.resolve(part), name, depth + 1)
+            found = property_schema(data, data.resolve(part), name, depth + 1)
             if found is not None:
                 return found
     return None
@@ -920,7 +920,7 @@ def _declared_only(data: SchemaData, value: Any, schema: dict, depth: int = 0) -
     if not names or schema.get("additionalProperties") not in (None, False):
         return value
     return {
-        k: _declared_only(data, v, _property_schema(data, schema, k) or {}, depth + 1)
+        k: _declared_only(data, v, property_schema(data, schema, k) or {}, depth + 1)
         for k, v in value.items()
         if k in names
     }

@@ -214,11 +214,15 @@ class TaskBuilder:
             for p in op.params
             if p.location == "path" and text(ids.get(p.name, "")) not in shown
         }
-        bound = {
+        bound = {  # a list is bound when an earlier answer shows its every item
             k
             for k, v in ids.items()
             if k not in given_paths
-            and (isinstance(v, (dict, list)) or text(v) in shown)
+            and (
+                isinstance(v, dict)
+                or (isinstance(v, list) and set(scalars(v)) <= shown)
+                or text(v) in shown
+            )
         }
         values = {k: v for k, v in arguments.items() if k not in bound}
         key = body_key(op)

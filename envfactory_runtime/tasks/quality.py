@@ -18,7 +18,10 @@ its own; `QualityReport` adds the figures up over a file:
 - optional body fields filled: how much of each request body goes beyond the
   required fields;
 - server-owned fields in write bodies: readOnly fields, timestamps and invented
-  ids, which a client should not send.
+  ids, which a client should not send;
+- off-type arguments: values whose JSON type is not the one the tool's schema
+  declares (one tag key sent for `tagKeys`, an array), which a model would
+  learn to send and a real server refuse.
 
 Stdlib only and free of project imports, so it also loads standalone by path.
 """
@@ -540,6 +543,60 @@ def _owner_reason(key: str, value: Any, prop: Any, sources: _Sources) -> str | N
     return None
 
 
+# --- types -------------------------------------------------------------------------
+
+_TYPES = {"string": str, "boolean": bool, "object": dict, "array": list}
+
+
+def _of_type(kind: Any, value: Any) -> bool:
+    """Whether `value` is of JSON Schema type `kind` (an unknown kind: yes)."""
+    if isinstance(value, bool):
+        return kind == "boolean"
+    if kind == "integer":
+        return isinstance(value, int) or (
+            isinstance(value, float) and value.is_integer()
+        )
+    if kind == "number":
+        return isinstance(value, (int, float))
+    if kind == "null":
+        return value is None
+    expected = _TYPES.get(kind) if isinstance(kind, str) else None
+    return expected is None or isinstance(value, expected)
+
+
+def _off_types(value: Any, schema: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON pointer, declared type) of each value off its schema's `type`;
+    `null` is let pass (nullable is spelled too many ways to judge)."""
+    if not isinstance(schema, dict) or value is None:
+        return
+    kinds = schema.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if isinstance(kinds, list) and kinds:
+        if not any(_of_type(kind, value) for kind in kinds):
+            yield path, "|".join(str(kind) for kind in kinds)
+            return
+    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+        for name, item in value.items():
+            escaped = str(name).replace("~", "~0").replace("/", "~1")
+            inner = schema["properties"].get(name)
+            yield from _off_types(item, inner, f"{path}/{escaped}")
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _off_types(item, schema.get("items"), f"{path}/{index}")
+
+
+def _off_type(calls: list[Call], tools: dict[str, dict]) -> list[dict]:
+    """Arguments whose type is not their tool's schema's."""
+    found = []
+    for call in calls:
+        tool = tools.get(call.name)
+        if tool is None:
+            continue
+        for path, kind in _off_types(call.arguments, tool.get("parameters")):
+            found.append({"call": call.name, "path": path, "expected": kind})
+    return found
+
+
 # --- per record --------------------------------------------------------------------
 
 
@@ -558,6 +615,7 @@ class RecordQuality:
     body_fields: int
     optional_fields: int
     server_owned: list[dict]
+    off_type: list[dict] = field(default_factory=list)
 
     @property
     def later_calls(self) -> int:
@@ -584,6 +642,7 @@ def measure(conversation: Conversation, reads: set[str] | None = None) -> Record
         body_fields=body_fields,
         optional_fields=optional,
         server_owned=_server_owned(conversation, tools, sources, reads),
+        off_type=_off_type(conversation.calls, tools),
     )
 
 
@@ -701,6 +760,10 @@ class QualityReport:
                 "count": sum(len(r.server_owned) for r in self.records),
                 "examples": self._examples("server_owned"),
             },
+            "off_type_arguments": {
+                "count": sum(len(r.off_type) for r in self.records),
+                "examples": self._examples("off_type"),
+            },
         }
         return _sorted(report)
 
@@ -718,6 +781,7 @@ class QualityReport:
             f"{_percent(self._sum('optional_fields'), self._sum('body_fields'))}"
             " optional body fields",
             f"{sum(len(r.server_owned) for r in self.records)} server-owned fields",
+            f"{sum(len(r.off_type) for r in self.records)} off-type arguments",
         ]
         return "quality: " + ", ".join(parts)
 
@@ -745,6 +809,11 @@ class QualityReport:
             lines.append(
                 f"  server-owned: record {item['record']} {item['call']}"
                 f" {item['field']} = {value} ({item['reason']})"
+            )
+        for item in self._examples("off_type", SHOWN):
+            lines.append(
+                f"  off-type: record {item['record']} {item['call']}"
+                f" {item['path'] or '/'} is no {item['expected']}"
             )
         return "\n".join(lines)
 

@@ -374,6 +374,41 @@ def test_a_known_id_in_a_write_body_is_not_server_owned():
     assert measure(record).server_owned == []
 
 
+def test_arguments_off_their_schema_s_type_are_found():
+    """One tag key an earlier answer gave, sent for `tagKeys` (an array): a
+    model trained on it learns to send what a real server refuses."""
+    untag = tool(
+        "untagResource",
+        {
+            "resourceArn": {"type": "string"},
+            "tagKeys": {"type": "array", "items": {"type": "string"}},
+            "limits": {"type": "object", "properties": {"max": {"type": "integer"}}},
+            "note": {"type": ["string", "null"]},
+        },
+        ("resourceArn", "tagKeys"),
+        dryRun="boolean",
+    )
+    body = {
+        "resourceArn": "arn:1",
+        "tagKeys": "Environment",
+        "limits": {"max": 2.0},
+        "note": None,
+    }
+    record = openai(
+        ["Untag arn:1.", ("untagResource", {"body": body, "dryRun": "no"}, {})],
+        [untag],
+    )
+    assert measure(record).off_type == [
+        {"call": "untagResource", "path": "/body/tagKeys", "expected": "array"},
+        {"call": "untagResource", "path": "/dryRun", "expected": "boolean"},
+    ]
+    body = {**body, "tagKeys": ["Environment"], "limits": {"max": "2"}}
+    record = openai(["Untag arn:1.", ("untagResource", {"body": body}, {})], [untag])
+    assert measure(record).off_type == [
+        {"call": "untagResource", "path": "/body/limits/max", "expected": "integer"}
+    ]
+
+
 @pytest.mark.parametrize(
     "key", ["createdAt", "updated_at", "lastModified", "last_modified_on", "deleted"]
 )
@@ -448,7 +483,8 @@ def test_a_report_over_a_file(tmp_path):
     assert report.line() == (
         "quality: 80.0% grounded values (8/10), 0 user messages with artifacts,"
         " 50.0% distinct user-message shapes, 100.0% connected steps,"
-        " 0.0% repeated reads, 66.7% optional body fields, 2 server-owned fields"
+        " 0.0% repeated reads, 66.7% optional body fields, 2 server-owned fields,"
+        " 0 off-type arguments"
     )
     rendered = report.render()
     assert rendered.splitlines()[0] == report.line()
