@@ -8,7 +8,8 @@ one `../shared/tools/wide-corpus.sh` extracts).
 
 Prints one row per package and output (grounded values, user messages with
 artifacts, distinct shapes, connected steps, repeated reads, optional body
-fields, server-owned fields, coverage) and the totals over all packages.
+fields, server-owned fields, off-type arguments, coverage) and the totals over
+all packages.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ COLUMNS = (
     "rereads",
     "optional",
     "server_owned",
+    "off_type",
 )
 
 
@@ -67,6 +69,7 @@ def row(kind: str, report: dict) -> dict:
         "fields": report["optional_body_fields"]["sent"],
         "optional": report["optional_body_fields"]["optional"],
         "server_owned": report["server_owned_fields"]["count"],
+        "off_type": report["off_type_arguments"]["count"],
     }
 
 
@@ -137,7 +140,8 @@ def render(name: str, r: dict) -> str:
         f"| {name} | {r['kind']} | {r['records']} | {share(r['grounded'], r['values'])} "
         f"| {r['artifacts']} | {share(r['shapes'], r['records'])} "
         f"| {share(r['connected'], r['later'])} | {share(r['rereads'], r['calls'])} "
-        f"| {share(r['optional'], r['fields'])} | {r['server_owned']} | {cover} |"
+        f"| {share(r['optional'], r['fields'])} | {r['server_owned']} "
+        f"| {r['off_type']} | {cover} |"
     )
 
 
@@ -163,9 +167,9 @@ def main() -> None:
         packages += wide
     print(
         "| package | output | records | grounded | artifacts | shapes | connected "
-        "| rereads | optional | server-owned | coverage |"
+        "| rereads | optional | server-owned | off-type | coverage |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     results = {}
     for package in packages:
         results[package.name] = measure(package, work, args.records, args.blueprints)
@@ -193,6 +197,7 @@ def main() -> None:
                 "fields",
                 "optional",
                 "server_owned",
+                "off_type",
             )
         }
         if kind == "sample":
