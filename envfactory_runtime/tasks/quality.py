@@ -19,9 +19,11 @@ its own; `QualityReport` adds the figures up over a file:
   required fields;
 - server-owned fields in write bodies: readOnly fields, timestamps and invented
   ids, which a client should not send;
-- off-type arguments: values whose JSON type is not the one the tool's schema
-  declares (one tag key sent for `tagKeys`, an array), which a model would
-  learn to send and a real server refuse.
+- off-type arguments and missing required fields: values whose JSON type is
+  not the one the tool's schema declares (one tag key sent for `tagKeys`, an
+  array), and required fields left out (`HealthCheckConfig` sent as `{}`
+  without its `Type`), which a model would learn to send and a real server
+  refuse.
 
 Stdlib only and free of project imports, so it also loads standalone by path.
 """
@@ -216,8 +218,7 @@ def _leaves(value: Any, path: str = "", key: str | None = None) -> Iterator[Leaf
     """Every scalar with its JSON pointer and the key it sits under."""
     if isinstance(value, dict):
         for name, item in value.items():
-            escaped = str(name).replace("~", "~0").replace("/", "~1")
-            yield from _leaves(item, f"{path}/{escaped}", str(name))
+            yield from _leaves(item, f"{path}/{_escaped(name)}", str(name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
             yield from _leaves(item, f"{path}/{index}", key)
@@ -564,9 +565,11 @@ def _of_type(kind: Any, value: Any) -> bool:
     return expected is None or isinstance(value, expected)
 
 
-def _off_types(value: Any, schema: Any, path: str = "") -> Iterator[tuple[str, str]]:
-    """(JSON pointer, declared type) of each value off its schema's `type`;
-    `null` is let pass (nullable is spelled too many ways to judge)."""
+def _misses(value: Any, schema: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(JSON pointer, what its schema wanted) for each value off its schema's
+    `type` (the declared type), and each required field left out
+    ("required"; a read-only one is the server's to fill). `null` is let pass
+    (nullable is spelled too many ways to judge)."""
     if not isinstance(schema, dict) or value is None:
         return
     kinds = schema.get("type")
@@ -575,26 +578,38 @@ def _off_types(value: Any, schema: Any, path: str = "") -> Iterator[tuple[str, s
         if not any(_of_type(kind, value) for kind in kinds):
             yield path, "|".join(str(kind) for kind in kinds)
             return
-    if isinstance(value, dict) and isinstance(schema.get("properties"), dict):
+    properties = schema.get("properties")
+    if isinstance(value, dict) and isinstance(properties, dict):
+        for name in schema.get("required") or ():
+            field_ = properties.get(name)
+            if name not in value and not (field_ or {}).get("readOnly"):
+                yield f"{path}/{_escaped(name)}", "required"
         for name, item in value.items():
-            escaped = str(name).replace("~", "~0").replace("/", "~1")
-            inner = schema["properties"].get(name)
-            yield from _off_types(item, inner, f"{path}/{escaped}")
+            yield from _misses(item, properties.get(name), f"{path}/{_escaped(name)}")
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _off_types(item, schema.get("items"), f"{path}/{index}")
+            yield from _misses(item, schema.get("items"), f"{path}/{index}")
 
 
-def _off_type(calls: list[Call], tools: dict[str, dict]) -> list[dict]:
-    """Arguments whose type is not their tool's schema's."""
-    found = []
+def _escaped(name: Any) -> str:
+    return str(name).replace("~", "~0").replace("/", "~1")
+
+
+def _off_schema(calls: list[Call], tools: dict[str, dict]) -> tuple[list, list]:
+    """(arguments whose type is not their tool's schema's, required fields
+    left out)."""
+    off_type, missing = [], []
     for call in calls:
         tool = tools.get(call.name)
         if tool is None:
             continue
-        for path, kind in _off_types(call.arguments, tool.get("parameters")):
-            found.append({"call": call.name, "path": path, "expected": kind})
-    return found
+        for path, wanted in _misses(call.arguments, tool.get("parameters")):
+            found = {"call": call.name, "path": path}
+            if wanted == "required":
+                missing.append(found)
+            else:
+                off_type.append({**found, "expected": wanted})
+    return off_type, missing
 
 
 # --- per record --------------------------------------------------------------------
@@ -616,6 +631,7 @@ class RecordQuality:
     optional_fields: int
     server_owned: list[dict]
     off_type: list[dict] = field(default_factory=list)
+    missing_required: list[dict] = field(default_factory=list)
 
     @property
     def later_calls(self) -> int:
@@ -630,6 +646,7 @@ def measure(conversation: Conversation, reads: set[str] | None = None) -> Record
     sources = {p: _Sources(conversation, p) for p in positions}
     values, grounded, ungrounded = _grounding(conversation, sources, tools)
     body_fields, optional = _optional(conversation.calls, tools)
+    off_type, missing = _off_schema(conversation.calls, tools)
     return RecordQuality(
         values=values,
         grounded=grounded,
@@ -642,7 +659,8 @@ def measure(conversation: Conversation, reads: set[str] | None = None) -> Record
         body_fields=body_fields,
         optional_fields=optional,
         server_owned=_server_owned(conversation, tools, sources, reads),
-        off_type=_off_type(conversation.calls, tools),
+        off_type=off_type,
+        missing_required=missing,
     )
 
 
@@ -764,6 +782,10 @@ class QualityReport:
                 "count": sum(len(r.off_type) for r in self.records),
                 "examples": self._examples("off_type"),
             },
+            "missing_required_fields": {
+                "count": sum(len(r.missing_required) for r in self.records),
+                "examples": self._examples("missing_required"),
+            },
         }
         return _sorted(report)
 
@@ -782,6 +804,8 @@ class QualityReport:
             " optional body fields",
             f"{sum(len(r.server_owned) for r in self.records)} server-owned fields",
             f"{sum(len(r.off_type) for r in self.records)} off-type arguments",
+            f"{sum(len(r.missing_required) for r in self.records)}"
+            " missing required fields",
         ]
         return "quality: " + ", ".join(parts)
 
@@ -814,6 +838,10 @@ class QualityReport:
             lines.append(
                 f"  off-type: record {item['record']} {item['call']}"
                 f" {item['path'] or '/'} is no {item['expected']}"
+            )
+        for item in self._examples("missing_required", SHOWN):
+            lines.append(
+                f"  missing: record {item['record']} {item['call']} {item['path']}"
             )
         return "\n".join(lines)
 

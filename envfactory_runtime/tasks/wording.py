@@ -91,7 +91,12 @@ _IRREGULAR = {
     "status": "status",
     "series": "series",
     "analysis": "analysis",
+    "aliases": "alias",
+    "analyses": "analysis",
+    "biases": "bias",
+    "canvases": "canvas",
 }
+_PLURAL = {one: many for many, one in _IRREGULAR.items() if many != one}
 
 
 def words(name: str) -> list[str]:
@@ -133,7 +138,9 @@ def singular(word: str) -> str:
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
-    if word.endswith(("sses", "xes", "ches", "shes")):
+    if word.endswith(("sses", "xes", "ches", "shes")) or re.search(
+        r"[nprst]uses$", word
+    ):  # statuses, bonuses, viruses, campuses (not causes, houses, fuses)
         return word[:-2]
     if word.endswith("s") and not word.endswith(("ss", "us", "is")) and len(word) > 3:
         return word[:-1]
@@ -141,6 +148,8 @@ def singular(word: str) -> str:
 
 
 def plural(word: str) -> str:
+    if word in _PLURAL:
+        return _PLURAL[word]
     if word.endswith(("series", "species")):
         return word
     if word.endswith(("s", "x", "ch", "sh")):

@@ -33,6 +33,26 @@ def test_nouns_from_resource_names(runtime) -> None:
 
 
 @pytest.mark.parametrize(
+    ("many", "one"),
+    [
+        ("statuses", "status"),  # "the first table restore status", not "statuse"
+        ("bonuses", "bonus"),
+        ("campuses", "campus"),
+        ("aliases", "alias"),
+        ("analyses", "analysis"),
+        ("causes", "cause"),
+        ("houses", "house"),
+        ("excuses", "excuse"),
+        ("addresses", "address"),
+        ("policies", "policy"),
+    ],
+)
+def test_singular_and_plural_meet(runtime, many: str, one: str) -> None:
+    assert runtime.wording.singular(many) == one
+    assert runtime.wording.plural(one) == many
+
+
+@pytest.mark.parametrize(
     ("summary", "operation", "expected"),
     [
         (

@@ -374,9 +374,10 @@ def test_a_known_id_in_a_write_body_is_not_server_owned():
     assert measure(record).server_owned == []
 
 
-def test_arguments_off_their_schema_s_type_are_found():
-    """One tag key an earlier answer gave, sent for `tagKeys` (an array): a
-    model trained on it learns to send what a real server refuses."""
+def test_arguments_off_their_schema_are_found():
+    """One tag key an earlier answer gave, sent for `tagKeys` (an array), or a
+    required field left out: a model trained on it learns to send what a real
+    server refuses."""
     untag = tool(
         "untagResource",
         {
@@ -406,6 +407,12 @@ def test_arguments_off_their_schema_s_type_are_found():
     record = openai(["Untag arn:1.", ("untagResource", {"body": body}, {})], [untag])
     assert measure(record).off_type == [
         {"call": "untagResource", "path": "/body/limits/max", "expected": "integer"}
+    ]
+    assert measure(record).missing_required == []
+    record = openai(["Untag arn:1.", ("untagResource", {"body": {}}, {})], [untag])
+    assert measure(record).missing_required == [
+        {"call": "untagResource", "path": "/body/resourceArn"},
+        {"call": "untagResource", "path": "/body/tagKeys"},
     ]
 
 
@@ -484,7 +491,7 @@ def test_a_report_over_a_file(tmp_path):
         "quality: 80.0% grounded values (8/10), 0 user messages with artifacts,"
         " 50.0% distinct user-message shapes, 100.0% connected steps,"
         " 0.0% repeated reads, 66.7% optional body fields, 2 server-owned fields,"
-        " 0 off-type arguments"
+        " 0 off-type arguments, 0 missing required fields"
     )
     rendered = report.render()
     assert rendered.splitlines()[0] == report.line()

@@ -71,6 +71,7 @@ def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> N
         assert report["grounded_values"]["share"] == 1.0, (kind, report)
         assert report["artifacts"]["messages"] == 0, (kind, report)
         assert report["off_type_arguments"]["count"] == 0, (kind, report)
+        assert report["missing_required_fields"]["count"] == 0, (kind, report)
     for task in tasks:  # said in words: no operationId, no "get regenerates"
         assert not re.search(
             r"Subscription_|\bget \w+s\b of|json's", task["instruction"]

@@ -58,6 +58,7 @@ def test_sampled_records_meet_the_quality_floors(sampled) -> None:
     assert figures["repeated_reads"]["share"] <= 0.005
     assert figures["server_owned_fields"]["count"] == 0
     assert figures["off_type_arguments"]["count"] == 0, figures["off_type_arguments"]
+    assert figures["missing_required_fields"]["count"] == 0
     assert "quality: 100.0% grounded values" in summary  # the summary says it too
 
 
