@@ -105,7 +105,7 @@ class RequestBuilder:
                 value = json
             elif param.required:
                 value = self.engine.data.generate(
-                    schema, rng, hint=param.name, direction="request", minimal=True
+                    schema, rng, hint=_hint(param), direction="request", minimal=True
                 )
             else:
                 continue  # an optional parameter the task is not about
@@ -369,6 +369,15 @@ def _json_choice(param: Param, schema: Any) -> str | None:
     return next(
         (m for m in members or () if isinstance(m, str) and m.lower() == "json"), None
     )
+
+
+def _hint(param: Param) -> str:
+    """What a parameter's value is made as: its name, but a path's bare `name`
+    names a thing (Route 53's `/keysigningkey/{HostedZoneId}/{Name}`), not a
+    person ('Chloe Miller')."""
+    if param.location == "path" and param.name.lower() == "name":
+        return "item_name"
+    return param.name
 
 
 def _type(data: Any, schema: dict | None, depth: int = 0) -> Any:

@@ -219,6 +219,26 @@ def test_an_upsert_that_makes_its_item_is_asked_for_as_a_create(made) -> None:
     assert not any("setting its support ticket name" in w for w in words)
 
 
+def test_a_path_s_bare_name_names_a_thing_not_a_person(made) -> None:
+    """`/topLevelDomains/{name}` (Route 53's `/keysigningkey/{..}/{Name}`): a
+    made-up name is a thing's ('Garnet'), not a person's ('Chloe Miller')."""
+    import random
+
+    from envfactory_runtime.sampling.requests import RequestBuilder
+
+    package, _, _ = made["arm_upsert_context"]
+    engine = import_package(package).load_sandbox(seed=0).engine
+    builder = RequestBuilder(engine)
+    names = {
+        builder.build("TopLevelDomains_Get", {}, random.Random(seed)).params["path"][
+            "name"
+        ]
+        for seed in range(12)
+    }
+    assert len(names) > 3
+    assert not any(re.fullmatch(r"[A-Z][a-z]+ [A-Z][a-z]+", n) for n in names), names
+
+
 def test_one_subscription_a_task_and_the_spec_s_api_version(made) -> None:
     """The parents a task names agree from call to call; `api-version`, with
     nothing in its schema to say which, is the version the spec documents."""
