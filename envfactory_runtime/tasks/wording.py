@@ -239,7 +239,13 @@ _OPERATION_NAME = re.compile(r"\b([A-Z][a-z]+)(?:[A-Z][a-z0-9]+)+\b")
 
 def _spoken_operation(match: re.Match) -> str:
     named = match.group(0)
-    return " ".join(words(named)) if imperative(match.group(1).lower()) else named
+    typed = _TYPE_WORD.match(match.string, match.end())  # "TableRestoreStatus objects"
+    spoken = typed or imperative(match.group(1).lower())
+    return " ".join(words(named)) if spoken else named
+
+
+# what says a CamelCase name is a schema's ("an array of TableRestoreStatus objects")
+_TYPE_WORD = re.compile(r" (?:objects?|structures?|data types?|entities|entity)\b")
 
 
 _VERSION_TAG = re.compile(r"^(?:api\s+)?v\d+(?:\.\d+)?\s*[-:]?\s+", re.IGNORECASE)

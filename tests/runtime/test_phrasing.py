@@ -106,6 +106,16 @@ def test_singular_and_plural_meet(runtime, many: str, one: str) -> None:
             "get the status of a particular enable control or disable control"
             " operation in CloudWatch",
         ),
+        (  # a schema named as a type, in words; a brand kept
+            "Returns information about an array of TableRestoreStatus objects.",
+            "ListTableRestoreStatus",
+            "get information about an array of table restore status objects",
+        ),
+        (
+            "Creates a GitHub App object.",
+            "createApp",
+            "create a GitHub App object",
+        ),
         (  # AWS writes its descriptions in HTML; not "get <p>Adds or modifies"
             "<p>Adds or modifies account-level configurations in ACM. </p> <p>The"
             " supported option is <code>DaysBeforeExpiry</code>.</p>",
