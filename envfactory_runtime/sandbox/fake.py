@@ -329,6 +329,7 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
         _words("Environment Team Project Owner CostCenter Application Stage")
     ),
     "tag_value": _pick(_words("production staging development analytics platform web")),
+    "role": _pick(_words("admin editor viewer owner member maintainer")),
     "word": _pick(_WORDS),
     "latitude": lambda rng: f"{rng.uniform(-80, 80):.4f}",
     "longitude": lambda rng: f"{rng.uniform(-179, 179):.4f}",
@@ -340,6 +341,7 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
 _STRING_RULES_TEXT = """
 tag_key: tagkey |
 tag_value: tagvalue |
+role: role rolename | role
 email: email emailaddress mail | email mail
 latitude: lat latitude | latitude
 longitude: lon lng long longitude | longitude

@@ -856,6 +856,8 @@ def test_number_formats(fmt: str) -> None:
         ("createdAt", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"),
         ("occurred_at", r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ"),
         ("somethingElse", r"[a-z]+"),
+        ("role", r"admin|editor|viewer|owner|member|maintainer"),  # an IAM binding's
+        ("memberRole", r"admin|editor|viewer|owner|member|maintainer"),
     ],
 )
 def test_hints_give_realistic_strings(hint: str, shape: str) -> None:
