@@ -8,8 +8,8 @@ one `../shared/tools/wide-corpus.sh` extracts).
 
 Prints one row per package and output (grounded values, user messages with
 artifacts, distinct shapes, connected steps, repeated reads, optional body
-fields, server-owned fields, off-type arguments, coverage) and the totals over
-all packages.
+fields, server-owned fields, off-type arguments, missing required fields,
+coverage) and the totals over all packages.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ COLUMNS = (
     "optional",
     "server_owned",
     "off_type",
+    "missing",
 )
 
 
@@ -70,6 +71,7 @@ def row(kind: str, report: dict) -> dict:
         "optional": report["optional_body_fields"]["optional"],
         "server_owned": report["server_owned_fields"]["count"],
         "off_type": report["off_type_arguments"]["count"],
+        "missing": report["missing_required_fields"]["count"],
     }
 
 
@@ -141,7 +143,7 @@ def render(name: str, r: dict) -> str:
         f"| {r['artifacts']} | {share(r['shapes'], r['records'])} "
         f"| {share(r['connected'], r['later'])} | {share(r['rereads'], r['calls'])} "
         f"| {share(r['optional'], r['fields'])} | {r['server_owned']} "
-        f"| {r['off_type']} | {cover} |"
+        f"| {r['off_type']} | {r['missing']} | {cover} |"
     )
 
 
@@ -167,9 +169,10 @@ def main() -> None:
         packages += wide
     print(
         "| package | output | records | grounded | artifacts | shapes | connected "
-        "| rereads | optional | server-owned | off-type | coverage |"
+        "| rereads | optional | server-owned | off-type | missing required "
+        "| coverage |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|", flush=True)
     results = {}
     for package in packages:
         results[package.name] = measure(package, work, args.records, args.blueprints)
@@ -198,6 +201,7 @@ def main() -> None:
                 "optional",
                 "server_owned",
                 "off_type",
+                "missing",
             )
         }
         if kind == "sample":
