@@ -349,7 +349,7 @@ _forwarded(
 def quality(records: Path, package: Path | None, as_json: bool) -> None:
     """Data-quality figures of a sample, blueprint or rollout JSONL: grounded argument
     values, artifacts in user messages, distinct shapes, connected steps, repeated
-    reads, optional and server-owned body fields."""
+    reads, optional and server-owned body fields, arguments off their tool's schema."""
     if package is not None:
         _package(package).main(
             ["quality", str(records), *(["--json"] if as_json else [])]
