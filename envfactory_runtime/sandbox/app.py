@@ -50,7 +50,13 @@ from .routes import (
 from .sqlite_store import open_store
 from .store import StateStore
 from .trace import Redactor, body_text, is_json, sent
-from .validation import REF_PROPERTY, VALIDATORS, URIParser, register_formats
+from .validation import (
+    REF_PROPERTY,
+    VALIDATORS,
+    URIParser,
+    parsed_form,
+    register_formats,
+)
 from .worker_sessions import WorkerSessions
 
 SPEC_FILE = "openapi.json"
@@ -331,7 +337,9 @@ class _Direct:
     validated the request it goes to the engine here. The answer still
     passes Connexion's response validation on its way out. So does raw data
     (a `*/*` string: GitHub's release assets) sent under a form's content
-    type, which Connexion would parse as a form and refuse when it is none.
+    type, which Connexion would parse as a form and refuse when it is none,
+    and a urlencoded form, which validation read already (`parsed_form`) and
+    Connexion would read again, refusing more than 1,000 fields.
     """
 
     def __init__(self, app: Any, *, sandbox: Sandbox) -> None:
@@ -353,10 +361,12 @@ class _Direct:
     async def __call__(self, scope: dict, receive: Any, send: Any) -> None:
         routing = scope.get("extensions", {}).get("connexion_routing") or {}
         name = routing.get("operation_id")
-        if name not in self.bodiless and not (name in self.raw and _as_form(scope)):
+        form = parsed_form(scope)
+        raw_as_form = name in self.raw and _as_form(scope)
+        if form is None and name not in self.bodiless and not raw_as_form:
             await self.app(scope, receive, send)
             return
-        outcome, text = self.sandbox.execute(name, Request(scope, receive), None)
+        outcome, text = self.sandbox.execute(name, Request(scope, receive), form)
         content = text if outcome.content_type else b""
         response = Response(content, outcome.status, media_type=outcome.content_type)
         await response(scope, receive, send)

@@ -361,6 +361,11 @@ def _present(validator: Any, receive: Any, scope: Any) -> Any:
     return receive, scope
 
 
+FORM_FIELDS = 100_000
+"""The fields a form may have. Starlette's parsers refuse more than 1,000 by
+default, which a valid body can exceed (Kubernetes' Job status as a form)."""
+
+
 class _FormBody(_RequestBody):
     """Forms cannot carry an empty array or object: a missing required one
     means it empty, at any depth (Stripe's `business_profile` with none of its
@@ -390,7 +395,9 @@ class _FormBody(_RequestBody):
     async def _parse(self, stream: Any, scope: Any) -> Any:
         """Connexion's parse, with file fields found through `allOf` too."""
         try:
-            data = await self._form_parser_cls(Headers(scope=scope), stream).parse()
+            data = await self._form_parser_cls(
+                Headers(scope=scope), stream, max_fields=FORM_FIELDS
+            ).parse()
         except BadRequestProblem:
             raise
         except Exception as exc:  # noqa: BLE001 - starlette's parser raises many kinds
@@ -429,7 +436,22 @@ class _FormBody(_RequestBody):
 
 
 class FormBody(_FormBody, FormDataValidator):
-    pass
+    """The form read here is kept on the request's scope (`parsed_form`) for
+    the app to use: Connexion's own parse goes through Starlette's defaults,
+    which refuse a form of more than 1,000 fields."""
+
+    async def _parse(self, stream: Any, scope: Any) -> Any:
+        body = await super()._parse(stream, scope)
+        scope.setdefault("extensions", {})[_PARSED_FORM] = body
+        return body
+
+
+def parsed_form(scope: dict) -> dict | None:
+    """The urlencoded body `FormBody` read and checked, if it read one."""
+    return (scope.get("extensions") or {}).get(_PARSED_FORM)
+
+
+_PARSED_FORM = "envc.parsed_form"
 
 
 class MultipartBody(_FormBody, MultiPartFormDataValidator):

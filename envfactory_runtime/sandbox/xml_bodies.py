@@ -14,8 +14,9 @@ repeated elements has no way to say it is empty: a required one with no
 elements is the empty array (as a form's is). Text is typed by the
 schema (`5` for an integer is 5); what is no value of its type stays text,
 for the schema check to refuse; a scalar's element with elements inside is
-read as the object it writes, and an object's element with only text as that
-text, for the same check. Elements the schema does not name are kept
+read as the object it writes, an object's element with only text as that
+text, and a scalar's or object's element given more than once as the array
+of them, for the same check. Elements the schema does not name are kept
 as text (or as objects, when they have children), so that
 `additionalProperties: false` can refuse them.
 """
@@ -93,9 +94,12 @@ def _object(node: ET.Element, schema: dict, resolve: Resolve) -> dict:
                 value[name] = [_element(child, items, resolve) for child in found_items]
             continue
         found_children = _children(node, tag)
-        if found_children:
+        if len(found_children) > 1:  # a scalar or object given again: an array,
+            claimed.add(tag)  # for the schema check to refuse
+            value[name] = [_element(child, field, resolve) for child in found_children]
+        elif found_children:
             claimed.add(tag)
-            value[name] = _element(found_children[-1], field, resolve)
+            value[name] = _element(found_children[0], field, resolve)
     for child in node:
         tag = _local(child.tag)
         if tag not in claimed and tag not in value:

@@ -78,6 +78,21 @@ def test_a_forms_bracketed_keys_are_its_objects_and_arrays(client) -> None:
     assert one.status_code == 200, one.text  # a one-item array among the branches
     unset = client.post("/subscription_items", content="tax_rates=", headers=form)
     assert unset.status_code == 200, unset.text  # "" unsets, as Stripe's enum says
+
+
+def test_a_form_of_more_than_a_thousand_fields_is_read_whole(client) -> None:
+    """Starlette's form parsers stop at 1,000 fields by default; a valid body
+    can have more (Kubernetes' Job status as a form), and every field is
+    still checked."""
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    fields = [f"items[{i}][price]=p{i}&items[{i}][quantity]={i}" for i in range(600)]
+    body = "&".join(fields)
+    added = client.post("/subscription_items", content=body, headers=form)
+    assert added.status_code == 200, added.text
+    odd = client.post(
+        "/subscription_items", content=body + "&items[600][quantity]=x", headers=form
+    )
+    assert odd.status_code == 400 and "'x' is not of type 'integer'" in odd.text
     off = client.post(
         "/subscriptions", content="customer=c&off_session=false", headers=form
     )

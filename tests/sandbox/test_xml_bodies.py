@@ -59,6 +59,11 @@ def test_an_xml_body_is_read_by_its_schema_and_kept(client) -> None:
             "<Q><QueueName>a</QueueName><Tags>k</Tags></Q>",
             "'k' is not of type 'object'",
         ),
+        (  # a string given twice: an array of them, no string
+            "<Q><QueueName>a</QueueName><QueueName>b</QueueName>"
+            "<Tags><Key>k</Key></Tags></Q>",
+            "['a', 'b'] is not of type 'string'",
+        ),
     ],
 )
 def test_an_xml_body_its_schema_refuses_is_a_bad_request(client, body, why) -> None:
