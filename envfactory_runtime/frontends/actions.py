@@ -22,8 +22,6 @@ from ..sampling.executors import HttpExecutor, InProcessExecutor
 from ..sampling.requests import Request, RequestBuilder
 from ..sandbox.store import TaskState
 
-READ_ROLES = ("read", "list")
-
 
 @dataclass(frozen=True)
 class Result:
@@ -134,6 +132,5 @@ class TaskWorld:
 
 
 def is_read(engine: Engine, name: str) -> bool:
-    """A tool that changes nothing: a GET that reads or lists."""
-    op = engine.operations[name]
-    return op.method == "get" and op.role in READ_ROLES
+    """A tool that changes nothing (`Operation.changes_nothing`)."""
+    return engine.operations[name].changes_nothing

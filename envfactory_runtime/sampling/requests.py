@@ -152,12 +152,15 @@ class RequestBuilder:
         about one or two optional fields, and a create or an update with
         nothing else of the user's always is about one: it sets a field the
         user names."""
+        listed = isinstance(body, list) and bool(body) and isinstance(body[0], dict)
+        if listed:  # an array of items (`createUsersWithListInput`): its one item,
+            body = body[0]  # which says something, as a create does
         if not isinstance(body, dict):
             return
         said = [k for k in body if ("body", "/" + k) not in resolved and body[k] != {}]
         choices = [p for p in sorted(plan.optional) if find(body, p) is None]
         count = rng.choices(range(len(OPTIONAL_COUNTS)), OPTIONAL_COUNTS)[0]
-        if plan.operation.role in ("create", "update") and not said:
+        if (listed or plan.operation.role in ("create", "update")) and not said:
             count = max(count, 1)
         for where in rng.sample(choices, min(count, len(choices))):
             value = self.engine.data.generate(
@@ -230,9 +233,15 @@ class RequestBuilder:
             body_schema,
             body_key,
             self._credentials(op),
-            self._sayable(op, body_schema),
+            self._sayable(op, self._item_schema(body_schema)),
             _field_param(op, params, body_schema),
         )
+
+    def _item_schema(self, schema: dict | None) -> dict | None:
+        """A body's schema, or its items' where it is an array of objects."""
+        node = self.engine.data.resolve(schema) if schema else {}
+        items = node.get("items") if node.get("type") == "array" else None
+        return items if isinstance(items, dict) else schema
 
     def _sayable(
         self, op: Operation, schema: dict | None, prefix: str = ""

@@ -437,8 +437,10 @@ class TrajectorySampler(Guidance):
                 for t in session.targets(op, self.dag)
                 for s in t.sources
             ) or self._names_touched(op, touched)
-            if op.method == "get" and _reread(op, path, self.operations):
+            if op.changes_nothing and _reread(op, path, self.operations):
                 continue
+            if path and path[-1].step.operation == name:
+                continue  # the same write again at once: padding, no new step
             if path and not (follows or _shows(op, touched)):
                 loose.append((name, ISOLATED_WEIGHT))
                 continue  # a step must use an earlier answer or show a touched item
@@ -664,7 +666,7 @@ def _reread(op: Operation, path: list[Node], operations: dict) -> bool:
             op.role == earlier.role == "list" and op.resource == earlier.resource
         ):
             return True
-        if node.step.writes or node.step.method != "get":
+        if node.step.writes or not earlier.changes_nothing:
             return False
     return False
 

@@ -7,8 +7,15 @@ only looks these records up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+# the verbs that name a read (tasks/quality.py, stdlib-only, keeps its own copy)
+READ_VERBS = frozenset(
+    "get list find search read show fetch describe query lookup retrieve".split()
+)
+_FIRST_WORD = re.compile(r"[A-Za-z][a-z]*")  # `Get` of GetRecoveryPoint, `get` of get_x
 
 
 @dataclass(frozen=True)
@@ -97,6 +104,21 @@ class Operation:
     sets: dict[str, bool] = field(
         default_factory=dict
     )  # flags an action sets on its item (`disable`: enabled false)
+
+    @property
+    def changes_nothing(self) -> bool:
+        """A read or a list (AWS's `GetNamespace` too, though a POST), or an
+        action the store keeps nothing of, named as a read (`GetRecoveryPoint`,
+        `ListTagsForResource`): calling it again says nothing new."""
+        if self.role in ("read", "list"):
+            return True
+        verb = _FIRST_WORD.match(self.name)
+        return (
+            self.role == "action"
+            and not (self.produces or self.sets)
+            and verb is not None
+            and verb.group().lower() in READ_VERBS
+        )
 
     @classmethod
     def from_json(cls, row: dict[str, Any]) -> "Operation":

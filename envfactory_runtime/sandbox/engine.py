@@ -423,7 +423,13 @@ class Engine:
         if reply is None or reply.schema is None:
             return _unshaped(_code(status_key, "ok"), reply)
         schema = self.schema(reply.schema)
-        echoed = {**args, **(body if isinstance(body, dict) else {})}
+        if isinstance(body, list) and body and isinstance(body[0], dict):
+            sent = body[
+                0
+            ]  # `createUsersWithListInput [{...}]` answers one user: the first
+        else:
+            sent = body
+        echoed = {**args, **(sent if isinstance(sent, dict) else {})}
         declared = _property_names(self.data, schema)
         # what the request names of the answer's fields, echoed; an answer
         # that echoes nothing is generated whole (a computed result says
@@ -445,7 +451,7 @@ class Engine:
             collection, key, _ = addressed
             task.collection(collection)[key] = item_value
         elif op.produces and isinstance(item_value, dict):
-            self._register(task, self.resources[op.produces], item_value)
+            self._register(task, self.resources[op.produces], item_value, echoed)
         return Outcome(_code(status_key, "ok"), value, reply.content_type)
 
     def _addressed(
@@ -506,9 +512,14 @@ class Engine:
         made.update({k: v for k, v in fields.items() if k in declared})
         return made
 
-    def _register(self, task: TaskState, resource: Resource, value: dict) -> dict:
-        """An action's answer shaped like an item becomes a stored item."""
-        item_id = self.new_id(task, resource)
+    def _register(
+        self, task: TaskState, resource: Resource, value: dict, sent: dict
+    ) -> dict:
+        """An action's answer shaped like an item becomes a stored item, under
+        the key the request gave it (a user's `username`), else a new one."""
+        item_id = sent.get(resource.id_field) if resource.id_field else None
+        if not _usable_id(item_id, resource.id_schema):
+            item_id = self.new_id(task, resource)
         if resource.id_field:
             value[resource.id_field] = item_id
         task.collection(resource.name)[(str(item_id),)] = value

@@ -72,6 +72,14 @@ def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> N
         assert report["artifacts"]["messages"] == 0, (kind, report)
         assert report["off_type_arguments"]["count"] == 0, (kind, report)
         assert report["missing_required_fields"]["count"] == 0, (kind, report)
+        assert report["repeated_reads"]["repeated"] == 0, (kind, report)
+    for record in sampled:  # no step is the one before it again
+        names = [
+            call["function"]["name"]
+            for message in record["messages"]
+            for call in message.get("tool_calls") or ()
+        ]
+        assert all(a != b for a, b in zip(names, names[1:])), names
     for task in tasks:  # said in words: no operationId, no "get regenerates"
         assert not re.search(
             r"Subscription_|\bget \w+s\b of|json's", task["instruction"]

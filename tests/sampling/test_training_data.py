@@ -120,6 +120,32 @@ def test_user_messages_state_goals_not_operations(sampled) -> None:
         ), final  # no "listPets (200)" roll call
 
 
+def test_an_array_of_items_says_its_item_and_is_answered_with_it(sampled) -> None:
+    """`createUsersWithListInput [{...}]`: the one item carries what the user
+    says (never `[{}]`), and the user it answers is that one."""
+    package, path, _ = sampled
+    calls = [
+        (json.loads(call["function"]["arguments"])["body"], json.loads(answer))
+        for row in records(path)
+        for call, answer in _answered_calls(row)
+        if call["function"]["name"] == "createUsersWithListInput"
+    ]
+    assert calls or package != "swagger_petstore_v3_env"
+    for body, answer in calls:
+        assert body and all(body[0].values()), body
+        assert body[0].items() <= answer["body"].items(), (body, answer)
+
+
+def _answered_calls(row: dict):
+    """Each tool call of a record with the tool message that answered it."""
+    answers = {
+        m["tool_call_id"]: m["content"] for m in row["messages"] if m["role"] == "tool"
+    }
+    for message in row["messages"]:
+        for call in message.get("tool_calls") or ():
+            yield call, answers[call["id"]]
+
+
 def test_request_bodies_are_minimal_and_never_set_server_fields(sampled) -> None:
     package, path, _ = sampled
     for row in records(path):
