@@ -423,12 +423,9 @@ class Engine:
         if reply is None or reply.schema is None:
             return _unshaped(_code(status_key, "ok"), reply)
         schema = self.schema(reply.schema)
+        sent = body
         if isinstance(body, list) and body and isinstance(body[0], dict):
-            sent = body[
-                0
-            ]  # `createUsersWithListInput [{...}]` answers one user: the first
-        else:
-            sent = body
+            sent = body[0]  # `createUsersWithListInput [{...}]` answers the first
         echoed = {**args, **(sent if isinstance(sent, dict) else {})}
         declared = _property_names(self.data, schema)
         # what the request names of the answer's fields, echoed; an answer
@@ -446,6 +443,8 @@ class Engine:
             changed = {k: v for k, v in echoed.items() if k in item or k in declared}
             seed_value = _wrapped({**item, **changed, **op.sets}, envelope)
         value = self.answers.conform(seed_value, reply.schema, schema, seed)
+        if addressed is None:
+            value = self._echoed_inside(value, schema, echoed, reply.schema, seed)
         item_value = _inside(value, envelope)
         if addressed is not None and isinstance(item_value, dict):
             collection, key, _ = addressed
@@ -453,6 +452,34 @@ class Engine:
         elif op.produces and isinstance(item_value, dict):
             self._register(task, self.resources[op.produces], item_value, echoed)
         return Outcome(_code(status_key, "ok"), value, reply.content_type)
+
+    def _echoed_inside(
+        self, value: Any, schema: dict, echoed: dict, pointer: str, seed: str
+    ) -> Any:
+        """An action's answer whose wrapped items (`{"recoveryPoint": {...}}`,
+        `{"recoveryPoints": [...]}`) hold what the request said of their
+        fields: the recovery point asked for is the one answered, a list asked
+        for one namespace's is that namespace's, a policy put is answered back."""
+        if not isinstance(value, dict):
+            return value
+        changed = False
+        for name, inner in value.items():
+            field = property_schema(self.data, schema, name) or {}
+            items = [inner] if isinstance(inner, dict) else []
+            if isinstance(inner, list):
+                field = _items_of(self.data, field)
+                items = [item for item in inner if isinstance(item, dict)]
+            names = set(_property_names(self.data, field)) if items else set()
+            said = {
+                k: v
+                for k, v in echoed.items()
+                if k in names and isinstance(v, (str, int, float, bool))
+            }
+            for item in items:
+                if any(item.get(k) != v for k, v in said.items()):
+                    item.update(said)
+                    changed = True
+        return self.answers.conform(value, pointer, schema, seed) if changed else value
 
     def _addressed(
         self, task: TaskState, op: Operation, args: dict
@@ -935,6 +962,17 @@ def _declared_only(data: SchemaData, value: Any, schema: dict, depth: int = 0) -
         for k, v in value.items()
         if k in names
     }
+
+
+def _items_of(data: SchemaData, schema: dict, depth: int = 0) -> dict:
+    """An array schema's resolved `items`, through `allOf` (AWS's described lists)."""
+    if isinstance(schema.get("items"), dict):
+        return data.resolve(schema["items"])
+    for part in schema.get("allOf") or ():
+        found = _items_of(data, data.resolve(part), depth + 1) if depth < 8 else {}
+        if found:
+            return found
+    return {}
 
 
 def _property_names(data: SchemaData, schema: dict, depth: int = 0) -> list[str]:

@@ -39,6 +39,17 @@ def test_an_item_named_in_the_body_is_kept_between_calls(client) -> None:
     assert table.json()["TableDescription"]["TableName"] == "orders"
 
 
+def test_an_unstored_item_is_answered_as_it_was_asked_for(client) -> None:
+    """Recovery points are no resource (no call makes them): what the request
+    said of the item an answer wraps is so in the answer."""
+    service = "RedshiftServerless"
+    got = call(client, "GetRecoveryPoint", {"recoveryPointId": "rp-7"}, service)
+    assert got.json()["recoveryPoint"]["recoveryPointId"] == "rp-7", got.text
+    listed = call(client, "ListRecoveryPoints", {"namespaceName": "sales"}, service)
+    points = listed.json()["recoveryPoints"]
+    assert points and {p["namespaceName"] for p in points} == {"sales"}, points
+
+
 def test_schemathesis_finds_nothing(project, tmp_path) -> None:
     outcome = check(project, tmp_path, max_examples=10, seed=0, timeout=300)
     assert outcome.ran, outcome.note
