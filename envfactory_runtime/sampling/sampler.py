@@ -23,6 +23,7 @@ the same bytes.
 from __future__ import annotations
 
 import random
+import re
 from collections import Counter, deque
 from dataclasses import dataclass, field, replace
 from typing import Any, Iterator
@@ -546,6 +547,16 @@ class TrajectorySampler(Guidance):
             and p.location != "path"
             and not self.requests.fixed(operation, p.location, p.name)
         }  # AWS's `X-Amz-Target` names its own operation, whatever the last one sent
+        carried.update(  # and so does the ARN a body named (tagging's `resourceArn`)
+            {
+                key: value
+                for key, value in self._context.items()
+                if key[0] == "body"
+                and key not in resolved
+                and key not in given
+                and self.requests.requires(operation, key[1])
+            }
+        )
         resolved = {**resolved, **given, **carried}
         unbound = tuple(
             t.name
@@ -613,7 +624,9 @@ def _agreeing(keys: list, params: tuple, values: dict) -> list:
 
 def _path_context(path: list[Node]) -> dict[tuple[str, str], Any]:
     """The query, header and cookie values a path's calls sent, by location
-    and name (the first call's, where two differ)."""
+    and name (the first call's, where two differ), and the ARNs their bodies
+    named at the top (an ARN names something that exists: a later call's
+    `resourceArn` is the same resource's, not another one made up)."""
     sent: dict[tuple[str, str], Any] = {}
     for node in path:
         for location, key in (
@@ -623,7 +636,14 @@ def _path_context(path: list[Node]) -> dict[tuple[str, str], Any]:
         ):
             for name, value in (node.step.request.get(key) or {}).items():
                 sent.setdefault((location, name), value)
+        body = node.step.request.get("body")
+        for name, value in (body if isinstance(body, dict) else {}).items():
+            if _ARN_FIELD.search(name) and isinstance(value, str):
+                sent.setdefault(("body", "/" + name), value)
     return sent
+
+
+_ARN_FIELD = re.compile(r"(?:^|[a-z_])(?:arn|Arn|ARN)$")
 
 
 def _path_ids(path: list[Node]) -> set[str]:

@@ -90,6 +90,29 @@ def test_every_shape_gives_grounded_records_and_tasks(made, name, tmp_path) -> N
         ]  # something a do-nothing agent fails
 
 
+def test_an_arn_a_task_named_is_the_one_it_goes_on_with(made) -> None:
+    """Tagging's `resourceArn` names no resource of the spec: a task that lists
+    a resource's tags removes tags from that resource, not another one."""
+    _, sampled, _ = made["rpc_operations"]
+    tagging = {"TagResource", "UntagResource", "ListTagsForResource"}
+    several = 0
+    for record in sampled:
+        arns = {
+            json.loads(call["function"]["arguments"])["body"]["resourceArn"]
+            for message in record["messages"]
+            for call in message.get("tool_calls") or ()
+            if call["function"]["name"] in tagging
+        }
+        calls = sum(
+            call["function"]["name"] in tagging
+            for message in record["messages"]
+            for call in message.get("tool_calls") or ()
+        )
+        several += calls > 1
+        assert len(arns) <= 1, record["messages"][1]["content"]
+    assert several
+
+
 def test_an_arm_context_parameter_keeps_one_value_per_task(made) -> None:
     """`api-version` is on every call: one value a task, said once, and the
     parameter's own examples are among the values used."""
