@@ -330,6 +330,12 @@ _STRING_KINDS: dict[str, Callable[[Random], str]] = {
     ),
     "tag_value": _pick(_words("production staging development analytics platform web")),
     "role": _pick(_words("admin editor viewer owner member maintainer")),
+    "region": _pick(
+        _words(
+            "us-east-1 us-west-2 eu-west-1 eu-central-1 ap-southeast-2 ap-northeast-1"
+            " ca-central-1 sa-east-1"
+        )
+    ),
     "word": _pick(_WORDS),
     "latitude": lambda rng: f"{rng.uniform(-80, 80):.4f}",
     "longitude": lambda rng: f"{rng.uniform(-179, 179):.4f}",
@@ -342,6 +348,8 @@ _STRING_RULES_TEXT = """
 tag_key: tagkey |
 tag_value: tagvalue |
 role: role rolename | role
+region: region regionname regioncode awsregion replicaregion sourceregion
+    destinationregion | region
 email: email emailaddress mail | email mail
 latitude: lat latitude | latitude
 longitude: lon lng long longitude | longitude

@@ -858,6 +858,8 @@ def test_number_formats(fmt: str) -> None:
         ("somethingElse", r"[a-z]+"),
         ("role", r"admin|editor|viewer|owner|member|maintainer"),  # an IAM binding's
         ("memberRole", r"admin|editor|viewer|owner|member|maintainer"),
+        ("ReplicaRegion", r"[a-z]{2}-[a-z]+-\d"),
+        ("region", r"[a-z]{2}-[a-z]+-\d"),
     ],
 )
 def test_hints_give_realistic_strings(hint: str, shape: str) -> None:
@@ -865,6 +867,16 @@ def test_hints_give_realistic_strings(hint: str, shape: str) -> None:
     for seed in range(10):
         value = data.generate({"type": "string"}, random.Random(seed), hint=hint)
         assert re.fullmatch(shape, value), (hint, value)
+
+
+def test_a_region_pattern_draws_a_real_region() -> None:
+    """AWS's `^([a-z]+-){2,3}\\d+$` for a region: a region's name, not the
+    pattern's random letters ('bvnd-j-lym-404383' in KMS's `ReplicateKey`)."""
+    data = fake.SchemaData(doc_with())
+    schema = {"type": "string", "pattern": r"^([a-z]+-){2,3}\d+$"}
+    for seed in range(10):
+        value = data.generate(schema, random.Random(seed), hint="ReplicaRegion")
+        assert re.fullmatch(r"[a-z]{2}-[a-z]+-\d", value), value
 
 
 def test_array_items_use_singular_hint() -> None:
