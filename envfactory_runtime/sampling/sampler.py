@@ -441,7 +441,7 @@ class TrajectorySampler(Guidance):
             if op.changes_nothing and _reread(op, path, self.operations):
                 continue
             if path and path[-1].step.operation == name:
-                continue  # the same write again at once: padding, no new step
+                continue  # the same call again at once: padding, no new step
             if path and not (follows or _shows(op, touched)):
                 loose.append((name, ISOLATED_WEIGHT))
                 continue  # a step must use an earlier answer or show a touched item
